@@ -1,0 +1,45 @@
+import { FxError, MoneyError } from '../errors.js';
+import { assertCurrency } from '../money/currencies.js';
+import type { Money } from '../money/money.js';
+import { parseRate } from '../money/parse.js';
+import { assertFxDate } from './dates.js';
+import type { FxRate, FxRateAdapter } from './types.js';
+
+export interface Conversion {
+  /** Converted amount, rounded half-even to the quote currency's minor units. */
+  money: Money;
+  /** The rate record used, as returned by the adapter. */
+  rate: FxRate;
+}
+
+/**
+ * Converts `money` into `quote` with the adapter's rate effective on or
+ * before `asOf`. The adapter's answer is checked (pair, positive decimal
+ * rate, date not after asOf) because adapters may wrap outside services.
+ */
+export function convert(money: Money, quote: string, asOf: string, adapter: FxRateAdapter): Conversion {
+  assertCurrency(quote);
+  assertFxDate(asOf, 'asOf');
+  const rate = adapter.rate(money.currency, quote, asOf);
+  checkRateRecord(rate, money.currency, quote, asOf);
+  return { money: money.mulRate(rate.rate, quote).roundToMinor(), rate: { ...rate } };
+}
+
+function checkRateRecord(rate: FxRate, base: string, quote: string, asOf: string): void {
+  if (rate.base !== base || rate.quote !== quote) {
+    throw new FxError(
+      'FX_RATE_INVALID',
+      `adapter answered ${rate.base}/${rate.quote} when asked for ${base}/${quote}`,
+    );
+  }
+  try {
+    parseRate(rate.rate);
+  } catch (error) {
+    if (error instanceof MoneyError) throw new FxError('FX_RATE_INVALID', `adapter rate: ${error.message}`);
+    throw error;
+  }
+  assertFxDate(rate.asOf, 'rate asOf');
+  if (rate.asOf > asOf) {
+    throw new FxError('FX_RATE_INVALID', `adapter returned a rate dated ${rate.asOf}, after asOf ${asOf}`);
+  }
+}

@@ -1,0 +1,28 @@
+export {
+  ACTOR_KINDS,
+  ACTOR_PATTERN,
+  isHuman,
+  parseActor,
+  sameActor,
+  type Actor,
+  type ActorKind,
+} from './actor.js';
+export {
+  jsonPointer,
+  type AllowDecision,
+  type BlockingDecision,
+  type Decision,
+  type Outcome,
+} from './decision.js';
+export { evaluate, type GateContext } from './evaluate.js';
+export { hasRationale, isMaterial } from './materiality.js';
+export {
+  escalationSubjectSchema,
+  matchSubjectSchema,
+  periodSubjectSchema,
+  postingSubjectSchema,
+  type EscalationSubject,
+  type MatchSubject,
+  type PeriodSubject,
+  type PostingSubject,
+} from './subjects.js';

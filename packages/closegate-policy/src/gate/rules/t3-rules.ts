@@ -1,0 +1,49 @@
+import { PERIOD_STATES } from '../../state/machines.js';
+import type { Policy } from '../../policy/load.js';
+import { isHuman, parseActor, sameActor, type Actor } from '../actor.js';
+import { deny, requireHuman, type BlockingDecision } from '../decision.js';
+import { firstBlocking, type Rule } from './types.js';
+
+/** Facts of a T3 (irreversible) action: who asked and who approved. */
+export interface T3Facts {
+  policy: Policy;
+  requester: Actor;
+  approvers: readonly Actor[];
+}
+
+export function t3Facts(policy: Policy, requestedBy: string, approvals: readonly string[]): T3Facts {
+  return { policy, requester: parseActor(requestedBy), approvers: approvals.map((raw) => parseActor(raw)) };
+}
+
+/** Distinct principals among `actors` (case-insensitive ids, see sameActor). */
+export function distinctActors(actors: readonly Actor[]): Actor[] {
+  return actors.filter((actor, index) => actors.findIndex((other) => sameActor(actor, other)) === index);
+}
+
+const approversAreHuman: Rule<T3Facts> = ({ approvers, policy }) =>
+  approvers.every(isHuman) ? undefined : deny(policy, 't3_approver_not_human', 'T3');
+
+const requesterDidNotApprove: Rule<T3Facts> = ({ approvers, requester, policy }) =>
+  approvers.some((approver) => sameActor(approver, requester))
+    ? deny(policy, 't3_requester_approval', 'T3')
+    : undefined;
+
+const enoughDistinctHumans: Rule<T3Facts> = ({ approvers, policy }) =>
+  distinctActors(approvers).length >= policy.document.t3_dual_approval.required_approvals
+    ? undefined
+    : requireHuman(policy, 't3_dual_approval_required', 'T3');
+
+/** T3 approval rules, in the order of the README decision table. First block wins. */
+export const T3_APPROVAL_RULES: readonly Rule<T3Facts>[] = Object.freeze([
+  approversAreHuman,
+  requesterDidNotApprove,
+  enoughDistinctHumans,
+]);
+
+export function checkT3Approvals(facts: T3Facts): BlockingDecision | undefined {
+  return firstBlocking(T3_APPROVAL_RULES, facts);
+}
+
+export function isPeriodState(state: string): boolean {
+  return (PERIOD_STATES as readonly string[]).includes(state);
+}

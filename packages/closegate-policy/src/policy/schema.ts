@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { isKnownCurrency } from '../money/currencies.js';
+import { DECIMAL_STRING_PATTERN } from '../money/decimal.js';
+import { ACTIONS, MATCH_TYPES, RULE_CODES, TIERS, type RuleKey } from './rules.js';
+
+const DECIMAL_HINT = 'expected decimal string (quote it in YAML, e.g. "10000.00")';
+
+/** A non-negative decimal string. A YAML number is refused: floats must never carry money. */
+const amountString = z
+  .string({ error: (issue) => (issue.input === undefined ? 'required key is missing' : DECIMAL_HINT) })
+  .regex(DECIMAL_STRING_PATTERN, DECIMAL_HINT)
+  .refine((value) => !value.startsWith('-'), 'amount must not be negative');
+
+const currency = z
+  .string()
+  .refine(isKnownCurrency, 'expected a known ISO 4217 currency code such as USD, JPY');
+
+const entityOverride = z.object({ amount: amountString, currency }).strict();
+
+/** Account code, optionally with `*` wildcards ("1031*" = every account starting 1031). */
+const accountPattern = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9._*-]{1,64}$/,
+    'expected an account code made of letters, digits, ".", "_", "-" and "*"',
+  );
+
+const rationaleRequired = z
+  .object({
+    confirm_above_materiality: z.boolean(),
+    reject_engine_proposal: z.boolean(),
+    min_length: z.number().int().min(1).max(10_000),
+  })
+  .strict();
+
+const tierEnum = z.enum(TIERS);
+const tiers = z
+  .object(
+    Object.fromEntries(ACTIONS.map((action) => [action, tierEnum])) as Record<
+      (typeof ACTIONS)[number],
+      typeof tierEnum
+    >,
+  )
+  .strict()
+  .refine((value) => value.close_period === 'T3', {
+    message: 'close_period must be T3',
+    path: ['close_period'],
+  });
+
+/** The dual-approval control can be tightened (more approvals), never weakened. */
+const t3DualApproval = z
+  .object({
+    required_approvals: z.number().int().min(2).max(10),
+    distinct_humans: z.literal(true),
+    exclude_requester: z.literal(true),
+  })
+  .strict();
+
+function ruleSchema<K extends RuleKey>(key: K) {
+  return z
+    .object({
+      code: z.literal(RULE_CODES[key], { error: `expected code ${RULE_CODES[key]}` }),
+      text: z.string().trim().min(1, 'rule text must not be empty'),
+    })
+    .strict();
+}
+
+const rules = z
+  .object(
+    Object.fromEntries(Object.keys(RULE_CODES).map((key) => [key, ruleSchema(key as RuleKey)])) as {
+      [K in RuleKey]: ReturnType<typeof ruleSchema<K>>;
+    },
+  )
+  .strict();
+
+export const policyDocumentSchema = z
+  .object({
+    version: z.string().trim().min(1),
+    materiality_threshold_usd: amountString,
+    entity_materiality_overrides: z.record(
+      z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'expected an entity code'),
+      entityOverride,
+    ),
+    always_human_accounts: z.array(accountPattern),
+    no_auto_confirm: z.array(z.enum(MATCH_TYPES)),
+    rationale_required: rationaleRequired,
+    tiers,
+    t3_dual_approval: t3DualApproval,
+    closed_period_posting: z.enum(['t3', 'deny']),
+    rules,
+  })
+  .strict();
+
+/** policy.yaml after validation, keys exactly as in the file (snake_case). */
+export type PolicyDocument = z.infer<typeof policyDocumentSchema>;

@@ -1,0 +1,18 @@
+export {
+  ENTRY_STATES,
+  ENTRY_TRANSITIONS,
+  MATCH_STATES,
+  MATCH_TRANSITIONS,
+  PERIOD_STATES,
+  PERIOD_TRANSITIONS,
+  TRANSITION_TABLES,
+  assertEntryTransition,
+  assertMatchTransition,
+  assertPeriodTransition,
+  assertTransition,
+  canTransition,
+  type EntryState,
+  type MatchState,
+  type PeriodState,
+  type StateMachine,
+} from './machines.js';
