@@ -11,5 +11,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Some dependencies (eventsource-parser, used by the SDK client) also publish a
+    // "source" export that points at raw .ts files; letting Vite transform them keeps
+    // Node from choking on them when our "source" condition is on.
+    server: { deps: { inline: [/@modelcontextprotocol\/sdk/, /eventsource/] } },
   },
 });

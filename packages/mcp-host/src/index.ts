@@ -1,1 +1,28 @@
-export const PACKAGE_NAME = 'mcp-host';
+// Public API of the mcp-host kernel package.
+export { McpHostError, ExposureError, PrincipalMissingError, HostConfigError } from './errors.js';
+export {
+  principalFrom,
+  makePrincipal,
+  authInfoFor,
+  type Principal,
+  type ExtraWithAuth,
+} from './principal.js';
+export {
+  createLogger,
+  type Logger,
+  type LoggerOptions,
+  type LogLevel,
+  type LogFields,
+} from './logging/logger.js';
+export { jsonToolResult, errorToolResult } from './results.js';
+export { serveStdio, type StdioHost, type StdioOptions } from './stdio/serve-stdio.js';
+export type { Authenticator, AuthResult } from './auth/types.js';
+export { bearerTokenAuthenticator, type BearerEntry } from './auth/bearer.js';
+export { headerTrustAuthenticator, type HeaderTrustOptions } from './auth/header-trust.js';
+export { noAuthLoopback, isNoAuthAuthenticator } from './auth/no-auth-loopback.js';
+export { sha256Hex } from './auth/digest.js';
+export { isLoopbackHost, isLoopbackAddress } from './exposure/loopback.js';
+export { assertSafeBind } from './exposure/assert-safe-bind.js';
+export { serveHttp, type HttpHost } from './http/serve-http.js';
+export type { HttpHostOptions } from './http/options.js';
+export type { ServerFactory } from './http/mcp-endpoint.js';
