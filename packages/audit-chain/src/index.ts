@@ -1,1 +1,28 @@
-export const PACKAGE_NAME = 'audit-chain';
+/**
+ * audit-chain: append-only, hash-chained event log on SQLite (kernel).
+ * See README.md for the hash format an auditor can re-implement.
+ */
+export { openSqlite, type OpenSqliteOptions } from './store/open-sqlite.js';
+export { DEFAULT_TABLE, schemaSql } from './store/schema.js';
+export { canonicalJson, MAX_CANONICAL_DEPTH } from './canonical/canonical-json.js';
+export { AuditChain, type AuditChainOptions } from './chain/audit-chain.js';
+export type { AuditEventInput } from './chain/event.js';
+export { GENESIS_HASH, hashInput, eventHash, type HashedFields } from './chain/hash-format.js';
+export { parseHead, formatHead } from './chain/head.js';
+export { DEFAULT_QUERY_LIMIT, MAX_QUERY_LIMIT } from './chain/query.js';
+export {
+  VERIFY_PROGRESS_EVERY,
+  type AuditRecord,
+  type ChainHead,
+  type QueryFilter,
+  type VerifyFailureReason,
+  type VerifyOptions,
+  type VerifyResult,
+} from './chain/types.js';
+export {
+  AuditChainError,
+  CanonicalJsonError,
+  isAppendOnlyViolation,
+  APPEND_ONLY_MARKER,
+  type AuditErrorCode,
+} from './errors.js';

@@ -1,0 +1,118 @@
+import { CanonicalJsonError } from '../errors.js';
+
+/** Nesting deeper than this is refused (protects the stack and the reader). */
+export const MAX_CANONICAL_DEPTH = 64;
+
+/**
+ * Canonical JSON, the byte form that audit hashes are computed over.
+ *
+ * Rules (an auditor re-implementing verification needs only the first four):
+ * - object keys sorted by UTF-16 code unit order (JavaScript's default sort,
+ *   the same order as RFC 8785), recursively; no whitespace anywhere;
+ * - strings escaped exactly as ECMAScript `JSON.stringify` does (`"` `\\`,
+ *   `\b \f \n \r \t`, other controls and lone surrogates as lower-case `\uXXXX`,
+ *   everything else literal UTF-8);
+ * - numbers only as safe integers (|n| <= 2^53-1), written in plain decimal;
+ *   `-0` is written `0`. Money and rates must be decimal strings;
+ * - `true`, `false`, `null`, arrays, plain objects.
+ *
+ * Refused with `CanonicalJsonError` (code `AUDIT_INVALID_JSON`): non-finite
+ * numbers, non-integers (0.1), unsafe integers, bigint, functions, symbols,
+ * `undefined` at the root or inside an array (holes included), class
+ * instances such as Date, Map or Decimal (convert them to strings first),
+ * cycles, and nesting deeper than {@link MAX_CANONICAL_DEPTH}.
+ * Object properties whose value is `undefined` are omitted, as JSON does.
+ */
+export function canonicalJson(value: unknown): string {
+  return new CanonicalWriter().write(value);
+}
+
+class CanonicalWriter {
+  private readonly segments: string[] = [];
+  private readonly ancestors = new Set<object>();
+
+  write(value: unknown): string {
+    if (value === undefined) this.fail('undefined is not a JSON value');
+    return this.value(value);
+  }
+
+  private value(value: unknown): string {
+    switch (typeof value) {
+      case 'string':
+        return JSON.stringify(value);
+      case 'boolean':
+        return value ? 'true' : 'false';
+      case 'number':
+        return this.number(value);
+      case 'object':
+        if (value === null) return 'null';
+        return this.container(value);
+      case 'bigint':
+        return this.fail('bigint is not allowed; write the number as a decimal string');
+      case 'undefined':
+        return this.fail('undefined is not allowed inside an array');
+      default:
+        return this.fail(`a ${typeof value} is not a JSON value`);
+    }
+  }
+
+  private number(n: number): string {
+    if (!Number.isFinite(n)) return this.fail(`non-finite number ${String(n)} is not allowed`);
+    if (!Number.isSafeInteger(n)) {
+      return this.fail(
+        `number ${String(n)} is not a safe integer; write amounts, rates and fractions as decimal strings`,
+      );
+    }
+    return Object.is(n, -0) ? '0' : String(n);
+  }
+
+  private container(obj: object): string {
+    if (this.ancestors.has(obj)) return this.fail('cycle detected');
+    if (this.ancestors.size >= MAX_CANONICAL_DEPTH) {
+      return this.fail(`nesting deeper than ${MAX_CANONICAL_DEPTH} levels`);
+    }
+    this.ancestors.add(obj);
+    try {
+      if (Array.isArray(obj)) return this.array(obj);
+      const proto: unknown = Object.getPrototypeOf(obj);
+      if (proto !== Object.prototype && proto !== null) {
+        const kind = (obj as { constructor?: { name?: string } }).constructor?.name ?? 'object';
+        return this.fail(`${kind} instance is not a plain object; convert it to a string first`);
+      }
+      return this.object(obj as Record<string, unknown>);
+    } finally {
+      this.ancestors.delete(obj);
+    }
+  }
+
+  private array(arr: readonly unknown[]): string {
+    let out = '[';
+    for (let i = 0; i < arr.length; i++) {
+      this.segments.push(String(i));
+      if (i > 0) out += ',';
+      out += this.value(arr[i]);
+      this.segments.pop();
+    }
+    return out + ']';
+  }
+
+  private object(obj: Record<string, unknown>): string {
+    const keys = Object.keys(obj).sort();
+    let out = '{';
+    let first = true;
+    for (const key of keys) {
+      const child = obj[key];
+      if (child === undefined) continue;
+      this.segments.push(key);
+      out += (first ? '' : ',') + JSON.stringify(key) + ':' + this.value(child);
+      this.segments.pop();
+      first = false;
+    }
+    return out + '}';
+  }
+
+  private fail(message: string): never {
+    const path = this.segments.map((s) => '/' + s.replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+    throw new CanonicalJsonError(path, message);
+  }
+}

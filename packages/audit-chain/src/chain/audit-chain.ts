@@ -1,0 +1,142 @@
+import type Database from 'better-sqlite3';
+import { AuditChainError } from '../errors.js';
+import { DEFAULT_TABLE, ensureSchema, isReadOnly, validateTableName } from '../store/schema.js';
+import { prepareEvent, type AuditEventInput, type PreparedEvent } from './event.js';
+import { GENESIS_HASH, eventHash } from './hash-format.js';
+import { compileQuery, toRecord, type StoredRow } from './query.js';
+import type { AuditRecord, ChainHead, QueryFilter, VerifyOptions, VerifyResult } from './types.js';
+import { verifyChain } from './verify.js';
+
+export interface AuditChainOptions {
+  /** Table name (plain identifier). Default `audit_events`. */
+  table?: string;
+}
+
+/**
+ * Append-only, hash-chained event log in one SQLite table.
+ *
+ * `append` joins the caller's open transaction on the same connection, so a
+ * state change and its audit row commit or roll back together:
+ *
+ *   db.transaction(() => { mutate(); chain.append(event); }).immediate();
+ *
+ * Outside a transaction it opens its own IMMEDIATE transaction. The head is
+ * read from the table on every append, so several connections or processes
+ * can append to one file; SQLite's write lock serialises them and the
+ * `seq` primary key makes a forked chain impossible.
+ */
+export class AuditChain {
+  readonly table: string;
+  private readonly db: Database.Database;
+  private readonly headStmt: Database.Statement;
+  private readonly insertStmt: Database.Statement | undefined;
+  private readonly countStmt: Database.Statement;
+  private readonly appendTx: Database.Transaction<
+    (event: PreparedEvent, insert: Database.Statement) => AuditRecord
+  >;
+
+  constructor(db: Database.Database, opts: AuditChainOptions = {}) {
+    this.db = db;
+    this.table = validateTableName(opts.table ?? DEFAULT_TABLE);
+    ensureSchema(db, this.table);
+    this.headStmt = db.prepare(`SELECT seq, hash FROM ${this.table} ORDER BY seq DESC LIMIT 1`);
+    this.countStmt = db.prepare(`SELECT count(*) FROM ${this.table}`).pluck();
+    this.insertStmt = isReadOnly(db)
+      ? undefined
+      : db.prepare(
+          `INSERT INTO ${this.table} (seq, event_id, ts, actor, type, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        );
+    this.appendTx = db.transaction((event: PreparedEvent, insert: Database.Statement) =>
+      this.appendInTransaction(event, insert),
+    );
+  }
+
+  /** Validates, chains and stores one event; returns the stored record. */
+  append(event: AuditEventInput): AuditRecord {
+    const prepared = prepareEvent(event);
+    const insert = this.insertStmt;
+    if (insert === undefined) {
+      throw new AuditChainError('AUDIT_READONLY', 'cannot append: the database was opened read-only');
+    }
+    if (this.db.inTransaction) return this.appendInTransaction(prepared, insert);
+    return this.appendTx.immediate(prepared, insert);
+  }
+
+  /** Newest event's seq and hash, or null for an empty chain. */
+  head(): ChainHead | null {
+    const row = this.headStmt.get() as ChainHead | undefined;
+    return row === undefined ? null : { seq: row.seq, hash: row.hash };
+  }
+
+  /** Walks the whole chain; see README "Verification" for every check. */
+  verify(opts: VerifyOptions = {}): VerifyResult {
+    return verifyChain(this.db, this.table, opts);
+  }
+
+  /** Events matching every given filter, seq ascending, payload parsed. */
+  query(filter: QueryFilter = {}): AuditRecord[] {
+    const { sql, params } = compileQuery(this.table, filter);
+    return (this.db.prepare(sql).all(...params) as StoredRow[]).map(toRecord);
+  }
+
+  count(): number {
+    return this.countStmt.get() as number;
+  }
+
+  private eventIdExists(eventId: string): boolean {
+    return this.db.prepare(`SELECT 1 FROM ${this.table} WHERE event_id = ?`).get(eventId) !== undefined;
+  }
+
+  private appendInTransaction(event: PreparedEvent, insert: Database.Statement): AuditRecord {
+    const head = this.head();
+    const seq = head === null ? 1 : head.seq + 1;
+    const prevHash = head === null ? GENESIS_HASH : head.hash;
+    const hash = eventHash(prevHash, { seq, ...event });
+    try {
+      insert.run(seq, event.eventId, event.ts, event.actor, event.type, event.payloadJson, prevHash, hash);
+    } catch (err) {
+      throw translateInsertError(err, event.eventId, this.eventIdExists(event.eventId));
+    }
+    return {
+      seq,
+      eventId: event.eventId,
+      ts: event.ts,
+      actor: event.actor,
+      type: event.type,
+      payload: JSON.parse(event.payloadJson) as Record<string, unknown>,
+      prevHash,
+      hash,
+    };
+  }
+}
+
+/** Our INSERT is plain: a conflict is a duplicate event id or a concurrent appender. */
+function translateInsertError(err: unknown, eventId: string, eventIdExists: boolean): unknown {
+  const code = (err as { code?: unknown }).code;
+  const conflict =
+    code === 'SQLITE_CONSTRAINT_TRIGGER' ||
+    (typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT'));
+  if (conflict && eventIdExists) {
+    return new AuditChainError(
+      'AUDIT_DUPLICATE_EVENT_ID',
+      `an audit event with id ${eventId} already exists`,
+      {
+        cause: err,
+      },
+    );
+  }
+  if (code === 'SQLITE_READONLY') {
+    return new AuditChainError('AUDIT_READONLY', 'cannot append: the database is read-only', { cause: err });
+  }
+  if (
+    code === 'SQLITE_CONSTRAINT_PRIMARYKEY' ||
+    (typeof code === 'string' && code.startsWith('SQLITE_BUSY'))
+  ) {
+    return new AuditChainError(
+      'AUDIT_CONCURRENT_APPEND',
+      'another connection appended at the same time; run the transaction with .immediate() and retry',
+      { cause: err },
+    );
+  }
+  return err;
+}
