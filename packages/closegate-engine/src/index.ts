@@ -1,1 +1,72 @@
-export const PACKAGE_NAME = 'closegate-engine';
+/**
+ * closegate-engine: recon store, matcher, recon pass, operations and CLI.
+ * The public API other packages (the MCP server, the eval harness) use.
+ */
+export { openEngine, type Engine, type OpenEngineOptions } from './engine.js';
+export { DEFAULT_DB_PATH, defaultPolicyPath, resolveDbPath, resolvePolicyPath } from './config.js';
+export * from './domain.js';
+export * from './errors.js';
+export type {
+  ClosePeriodInput,
+  ConfirmInput,
+  DecisionJson,
+  EngineContext,
+  EscalateInput,
+  FaultPoint,
+  FlagExceptionInput,
+  ImportInput,
+  OperationResult,
+  OperationStatus,
+  Operations,
+  ProposeInput,
+  RejectInput,
+  ResolveEscalationInput,
+} from './operations/index.js';
+export {
+  closePeriodSchema,
+  confirmSchema,
+  escalateSchema,
+  flagExceptionSchema,
+  proposeSchema,
+  rejectSchema,
+  resolveEscalationSchema,
+} from './operations/schemas.js';
+export type {
+  Queries,
+  ReconStatus,
+  MatchDetail,
+  ExceptionDetail,
+  CloseSummary,
+  EntitySummary,
+} from './queries/index.js';
+export { runMatcher } from './matcher/match.js';
+export {
+  DEFAULT_MATCHER_CONFIG,
+  type IntercompanyRule,
+  type MatchProposal,
+  type MatchResult,
+  type MatcherConfig,
+  type MatcherException,
+} from './matcher/config.js';
+export {
+  AUTOCONFIRM_ACTOR,
+  MATCHER_ACTOR,
+  type ReconPassOptions,
+  type ReconPassResult,
+  type ReconItem,
+  type ReconProgress,
+} from './recon/pass.js';
+export { DEFAULT_HEARTBEAT_TIMEOUT_MS, SWEEPER_ACTOR } from './recon/sweeper.js';
+export { CSV_COLUMNS, validateEntriesCsv } from './import/entriesCsv.js';
+export { parseCsv, CsvSyntaxError } from './import/csv.js';
+export {
+  DEMO_ACCOUNTS,
+  DEMO_ENTITIES,
+  DEMO_FX_RATES,
+  DEMO_INTERCOMPANY_RULES,
+  DEMO_MARKERS,
+  demoEntries,
+} from './seed/demoPack.js';
+export { AUDIT_TABLE, ReconStore } from './store/index.js';
+export { MIGRATIONS, migrate, schemaVersion } from './store/migrations.js';
+export * from './eval-fixtures/index.js';

@@ -1,0 +1,343 @@
+/**
+ * closegate recon benchmark.
+ *   npm run bench -- closegate-recon            (all figures)
+ *   CLOSEGATE_BENCH_SIZES=1000,10000 npm run bench -- closegate-recon
+ * 1. Synthetic books (N lines per side: 90 % exact pairs, 5 % fuzzy, 3 %
+ *    many-to-one splits, 2 % exceptions), each size in its own child process
+ *    for a clean peak RSS: time per stage (insert, load, match,
+ *    propose+confirm+audit) and, as baseline in the same process, a bare
+ *    Map-by-amount exact join of the same lines.
+ * 2. Demo pack: recon pass p50/p95/p99 over fresh seeded databases.
+ * Writes bench/results/closegate-recon.json.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FixedRateAdapter } from 'closegate-policy';
+import { DEMO_FX_RATES, openEngine, runMatcher, type Entry, type NewEntry } from 'closegate-engine';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const ACTOR = 'engine:bench';
+
+function fromCents(c: number): string {
+  const s = String(c).padStart(3, '0');
+  return `${s.slice(0, -2)}.${s.slice(-2)}`;
+}
+
+function day(i: number): string {
+  return new Date(Date.UTC(2026, 0, 1) + (i % 360) * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Deterministic synthetic book: `n` GL lines and about `n` bank lines. */
+function syntheticBook(n: number): NewEntry[] {
+  const out: NewEntry[] = [];
+  const base = { entity: 'US01', accountCode: '1010', currency: 'USD', counterparty: '' };
+  for (let i = 0; i < n; i++) {
+    const cents = 1000 + ((i * 7_919_993) % 998_000); // 10.00 .. 9,990.00 USD: below the 10,000 USD materiality
+    const date = day(i * 7);
+    const ref = `R${i}`;
+    out.push({
+      ...base,
+      source: 'gl',
+      postingDate: date,
+      amount: fromCents(cents),
+      reference: ref,
+      description: `payment ${i}`,
+    });
+    const kind = i % 100;
+    if (kind < 90) {
+      out.push({
+        ...base,
+        source: 'bank',
+        postingDate: date,
+        amount: fromCents(cents),
+        reference: ref,
+        description: `payment ${i}`,
+      });
+    } else if (kind < 95) {
+      out.push({
+        ...base,
+        source: 'bank',
+        postingDate: day(i * 7 + 2),
+        amount: fromCents(cents),
+        reference: `R-${i}x`,
+        description: `payment ${i}`,
+      });
+    } else if (kind < 98) {
+      const part = Math.floor(cents / 3);
+      out.push({
+        ...base,
+        source: 'bank',
+        postingDate: date,
+        amount: fromCents(part),
+        reference: `${ref}-1`,
+        description: `split ${i}`,
+      });
+      out.push({
+        ...base,
+        source: 'bank',
+        postingDate: date,
+        amount: fromCents(cents - part),
+        reference: `${ref}-2`,
+        description: `split ${i}`,
+      });
+    } else {
+      out.push({
+        ...base,
+        source: 'bank',
+        postingDate: day(i * 7 + 40),
+        amount: fromCents(cents + 977),
+        reference: `Z${i}`,
+        description: `unrelated ${i}`,
+      });
+    }
+  }
+  return out;
+}
+
+/** Baseline: the simplest possible exact join, a Map from amount string to bank lines. */
+function bareExactJoin(lines: readonly NewEntry[]): number {
+  const byAmount = new Map<string, number[]>();
+  lines.forEach((l, i) => {
+    if (l.source === 'gl') return;
+    const list = byAmount.get(l.amount);
+    if (list) list.push(i);
+    else byAmount.set(l.amount, [i]);
+  });
+  let matched = 0;
+  for (const l of lines) {
+    if (l.source !== 'gl') continue;
+    const list = byAmount.get(l.amount);
+    if (list && list.length > 0) {
+      list.pop();
+      matched++;
+    }
+  }
+  return matched;
+}
+
+function child(n: number): void {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'closegate-bench-'));
+  const e = openEngine({
+    dbPath: path.join(dir, 'recon.db'),
+    fx: new FixedRateAdapter(DEMO_FX_RATES, { environment: 'bench' }),
+  });
+  const lines = syntheticBook(n);
+  let t = performance.now();
+  e.context.store.tx(() =>
+    e.context.store.entities.addEntity({
+      code: 'US01',
+      name: 'Bench',
+      currency: 'USD',
+      timeZone: 'America/New_York',
+    }),
+  );
+  e.context.store.tx(() => {
+    for (const l of lines) e.context.store.entries.add(l, 'bench', '2026-01-01T00:00:00.000Z');
+    e.context.store.audit.append({
+      type: 'ENTRIES_IMPORTED',
+      actor: ACTOR,
+      payload: { count: lines.length },
+    });
+  });
+  const insertMs = performance.now() - t;
+  t = performance.now();
+  const baselineMatched = bareExactJoin(lines);
+  const baselineMs = performance.now() - t;
+  const pass = e.runReconPass({ batchSize: 2000 });
+  const verifyStart = performance.now();
+  const verify = e.queries.verifyAudit();
+  const verifyMs = performance.now() - verifyStart;
+  const out = {
+    linesPerSide: n,
+    totalLines: lines.length,
+    state: pass.state,
+    proposed: pass.proposed,
+    autoConfirmed: pass.autoConfirmed.length,
+    escalated: pass.escalated.length,
+    exceptions: pass.exceptions.length,
+    ms: {
+      insert: insertMs,
+      load: pass.timingsMs.load,
+      match: pass.timingsMs.match,
+      proposeConfirmAudit: pass.timingsMs.apply,
+      verify: verifyMs,
+    },
+    auditEvents: verify.ok ? verify.count : -1,
+    baseline: { bareExactJoinMs: baselineMs, matched: baselineMatched },
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+  };
+  e.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+  process.stdout.write(JSON.stringify(out));
+}
+
+/** Matcher only, in memory (no database): N lines per side, for the 1M figure. */
+function childMatcherOnly(n: number): void {
+  const fx = new FixedRateAdapter(DEMO_FX_RATES, { environment: 'bench' });
+  const lines: Entry[] = syntheticBook(n).map((l, i) => ({ ...l, id: i + 1, state: 'unmatched' }));
+  let t = performance.now();
+  const baselineMatched = bareExactJoin(lines);
+  const baselineMs = performance.now() - t;
+  t = performance.now();
+  const r = runMatcher(lines, fx);
+  const matchMs = performance.now() - t;
+  const out = {
+    linesPerSide: n,
+    totalLines: lines.length,
+    matchMs,
+    proposals: r.proposals.length,
+    exceptions: r.exceptions.length,
+    baseline: { bareExactJoinMs: baselineMs, matched: baselineMatched },
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+  };
+  process.stdout.write(JSON.stringify(out));
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+function demoPass(runs: number) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'closegate-bench-demo-'));
+  const passMs: number[] = [];
+  const matchOnlyMs: number[] = [];
+  const baselineMs: number[] = [];
+  for (let i = 0; i < runs + 5; i++) {
+    const e = openEngine({ dbPath: path.join(dir, `demo-${i}.db`) });
+    e.seedDemo();
+    const entries: Entry[] = e.context.store.entries.inState('unmatched');
+    let t = performance.now();
+    runMatcher(entries, e.context.fx, { intercompanyRules: e.context.store.config.intercompanyRules() });
+    const m = performance.now() - t;
+    t = performance.now();
+    bareExactJoin(entries);
+    const b = performance.now() - t;
+    t = performance.now();
+    const r = e.runReconPass();
+    const p = performance.now() - t;
+    if (r.state !== 'SUCCEEDED') throw new Error(`demo pass failed: ${r.error}`);
+    if (i >= 5) {
+      passMs.push(p);
+      matchOnlyMs.push(m);
+      baselineMs.push(b);
+    }
+    e.close();
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  const stats = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return { p50: percentile(s, 50), p95: percentile(s, 95), p99: percentile(s, 99) };
+  };
+  return {
+    runs,
+    entries: 154,
+    reconPassMs: stats(passMs),
+    matcherOnlyMs: stats(matchOnlyMs),
+    bareExactJoinMs: stats(baselineMs),
+  };
+}
+
+function main(): void {
+  const sizeArg = process.argv.indexOf('--child');
+  if (sizeArg !== -1) return child(Number(process.argv[sizeArg + 1]));
+  const matcherArg = process.argv.indexOf('--child-matcher');
+  if (matcherArg !== -1) return childMatcherOnly(Number(process.argv[matcherArg + 1]));
+  const sizes = (process.env.CLOSEGATE_BENCH_SIZES ?? '1000,10000,100000')
+    .split(',')
+    .filter(Boolean)
+    .map(Number);
+  const books = [];
+  for (const n of sizes) {
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--conditions=source',
+        '--import',
+        'tsx',
+        '--max-old-space-size=4096',
+        fileURLToPath(import.meta.url),
+        '--child',
+        String(n),
+      ],
+      {
+        encoding: 'utf8',
+        maxBuffer: 1 << 20,
+        timeout: 15 * 60_000,
+      },
+    );
+    if (r.status !== 0) {
+      console.log(`book ${n}: FAILED (${r.signal ?? r.status}) ${r.stderr.slice(-500)}`);
+      books.push({ linesPerSide: n, failed: true, error: r.stderr.slice(-500) });
+      continue;
+    }
+    const b = JSON.parse(r.stdout);
+    books.push(b);
+    const total = b.ms.load + b.ms.match + b.ms.proposeConfirmAudit;
+    console.log(
+      `book ${n}/side: insert ${b.ms.insert.toFixed(0)} ms, load ${b.ms.load.toFixed(0)} ms, match ${b.ms.match.toFixed(0)} ms, ` +
+        `propose+confirm+audit ${b.ms.proposeConfirmAudit.toFixed(0)} ms (pass total ${total.toFixed(0)} ms), verify ${b.ms.verify.toFixed(0)} ms for ${b.auditEvents} events, ` +
+        `peak RSS ${b.peakRssMb.toFixed(0)} MB; baseline bare exact join ${b.baseline.bareExactJoinMs.toFixed(1)} ms, match/baseline ${(b.ms.match / b.baseline.bareExactJoinMs).toFixed(1)}x; ` +
+        `${b.proposed} proposed, ${b.autoConfirmed} auto-confirmed, ${b.escalated} escalated, ${b.exceptions} exceptions`,
+    );
+  }
+  const matcherOnly = [];
+  for (const n of (process.env.CLOSEGATE_BENCH_MATCHER_SIZES ?? '1000000')
+    .split(',')
+    .filter(Boolean)
+    .map(Number)) {
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--conditions=source',
+        '--import',
+        'tsx',
+        '--max-old-space-size=4096',
+        fileURLToPath(import.meta.url),
+        '--child-matcher',
+        String(n),
+      ],
+      {
+        encoding: 'utf8',
+        timeout: 10 * 60_000,
+      },
+    );
+    if (r.status !== 0) {
+      console.log(`matcher only ${n}/side: FAILED (${r.signal ?? r.status})`);
+      matcherOnly.push({ linesPerSide: n, failed: true });
+      continue;
+    }
+    const m = JSON.parse(r.stdout);
+    matcherOnly.push(m);
+    console.log(
+      `matcher only (in memory) ${n}/side: match ${m.matchMs.toFixed(0)} ms, peak RSS ${m.peakRssMb.toFixed(0)} MB; baseline bare exact join ${m.baseline.bareExactJoinMs.toFixed(0)} ms, ` +
+        `ratio ${(m.matchMs / m.baseline.bareExactJoinMs).toFixed(1)}x; ${m.proposals} proposals, ${m.exceptions} exceptions`,
+    );
+  }
+  const demo = demoPass(Number(process.env.CLOSEGATE_BENCH_DEMO_RUNS ?? 60));
+  console.log(
+    `demo pack recon pass (${demo.entries} entries, ${demo.runs} runs): p50 ${demo.reconPassMs.p50.toFixed(2)} ms, p95 ${demo.reconPassMs.p95.toFixed(2)} ms, p99 ${demo.reconPassMs.p99.toFixed(2)} ms (target p95 < 5 ms)`,
+  );
+  console.log(
+    `demo pack matcher only: p50 ${demo.matcherOnlyMs.p50.toFixed(2)} ms, p95 ${demo.matcherOnlyMs.p95.toFixed(2)} ms; baseline bare exact join p50 ${demo.bareExactJoinMs.p50.toFixed(3)} ms (matcher/baseline ${(demo.matcherOnlyMs.p50 / demo.bareExactJoinMs.p50).toFixed(0)}x)`,
+  );
+  const result = {
+    bench: 'closegate-recon',
+    generatedAt: new Date().toISOString(),
+    node: process.version,
+    cpus: os.cpus().length,
+    loadAverage: os.loadavg(),
+    books,
+    matcherOnly,
+    demo,
+  };
+  fs.mkdirSync(path.join(here, 'results'), { recursive: true });
+  fs.writeFileSync(
+    path.join(here, 'results', 'closegate-recon.json'),
+    `${JSON.stringify(result, null, 2)}\n`,
+  );
+}
+
+main();

@@ -1,0 +1,22 @@
+import { auditCommand } from './audit.js';
+import { demoCommand } from './demo.js';
+import { escalationsCommand } from './escalations.js';
+import { importCommand } from './import.js';
+import { policyCommand } from './policy.js';
+import { reconCommand } from './recon.js';
+import type { Command } from './types.js';
+
+/**
+ * Every CLI command. To add one (e.g. `mcp serve`, `eval`): write
+ * src/cli/commands/<name>.ts exporting a Command and list it here.
+ */
+export const COMMANDS: readonly Command[] = [
+  demoCommand,
+  importCommand,
+  reconCommand,
+  auditCommand,
+  escalationsCommand,
+  policyCommand,
+];
+
+export type { Command } from './types.js';

@@ -1,0 +1,51 @@
+import { parse, DB_OPTION } from '../args.js';
+import { EXIT_OK, EXIT_USAGE, printJson, UsageError, type CliIo } from '../io.js';
+import { openExisting, withEngine } from '../shared.js';
+import type { ReconProgress } from '../../recon/pass.js';
+import type { Command } from './types.js';
+
+const HELP = `usage: closegate-engine recon run [--db PATH] [--policy FILE] [--json]
+
+Runs a recon pass over the unmatched entries: proposes matches as
+engine:matcher, auto-confirms as engine:autoconfirm only what the policy
+allows, escalates the rest to a human with the clause, flags exceptions.
+Shows progress on stderr when it is a terminal. Exit: 0 succeeded, 1 failed or usage error.`;
+
+export const reconCommand: Command = {
+  name: 'recon',
+  summary: 'recon run: match unmatched entries and apply the policy',
+  help: HELP,
+  async run(argv, io) {
+    const [sub, ...rest] = argv;
+    if (sub === undefined || sub === '--help' || sub === '-h')
+      return (io.out(HELP), sub === undefined ? EXIT_USAGE : EXIT_OK);
+    if (sub !== 'run') throw new UsageError(`unknown subcommand: recon ${sub}`, HELP);
+    const { values } = parse(rest, { ...DB_OPTION, policy: { type: 'string' } }, HELP);
+    if (values.help) return (io.out(HELP), EXIT_OK);
+    const engine = openExisting(values.db, values.policy, io, HELP);
+    return withEngine(engine, (e) => {
+      for (const r of e.startupOrphans) io.err(`sweeper: run ${r.id} was orphaned (${r.error})`);
+      const result = e.runReconPass({ onProgress: io.stderrIsTty ? progressPrinter(io) : undefined });
+      if (values.json) printJson(io, result);
+      else {
+        io.out(
+          `recon run ${result.runId} ${result.state}: ${result.proposed} proposed, ${result.autoConfirmed.length} auto-confirmed, ` +
+            `${result.escalated.length} escalated, ${result.denied.length} denied, ${result.exceptions.length} exceptions` +
+            ` (load ${result.timingsMs.load.toFixed(0)} ms, match ${result.timingsMs.match.toFixed(0)} ms, apply ${result.timingsMs.apply.toFixed(0)} ms)`,
+        );
+        if (result.error) io.err(`error: ${result.error}`);
+      }
+      return result.state === 'SUCCEEDED' ? EXIT_OK : EXIT_USAGE;
+    });
+  },
+};
+
+function progressPrinter(io: CliIo): (p: ReconProgress) => void {
+  let last = 0;
+  return (p) => {
+    const now = Date.now();
+    if (now - last < 200 && p.done < p.total) return;
+    last = now;
+    io.err(`  ${p.stage}: ${p.done}/${p.total}`);
+  };
+}

@@ -1,0 +1,49 @@
+import { EngineError } from '../errors.js';
+
+/** Where a command writes and what it can see; injectable for tests. */
+export interface CliIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+  /** True when stderr is a terminal: progress is shown only then. */
+  stderrIsTty: boolean;
+  cwd: string;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_USAGE = 1;
+export const EXIT_AUDIT_BROKEN = 2;
+export const EXIT_DENIED = 3;
+
+/** A usage error: message plus the command's help. Exit 1. */
+export class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly help?: string,
+  ) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export function processIo(): CliIo {
+  return {
+    out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
+    err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
+    env: process.env,
+    stderrIsTty: process.stderr.isTTY === true,
+    cwd: process.cwd(),
+  };
+}
+
+export function printJson(io: CliIo, value: unknown): void {
+  io.out(JSON.stringify(value, null, 2));
+}
+
+/** One line for any error: stable code first when there is one. */
+export function describeError(err: unknown): string {
+  if (err instanceof EngineError) return `error ${err.code}: ${err.message}`;
+  const code = (err as { code?: unknown }).code;
+  const message = err instanceof Error ? err.message : String(err);
+  return typeof code === 'string' ? `error ${code}: ${message}` : `error: ${message}`;
+}

@@ -1,0 +1,57 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseActor } from 'closegate-policy';
+import { resolveDbPath, resolvePolicyPath } from '../config.js';
+import { openEngine, type Engine } from '../engine.js';
+import type { DecisionJson } from '../operations/context.js';
+import { UsageError, type CliIo } from './io.js';
+
+export function dbPathOf(flag: string | undefined, io: CliIo): string {
+  return path.resolve(io.cwd, resolveDbPath(flag, io.env));
+}
+
+/** Opens the engine on an existing database (never creates one by accident). */
+export function openExisting(
+  flag: string | undefined,
+  policyFlag: string | undefined,
+  io: CliIo,
+  help: string,
+): Engine {
+  const dbPath = dbPathOf(flag, io);
+  if (!fs.existsSync(dbPath)) {
+    throw new UsageError(
+      `no database at ${dbPath}: run \`closegate-engine demo\` first or pass --db PATH`,
+      help,
+    );
+  }
+  return openEngine({ dbPath, policyPath: resolvePolicyPath(policyFlag, io.env), env: io.env });
+}
+
+/** CLOSEGATE_ACTOR_ID, which must be a human for approvals. */
+export function humanActor(io: CliIo, help: string): string {
+  const raw = io.env.CLOSEGATE_ACTOR_ID;
+  if (raw === undefined || raw === '')
+    throw new UsageError('set CLOSEGATE_ACTOR_ID=human:<your-id> to act on escalations', help);
+  let actor;
+  try {
+    actor = parseActor(raw);
+  } catch (err) {
+    throw new UsageError(`CLOSEGATE_ACTOR_ID: ${(err as Error).message}`, help);
+  }
+  if (actor.kind !== 'human') throw new UsageError(`CLOSEGATE_ACTOR_ID must be human:<id>, got ${raw}`, help);
+  return actor.raw;
+}
+
+export function describeDecision(d: DecisionJson): string {
+  if (d.outcome === 'allow') return `allow (${d.tier})`;
+  return `${d.outcome} ${d.code} (${d.tier}) -- "${d.clauseText}" [${d.clausePointer}]`;
+}
+
+/** Closes the engine whatever happens in `fn`. */
+export async function withEngine<T>(engine: Engine, fn: (e: Engine) => T | Promise<T>): Promise<T> {
+  try {
+    return await fn(engine);
+  } finally {
+    engine.close();
+  }
+}

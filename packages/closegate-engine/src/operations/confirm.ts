@@ -1,0 +1,132 @@
+import type { Actor, Decision } from 'closegate-policy';
+import type { Entry, MatchRecord } from '../domain.js';
+import type { EngineContext, OperationResult } from './context.js';
+import { audit, decisionJson, denied, evaluateMatch } from './gate.js';
+import { runOperation } from './runner.js';
+import { confirmSchema } from './schemas.js';
+import { loadMatch, moveEntries, moveMatch } from './transitions.js';
+
+/**
+ * confirm: Allow -> match confirmed, lines matched. RequireHumanApproval ->
+ * an escalation carrying the clause, match pending_approval. Deny -> one
+ * POLICY_VIOLATION event and nothing else.
+ */
+export function confirm(ctx: EngineContext, input: unknown): OperationResult {
+  return runOperation(ctx, 'confirm', confirmSchema, input, (args, actor, now) => {
+    const match = loadMatch(ctx, args.matchId);
+    return applyConfirm(ctx, actor, match, now, { rationale: args.rationale, sessionId: args.sessionId });
+  });
+}
+
+/** Core of confirm (caller holds the transaction). Used by confirm, the recon pass and escalation approval. */
+/** Options of the confirm core. */
+export interface ConfirmOptions {
+  rationale?: string | undefined;
+  /** The escalation being approved, if any. */
+  escalationId?: number | undefined;
+  /** The match's entries as already read in this transaction. */
+  known?: Entry[] | undefined;
+  /** The acting transport session. */
+  sessionId?: string | undefined;
+}
+
+export function applyConfirm(
+  ctx: EngineContext,
+  actor: Actor,
+  match: MatchRecord,
+  now: string,
+  opts: ConfirmOptions = {},
+): OperationResult {
+  const { rationale, escalationId, known } = opts;
+  const decision = evaluateMatch(ctx, 'confirm', match, actor, rationale, known, opts.sessionId);
+  const subject = { matchId: match.id, state: match.state, escalationId };
+  if (decision.outcome === 'deny') return denied(ctx, 'confirm', actor, decision, subject, now);
+  if (decision.outcome === 'require_human_approval')
+    return escalateMatch(ctx, actor, match, decision, 'confirm', rationale ?? '', now);
+  moveMatch(ctx, match, 'confirmed', actor.raw, rationale ?? null, now);
+  moveEntries(ctx, match.entryIds, 'matched', known);
+  // a match still in 'proposed' has no open escalation (escalating moves it to pending_approval)
+  const openEscalation =
+    escalationId ??
+    (match.state === 'proposed' ? undefined : ctx.store.escalations.openIdFor('match', String(match.id)));
+  if (openEscalation !== undefined)
+    ctx.store.escalations.resolve(openEscalation, 'approved', actor.raw, rationale ?? '', now);
+  const auditSeq = audit(
+    ctx,
+    'MATCH_CONFIRMED',
+    actor,
+    {
+      matchId: match.id,
+      entryIds: match.entryIds,
+      amountUsd: match.amountUsd,
+      rationale: rationale ?? '',
+      escalationId: openEscalation ?? null,
+      decision: decisionJson(decision),
+    },
+    now,
+  );
+  const result: OperationResult = {
+    operation: 'confirm',
+    outcome: 'allow',
+    status: 'confirmed',
+    decision: decisionJson(decision),
+    matchId: match.id,
+    state: 'confirmed',
+    auditSeq,
+  };
+  if (openEscalation !== undefined) result.escalationId = openEscalation;
+  return result;
+}
+
+/** RequireHumanApproval on a match: open an escalation with the clause and park the match. */
+export function escalateMatch(
+  ctx: EngineContext,
+  actor: Actor,
+  match: MatchRecord,
+  decision: Decision,
+  action: 'confirm' | 'reject',
+  requestRationale: string,
+  now: string,
+): OperationResult {
+  const d = decisionJson(decision);
+  const escalationId = ctx.store.escalations.add({
+    action,
+    subjectKind: 'match',
+    subjectId: String(match.id),
+    requestedBy: actor.raw,
+    code: d.code ?? '',
+    clauseText: d.clauseText ?? '',
+    clausePointer: d.clausePointer ?? '',
+    policyVersion: d.policyVersion,
+    tier: d.tier,
+    requestRationale,
+    createdAt: now,
+  });
+  moveMatch(ctx, match, 'pending_approval', null, null, now);
+  const auditSeq = audit(
+    ctx,
+    'MATCH_ESCALATED',
+    actor,
+    {
+      matchId: match.id,
+      escalationId,
+      action,
+      code: d.code,
+      clauseText: d.clauseText,
+      clausePointer: d.clausePointer,
+      policyVersion: d.policyVersion,
+      tier: d.tier,
+    },
+    now,
+  );
+  return {
+    operation: action,
+    outcome: 'require_human_approval',
+    status: 'escalated',
+    decision: d,
+    matchId: match.id,
+    escalationId,
+    state: 'pending_approval',
+    auditSeq,
+  };
+}

@@ -1,0 +1,143 @@
+import {
+  Decimal,
+  evaluate,
+  type Action,
+  type Actor,
+  type Decision,
+  type MatchSubject,
+} from 'closegate-policy';
+import type { Entry, MatchRecord } from '../domain.js';
+import { NotFoundError } from '../errors.js';
+import type { DecisionJson, EngineContext, OperationResult } from './context.js';
+
+const SEVERITY: Record<Decision['outcome'], number> = { allow: 0, require_human_approval: 1, deny: 2 };
+
+export function decisionJson(d: Decision): DecisionJson {
+  const out: DecisionJson = { outcome: d.outcome, tier: d.tier, policyVersion: d.policyVersion };
+  if (d.outcome !== 'allow') {
+    out.code = d.code;
+    out.clauseText = d.clauseText;
+    out.clausePointer = d.clausePointer;
+  }
+  return out;
+}
+
+/** Loads the match's entries (in id order); a dangling line is a corrupted store. */
+export function matchEntries(ctx: EngineContext, match: MatchRecord): Entry[] {
+  return match.entryIds.map((id) => {
+    const e = ctx.store.entries.get(id);
+    if (e === undefined) throw new NotFoundError('entry', id);
+    return e;
+  });
+}
+
+/**
+ * One gate subject per entity the match touches, each carrying the match's
+ * size in that entity's functional currency, so an entity override (JP01 in
+ * JPY) is applied to its own lines even inside an intercompany match.
+ * The gate never sees a memo or a description: only amounts, accounts,
+ * type, state and who proposed.
+ */
+export function matchSubjects(
+  ctx: EngineContext,
+  match: MatchRecord,
+  rationale: string | undefined,
+  known?: readonly Entry[],
+): MatchSubject[] {
+  const entries = known ?? matchEntries(ctx, match);
+  const entities = [...new Set(entries.map((e) => e.entity))].sort();
+  return entities.map((entity) => {
+    const currency = ctx.store.entities.currencyOf(entity);
+    const local = entries
+      .filter((e) => e.entity === entity && e.currency === currency)
+      .map((e) => new Decimal(e.amount).abs())
+      .reduce<Decimal | undefined>((max, v) => (max === undefined || v.gt(max) ? v : max), undefined);
+    const subject: MatchSubject = {
+      kind: 'match',
+      matchId: String(match.id),
+      state: match.state,
+      matchType: match.type,
+      proposedBy: match.proposedBy,
+      amountUsd: match.amountUsd,
+      entity,
+      accountCodes: [...new Set(entries.map((e) => e.accountCode))].sort(),
+    };
+    if (local !== undefined && currency !== undefined)
+      subject.localAmount = { amount: local.toFixed(), currency };
+    if (rationale !== undefined) subject.rationale = rationale;
+    if (match.proposerSession !== null && match.proposerSession !== undefined)
+      subject.proposerSessionId = match.proposerSession;
+    return subject;
+  });
+}
+
+/** The strictest decision over every entity of the match (deny > human approval > allow). */
+export function evaluateMatch(
+  ctx: EngineContext,
+  action: Extract<Action, 'confirm' | 'reject'>,
+  match: MatchRecord,
+  actor: Actor,
+  rationale: string | undefined,
+  known?: readonly Entry[],
+  actorSessionId?: string,
+): Decision {
+  let worst: Decision | undefined;
+  const context = actorSessionId === undefined ? {} : { actorSessionId };
+  for (const subject of matchSubjects(ctx, match, rationale, known)) {
+    const d = evaluate(action, subject, actor, ctx.policy, context);
+    if (worst === undefined || SEVERITY[d.outcome] > SEVERITY[worst.outcome]) worst = d;
+  }
+  return worst ?? evaluate(action, undefined, actor, ctx.policy);
+}
+
+/** Appends one audit event and returns its seq. */
+export function audit(
+  ctx: EngineContext,
+  type: string,
+  actor: Actor,
+  payload: Record<string, unknown>,
+  now: string,
+): number {
+  return ctx.store.audit.append({ type, actor: actor.raw, payload, ts: now }).seq;
+}
+
+/**
+ * A Deny: one POLICY_VIOLATION event with the code, verbatim clause text,
+ * clause pointer and policy version; nothing else changes.
+ */
+export function denied(
+  ctx: EngineContext,
+  operation: string,
+  actor: Actor,
+  decision: Decision,
+  subject: Record<string, unknown>,
+  now: string,
+): OperationResult {
+  const d = decisionJson(decision);
+  const auditSeq = audit(
+    ctx,
+    'POLICY_VIOLATION',
+    actor,
+    {
+      operation,
+      subject,
+      code: d.code,
+      clauseText: d.clauseText,
+      clausePointer: d.clausePointer,
+      policyVersion: d.policyVersion,
+      tier: d.tier,
+    },
+    now,
+  );
+  return { operation, outcome: 'deny', status: 'denied', decision: d, auditSeq, ...subjectIds(subject) };
+}
+
+function subjectIds(subject: Record<string, unknown>): Partial<OperationResult> {
+  const out: Partial<OperationResult> = {};
+  if (typeof subject.matchId === 'number') out.matchId = subject.matchId;
+  if (typeof subject.escalationId === 'number') out.escalationId = subject.escalationId;
+  if (typeof subject.entryId === 'number') out.entryId = subject.entryId;
+  if (typeof subject.entity === 'string') out.entity = subject.entity;
+  if (typeof subject.period === 'string') out.period = subject.period;
+  return out;
+}

@@ -1,0 +1,263 @@
+import { hostname } from 'node:os';
+import { parseActor } from 'closegate-policy';
+import type { Entry, MatchRecord } from '../domain.js';
+import { runMatcher } from '../matcher/match.js';
+import type { MatchProposal, MatcherConfig, MatcherException } from '../matcher/config.js';
+import { applyConfirm } from '../operations/confirm.js';
+import type { EngineContext, OperationResult } from '../operations/context.js';
+import { applyFlagException } from '../operations/flagException.js';
+import { applyProposal } from '../operations/propose.js';
+import { audit } from '../operations/gate.js';
+
+export const MATCHER_ACTOR = 'engine:matcher';
+export const AUTOCONFIRM_ACTOR = 'engine:autoconfirm';
+
+export interface ReconProgress {
+  stage: 'load' | 'match' | 'apply' | 'exceptions';
+  done: number;
+  total: number;
+}
+
+export interface ReconPassOptions {
+  /** Matcher settings; intercompany rules default to the database's. */
+  matcher?: Partial<MatcherConfig>;
+  /** Proposals per transaction (each batch also refreshes the heartbeat). */
+  batchSize?: number;
+  onProgress?: (p: ReconProgress) => void;
+}
+
+export interface ReconItem {
+  matchId: number;
+  type: string;
+  entryIds: number[];
+  amountUsd: string;
+  escalationId?: number;
+  code?: string;
+  clauseText?: string;
+  clausePointer?: string;
+}
+
+export interface ReconPassResult {
+  runId: number;
+  state: 'SUCCEEDED' | 'FAILED';
+  proposed: number;
+  autoConfirmed: ReconItem[];
+  escalated: ReconItem[];
+  denied: ReconItem[];
+  exceptions: { entryId: number; exceptionId: number; reasonCode: string; detail: string }[];
+  skippedStale: number;
+  /** Proposals not made again because a person already rejected exactly these lines. */
+  skippedRejected: number;
+  timingsMs: { load: number; match: number; apply: number };
+  error?: string;
+}
+
+/**
+ * One recon pass as a workflow run: RUNNING -> SUCCEEDED | FAILED, with a
+ * heartbeat per batch. Proposes as engine:matcher, then tries to confirm as
+ * engine:autoconfirm: the gate allows, escalates (clause recorded) or denies
+ * each one. Leftover lines become exceptions. Each batch commits atomically.
+ */
+export function runReconPass(ctx: EngineContext, opts: ReconPassOptions = {}): ReconPassResult {
+  const matcher = parseActor(MATCHER_ACTOR);
+  const owner = `${hostname()}:${process.pid}`;
+  const runId = ctx.store.tx(() => {
+    const now = ctx.now().toISOString();
+    const id = ctx.store.runs.start('recon_pass', owner, MATCHER_ACTOR, now);
+    audit(ctx, 'RECON_RUN_STARTED', matcher, { runId: id, owner }, now);
+    return id;
+  });
+  const result: ReconPassResult = {
+    runId,
+    state: 'SUCCEEDED',
+    proposed: 0,
+    autoConfirmed: [],
+    escalated: [],
+    denied: [],
+    exceptions: [],
+    skippedStale: 0,
+    skippedRejected: 0,
+    timingsMs: { load: 0, match: 0, apply: 0 },
+  };
+  try {
+    executePass(ctx, runId, opts, result);
+  } catch (err) {
+    result.state = 'FAILED';
+    result.error = err instanceof Error ? err.message : String(err);
+  }
+  finishRun(ctx, result);
+  return result;
+}
+
+function executePass(
+  ctx: EngineContext,
+  runId: number,
+  opts: ReconPassOptions,
+  result: ReconPassResult,
+): void {
+  const progress = opts.onProgress ?? (() => undefined);
+  let t = performance.now();
+  const entries = loadUnmatched(ctx);
+  progress({ stage: 'load', done: entries.length, total: entries.length });
+  result.timingsMs.load = performance.now() - t;
+  t = performance.now();
+  const intercompanyRules = opts.matcher?.intercompanyRules ?? ctx.store.config.intercompanyRules();
+  const matched = runMatcher(entries, ctx.fx, { ...opts.matcher, intercompanyRules });
+  progress({ stage: 'match', done: matched.proposals.length, total: matched.proposals.length });
+  result.timingsMs.match = performance.now() - t;
+  ctx.store.tx(() => ctx.store.runs.heartbeat(runId, ctx.now().toISOString()));
+  t = performance.now();
+  const batchSize = opts.batchSize ?? 500;
+  for (let i = 0; i < matched.proposals.length; i += batchSize) {
+    const batch = matched.proposals.slice(i, i + batchSize);
+    atomicBatch(ctx, result, () => {
+      for (const p of batch) applyOne(ctx, runId, p, result);
+      ctx.store.runs.heartbeat(runId, ctx.now().toISOString());
+      ctx.faultInjector?.('after_mutation', 'recon_pass');
+    });
+    progress({
+      stage: 'apply',
+      done: Math.min(i + batchSize, matched.proposals.length),
+      total: matched.proposals.length,
+    });
+  }
+  for (let i = 0; i < matched.exceptions.length; i += batchSize) {
+    const batch = matched.exceptions.slice(i, i + batchSize);
+    atomicBatch(ctx, result, () => {
+      for (const x of batch) flagOne(ctx, runId, x, result);
+      ctx.store.runs.heartbeat(runId, ctx.now().toISOString());
+      ctx.faultInjector?.('after_mutation', 'recon_pass');
+    });
+    progress({
+      stage: 'exceptions',
+      done: Math.min(i + batchSize, matched.exceptions.length),
+      total: matched.exceptions.length,
+    });
+  }
+  result.timingsMs.apply = performance.now() - t;
+}
+
+/** One batch in one transaction; on rollback the in-memory tallies are rolled back too. */
+function atomicBatch(ctx: EngineContext, r: ReconPassResult, fn: () => void): void {
+  const skippedRejected = r.skippedRejected;
+  const mark = {
+    proposed: r.proposed,
+    a: r.autoConfirmed.length,
+    e: r.escalated.length,
+    d: r.denied.length,
+    x: r.exceptions.length,
+    s: r.skippedStale,
+  };
+  try {
+    ctx.store.tx(fn);
+  } catch (err) {
+    r.proposed = mark.proposed;
+    r.autoConfirmed.length = mark.a;
+    r.escalated.length = mark.e;
+    r.denied.length = mark.d;
+    r.exceptions.length = mark.x;
+    r.skippedStale = mark.s;
+    r.skippedRejected = skippedRejected;
+    throw err;
+  }
+}
+
+function loadUnmatched(ctx: EngineContext): Entry[] {
+  const out: Entry[] = [];
+  for (let after = 0; ;) {
+    const page = ctx.store.entries.page('unmatched', after, 50_000);
+    if (page.length === 0) return out;
+    for (const e of page) out.push(e);
+    after = page[page.length - 1]!.id;
+  }
+}
+
+function applyOne(ctx: EngineContext, runId: number, p: MatchProposal, result: ReconPassResult): void {
+  const entries: Entry[] = [];
+  for (const id of p.entryIds) {
+    const e = ctx.store.entries.get(id);
+    // a line in any other state was taken by another actor since the pass loaded it
+    if (e === undefined || e.state !== 'unmatched') {
+      result.skippedStale++;
+      return;
+    }
+    entries.push(e);
+  }
+  if (ctx.store.matches.wasRejected(p.entryIds)) {
+    result.skippedRejected++;
+    return;
+  }
+  const now = ctx.now().toISOString();
+  const proposed = applyProposal(ctx, parseActor(MATCHER_ACTOR), entries, { ...p, runId }, now);
+  if (proposed.status !== 'proposed' || proposed.matchId === undefined) return;
+  result.proposed++;
+  const match: MatchRecord = {
+    ...p,
+    id: proposed.matchId,
+    state: 'proposed',
+    proposedBy: MATCHER_ACTOR,
+    source: 'engine',
+    runId,
+    decidedBy: null,
+    decisionRationale: null,
+    proposerSession: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const confirmed = applyConfirm(ctx, parseActor(AUTOCONFIRM_ACTOR), match, now, { known: entries });
+  const item = itemOf(p, confirmed);
+  if (confirmed.status === 'confirmed') result.autoConfirmed.push(item);
+  else if (confirmed.status === 'escalated') result.escalated.push(item);
+  else result.denied.push(item);
+}
+
+function itemOf(p: MatchProposal, r: OperationResult): ReconItem {
+  const item: ReconItem = { matchId: r.matchId!, type: p.type, entryIds: p.entryIds, amountUsd: p.amountUsd };
+  if (r.escalationId !== undefined) item.escalationId = r.escalationId;
+  if (r.decision.code !== undefined) item.code = r.decision.code;
+  if (r.decision.clauseText !== undefined) item.clauseText = r.decision.clauseText;
+  if (r.decision.clausePointer !== undefined) item.clausePointer = r.decision.clausePointer;
+  return item;
+}
+
+function flagOne(ctx: EngineContext, runId: number, x: MatcherException, result: ReconPassResult): void {
+  const entry = ctx.store.entries.get(x.entryId);
+  if (entry === undefined || entry.state !== 'unmatched') return;
+  const detail = x.nearMissIds.length > 0 ? `${x.detail} (near: ${x.nearMissIds.join(', ')})` : x.detail;
+  const r = applyFlagException(
+    ctx,
+    parseActor(MATCHER_ACTOR),
+    x.entryId,
+    x.reasonCode,
+    detail,
+    runId,
+    ctx.now().toISOString(),
+  );
+  if (r.exceptionId !== undefined)
+    result.exceptions.push({
+      entryId: x.entryId,
+      exceptionId: r.exceptionId,
+      reasonCode: x.reasonCode,
+      detail,
+    });
+}
+
+function finishRun(ctx: EngineContext, r: ReconPassResult): void {
+  const stats = {
+    proposed: r.proposed,
+    autoConfirmed: r.autoConfirmed.length,
+    escalated: r.escalated.length,
+    denied: r.denied.length,
+    exceptions: r.exceptions.length,
+    skippedStale: r.skippedStale,
+    skippedRejected: r.skippedRejected,
+  };
+  ctx.store.tx(() => {
+    const now = ctx.now().toISOString();
+    ctx.store.runs.finish(r.runId, r.state, stats, r.error ?? null, now);
+    if (r.state === 'FAILED')
+      ctx.store.deadLetters.add('recon_pass', { runId: r.runId }, r.error ?? 'unknown error', now);
+    const type = r.state === 'SUCCEEDED' ? 'RECON_RUN_SUCCEEDED' : 'RECON_RUN_FAILED';
+    audit(ctx, type, parseActor(MATCHER_ACTOR), { runId: r.runId, ...stats, error: r.error ?? null }, now);
+  });
+}

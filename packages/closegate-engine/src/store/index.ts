@@ -1,0 +1,83 @@
+import type Database from 'better-sqlite3';
+import { AuditChain, openSqlite } from 'audit-chain';
+import { BookConfigStore } from './config.js';
+import { DeadLetterStore } from './deadLetters.js';
+import { EntityStore } from './entities.js';
+import { EntryStore } from './entries.js';
+import { EscalationStore } from './escalations.js';
+import { ExceptionStore } from './exceptions.js';
+import { IdempotencyStore } from './idempotency.js';
+import { MatchStore } from './matches.js';
+import { migrate } from './migrations.js';
+import { PeriodStore } from './periods.js';
+import { RunStore } from './runs.js';
+
+export const AUDIT_TABLE = 'audit_events';
+
+/**
+ * The recon store: one SQLite connection (WAL, 0600 via audit-chain's
+ * openSqlite), every table group's statements, and the audit chain on the
+ * same connection so a mutation and its audit row share one transaction.
+ */
+export class ReconStore {
+  readonly db: Database.Database;
+  readonly audit: AuditChain;
+  readonly entities: EntityStore;
+  readonly entries: EntryStore;
+  readonly matches: MatchStore;
+  readonly escalations: EscalationStore;
+  readonly exceptions: ExceptionStore;
+  readonly periods: PeriodStore;
+  readonly runs: RunStore;
+  readonly idempotency: IdempotencyStore;
+  readonly deadLetters: DeadLetterStore;
+  readonly config: BookConfigStore;
+
+  private constructor(db: Database.Database) {
+    this.db = db;
+    this.audit = new AuditChain(db, { table: AUDIT_TABLE });
+    this.entities = new EntityStore(db);
+    this.entries = new EntryStore(db);
+    this.matches = new MatchStore(db);
+    this.escalations = new EscalationStore(db);
+    this.exceptions = new ExceptionStore(db);
+    this.periods = new PeriodStore(db);
+    this.runs = new RunStore(db);
+    this.idempotency = new IdempotencyStore(db);
+    this.deadLetters = new DeadLetterStore(db);
+    this.config = new BookConfigStore(db);
+  }
+
+  /** Opens (creating if needed) and migrates a recon database. */
+  static open(path: string): ReconStore {
+    const db = openSqlite(path);
+    try {
+      // 64 MiB page cache: large books keep their indexes (audit event ids, entry states) in memory
+      db.pragma('cache_size = -65536');
+      migrate(db);
+      return new ReconStore(db);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  }
+
+  /** Runs `fn` in one IMMEDIATE transaction (write lock taken up front: no upgrade deadlock). */
+  tx<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  /** True when no entity has been created yet (fresh file). */
+  isEmpty(): boolean {
+    return this.entities.entities().length === 0;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+/** Opens a recon database read-only (no migration; SQLite refuses every write). */
+export function openReadonlyDb(path: string): Database.Database {
+  return openSqlite(path, { readonly: true });
+}

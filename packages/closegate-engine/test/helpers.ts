@@ -1,0 +1,50 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openEngine, type Engine, type OpenEngineOptions } from '../src/index.js';
+
+export function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'closegate-engine-'));
+}
+
+/** A fixed, advancing clock so tests never depend on wall time. */
+export function fixedClock(start = '2026-04-02T12:00:00.000Z'): () => Date {
+  let t = Date.parse(start);
+  return () => new Date((t += 1000));
+}
+
+export function openTestEngine(opts: Partial<OpenEngineOptions> = {}): Engine {
+  return openEngine({ dbPath: path.join(tempDir(), 'recon.db'), now: fixedClock(), ...opts });
+}
+
+/** A seeded demo engine (no recon pass yet). */
+export function demoEngine(opts: Partial<OpenEngineOptions> = {}): Engine {
+  const e = openTestEngine(opts);
+  e.seedDemo();
+  return e;
+}
+
+/** Row counts of every mutable table plus the audit chain: a snapshot to prove "nothing changed". */
+export function snapshot(e: Engine): Record<string, unknown> {
+  const db = e.context.store.db;
+  const tables = [
+    'entries',
+    'matches',
+    'match_lines',
+    'escalations',
+    'approval_votes',
+    'exceptions',
+    'periods',
+    'workflow_runs',
+    'idempotency_keys',
+    'audit_events',
+  ];
+  const out: Record<string, unknown> = {};
+  for (const t of tables) out[t] = db.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all();
+  return out;
+}
+
+let counter = 0;
+export function key(prefix = 'k'): string {
+  return `${prefix}-${++counter}`;
+}
