@@ -1,1 +1,52 @@
-export const PACKAGE_NAME = 'llm-cli-gateway';
+// Public API of llm-cli-gateway (core). The executable lives in cli/main.ts.
+export { GatewayError, AdmissionError, QueryRefusedError, type GatewayErrorCode } from './errors.js';
+export { gatewayHome, logsDbPath, ensurePrivateDir } from './config/paths.js';
+export {
+  PROVIDER_IDS,
+  MAX_PROMPT_ARG_BYTES,
+  type ProviderId,
+  type ProviderContract,
+  type ProviderRequest,
+  type CommandSpec,
+  type FlagSpec,
+  type Invocation,
+  type ParsedOutput,
+  type PermissionLevel,
+  type RawOutput,
+  type Usage,
+} from './providers/contract.js';
+export { PROVIDERS, providerList, isProviderId, emittableFlags } from './providers/registry.js';
+export { admitArgs, admitStdin } from './executor/admission.js';
+export { buildChildEnv, BASE_ENV_ALLOW } from './executor/env.js';
+export { resolveBinary } from './executor/resolve-binary.js';
+export { prepareWorkDir } from './executor/workdir.js';
+export { runProcess, type RunOptions, type RunResult, type StopReason } from './executor/run.js';
+export { killGroup, groupAlive } from './executor/kill.js';
+export {
+  execute,
+  prepareExecution,
+  DEFAULT_LIMITS,
+  type ExecLimits,
+  type PreparedExecution,
+  type ExecutionOutcome,
+} from './executor/execute.js';
+export { SessionStore, SESSIONS_FILE } from './sessions/store.js';
+export type { Session } from './sessions/schema.js';
+export { writeFileAtomic } from './sessions/atomic-file.js';
+export {
+  FlightRecorder,
+  type StartRecord,
+  type CompletionRecord,
+  type RequestRow,
+} from './recorder/recorder.js';
+export { queryOwnRows, openOwnerSnapshot, type QueryResult, type QueryOptions } from './recorder/query.js';
+export { redactSecrets } from './recorder/redact.js';
+export { rowToResult } from './recorder/row-result.js';
+export { OutputCollector } from './executor/output.js';
+export { verifyRecorder, type RecorderVerifyReport } from './recorder/verify.js';
+export { RequestService, type RequestServiceDeps, type RunHooks } from './service/request-service.js';
+export type { Caller, GatewayRequest, RequestResult, ResultErrorCode } from './service/types.js';
+export { createGateway, credentialValues, type Gateway, type GatewayOptions } from './gateway.js';
+export { createGatewayServer } from './server.js';
+export { allCliVersions, cliVersion, type CliVersion } from './versions.js';
+export { VERSION } from './version.js';

@@ -1,0 +1,90 @@
+import { existsSync, statSync } from 'node:fs';
+import { gatewayHome, logsDbPath } from '../config/paths.js';
+import { SESSIONS_FILE } from '../sessions/store.js';
+import { VERSION } from '../version.js';
+import { allCliVersions, type CliVersion } from '../versions.js';
+import { join } from 'node:path';
+
+export interface PathCheck {
+  path: string;
+  exists: boolean;
+  mode?: string;
+  expectedMode: string;
+  ok: boolean;
+}
+
+export interface DoctorReport {
+  version: string;
+  node: string;
+  transport: 'stdio';
+  dataDir: PathCheck;
+  sessionsFile: PathCheck;
+  logsDb: PathCheck | { disabled: true };
+  config: { home: string; logsDb: string; envAllow: string };
+  clis: CliVersion[];
+  warnings: string[];
+}
+
+function checkPath(path: string, expected: number): PathCheck {
+  const expectedMode = expected.toString(8).padStart(4, '0');
+  if (!existsSync(path)) return { path, exists: false, expectedMode, ok: true };
+  const mode = statSync(path).mode & 0o777;
+  return {
+    path,
+    exists: true,
+    mode: mode.toString(8).padStart(4, '0'),
+    expectedMode,
+    ok: (mode & ~expected) === 0,
+  };
+}
+
+export async function doctorReport(env: NodeJS.ProcessEnv): Promise<DoctorReport> {
+  const home = gatewayHome(env);
+  const db = logsDbPath(env);
+  const report: DoctorReport = {
+    version: VERSION,
+    node: process.version,
+    transport: 'stdio',
+    dataDir: checkPath(home, 0o700),
+    sessionsFile: checkPath(join(home, SESSIONS_FILE), 0o600),
+    logsDb: db === null ? { disabled: true } : checkPath(db, 0o600),
+    config: {
+      home: env.LLM_GATEWAY_HOME ? 'LLM_GATEWAY_HOME' : 'default (~/.llm-cli-gateway)',
+      logsDb:
+        db === null
+          ? 'disabled (LLM_GATEWAY_LOGS_DB=none)'
+          : env.LLM_GATEWAY_LOGS_DB
+            ? 'LLM_GATEWAY_LOGS_DB'
+            : 'default',
+      envAllow: env.LLM_GATEWAY_ENV_ALLOW ?? '',
+    },
+    clis: await allCliVersions(env),
+    warnings: [],
+  };
+  for (const check of [report.dataDir, report.sessionsFile, report.logsDb]) {
+    if ('ok' in check && !check.ok)
+      report.warnings.push(`${check.path} has mode ${check.mode}, expected ${check.expectedMode} or tighter`);
+  }
+  if (report.clis.every((c) => !c.installed)) report.warnings.push('no provider CLI found on PATH');
+  return report;
+}
+
+export function formatDoctor(r: DoctorReport): string {
+  const lines = [`llm-cli-gateway ${r.version} (node ${r.node}), transport: ${r.transport}`, '', 'CLIs:'];
+  for (const c of r.clis) {
+    const state = c.version ?? c.error ?? '';
+    lines.push(`  ${c.installed ? 'ok ' : '-- '} ${c.cli.padEnd(8)} ${c.path ?? c.binary}  ${state}`);
+  }
+  lines.push('', 'Data:');
+  const show = (label: string, p: PathCheck | { disabled: true }) =>
+    'disabled' in p
+      ? `  ${label}: disabled`
+      : `  ${label}: ${p.path} ${p.exists ? `mode ${p.mode}` : '(not created yet)'}${p.ok ? '' : ' UNSAFE'}`;
+  lines.push(show('data dir', r.dataDir), show('sessions', r.sessionsFile), show('logs.db', r.logsDb));
+  lines.push(
+    '',
+    `Config: home=${r.config.home}, logs=${r.config.logsDb}, env allow-list extra=[${r.config.envAllow}]`,
+  );
+  if (r.warnings.length > 0) lines.push('', 'Warnings:', ...r.warnings.map((w) => `  ! ${w}`));
+  return lines.join('\n');
+}

@@ -1,0 +1,131 @@
+#!/usr/bin/env node
+import { userInfo } from 'node:os';
+import { parseArgs } from 'node:util';
+import { createLogger, serveStdio } from 'mcp-host';
+import { errorMessage } from '../errors.js';
+import { createGateway } from '../gateway.js';
+import { createGatewayServer } from '../server.js';
+import { VERSION } from '../version.js';
+import { doctorReport, formatDoctor } from './doctor.js';
+import { verifyLogs } from './logs.js';
+
+const HELP = `llm-cli-gateway ${VERSION}: MCP server that runs the LLM coding CLIs as tools
+
+Usage:
+  llm-cli-gateway                 serve MCP over stdio (what MCP clients launch)
+  llm-cli-gateway doctor [--json] installed CLIs and versions, data dir and permissions, config
+  llm-cli-gateway logs verify [--json]
+                                  check the flight recorder's hash chain and every row against it
+  llm-cli-gateway --version
+  llm-cli-gateway --help          (every command also takes --help)
+
+Environment:
+  LLM_GATEWAY_HOME       data directory (default ~/.llm-cli-gateway)
+  LLM_GATEWAY_LOGS_DB    flight recorder path, or "none" to disable
+  LLM_GATEWAY_ENV_ALLOW  extra env var names passed to the CLIs (comma-separated)
+  MCP_LOG_LEVEL          debug | info | warn | error | silent (logs go to stderr)`;
+
+const HELP_DOCTOR = `Usage: llm-cli-gateway doctor [--json]
+
+Reports the installed provider CLIs and their versions, the data directory and
+file permissions, the flight recorder and the transport. Exit 1 on a warning.`;
+
+const HELP_LOGS = `Usage: llm-cli-gateway logs verify [--json]
+
+Verifies the flight recorder (logs.db): the hash chain, then every request row
+against the digests the chain committed to. Exit 0 when intact, 1 otherwise.`;
+
+/** The local OS user is the stdio principal: identity comes from the process, not from tool arguments. */
+function stdioPrincipalId(): string {
+  let name = 'unknown';
+  try {
+    name = userInfo().username;
+  } catch {
+    name = process.env.USER ?? 'unknown';
+  }
+  return `local:${name.replace(/[^\x21-\x7e]/g, '_') || 'unknown'}`;
+}
+
+async function serve(): Promise<void> {
+  const log = createLogger('llm-cli-gateway');
+  const gateway = createGateway();
+  const server = createGatewayServer(gateway);
+  const host = await serveStdio(server, { id: stdioPrincipalId(), transport: 'stdio' });
+  log.info('serving MCP over stdio', {
+    version: VERSION,
+    home: gateway.home,
+    recorder: gateway.recorder?.path ?? 'disabled',
+  });
+  const shutdown = () => {
+    void host.close().finally(() => {
+      gateway.close();
+      process.exit(0);
+    });
+  };
+  process.stdin.on('end', shutdown);
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean' },
+      json: { type: 'boolean' },
+    },
+  });
+  const [command, sub, ...rest] = positionals;
+  if (values.version) {
+    console.log(VERSION);
+    return 0;
+  }
+  if (command === undefined) {
+    if (values.help) return print(HELP, 0);
+    await serve();
+    return -1;
+  }
+  if (command === 'doctor') {
+    if (values.help) return print(HELP_DOCTOR, 0);
+    if (sub !== undefined) return fail(`doctor takes no arguments (got ${sub})`);
+    const report = await doctorReport(process.env);
+    console.log(values.json ? JSON.stringify(report, null, 2) : formatDoctor(report));
+    return report.warnings.length === 0 ? 0 : 1;
+  }
+  if (command === 'logs') {
+    if (values.help || sub === undefined) return print(HELP_LOGS, values.help ? 0 : 2);
+    if (sub !== 'verify' || rest.length > 0) return fail(`unknown logs command: ${[sub, ...rest].join(' ')}`);
+    const outcome = verifyLogs(process.env);
+    if (values.json) console.log(JSON.stringify(outcome, null, 2));
+    else
+      console.log(
+        outcome.ok
+          ? `ok: ${outcome.requests} requests, ${outcome.chainEvents} chain events intact (${outcome.path})`
+          : `FAILED: ${outcome.problem}`,
+      );
+    return outcome.ok ? 0 : 1;
+  }
+  return fail(`unknown command: ${command}`);
+}
+
+function print(text: string, code: number): number {
+  (code === 0 ? console.log : console.error)(text);
+  return code;
+}
+
+function fail(message: string): number {
+  console.error(`llm-cli-gateway: ${message}\nRun 'llm-cli-gateway --help' for usage.`);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(`llm-cli-gateway: ${errorMessage(err)}`);
+    process.exitCode = 2;
+  },
+);

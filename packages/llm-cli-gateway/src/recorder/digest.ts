@@ -1,0 +1,14 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from 'audit-chain';
+import type { RequestColumn, RequestRow } from './schema.js';
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** Digest of the given columns of a row: what the chain commits to. */
+export function rowDigest(row: Partial<RequestRow>, columns: readonly RequestColumn[]): string {
+  const picked: Record<string, string | number | null> = {};
+  for (const c of columns) picked[c] = row[c] ?? null;
+  return sha256Hex(canonicalJson(picked));
+}

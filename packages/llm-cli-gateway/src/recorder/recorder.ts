@@ -1,0 +1,151 @@
+import type Database from 'better-sqlite3';
+import { AuditChain, openSqlite } from 'audit-chain';
+import type { Usage } from '../providers/contract.js';
+import { rowDigest, sha256Hex } from './digest.js';
+import { queryOwnRows, type QueryOptions, type QueryResult } from './query.js';
+import { redactSecrets } from './redact.js';
+import {
+  CHAIN_TABLE,
+  COMPLETION_COLUMNS,
+  RECORDER_SCHEMA,
+  START_COLUMNS,
+  type RequestColumn,
+  type RequestRow,
+} from './schema.js';
+import { verifyRecorder, type RecorderVerifyReport } from './verify.js';
+
+export interface StartRecord {
+  correlationId: string;
+  owner: string;
+  transport: string;
+  cli: string;
+  model?: string;
+  sessionId?: string;
+  permissionLevel?: string;
+  binaryPath?: string;
+  prompt: string;
+}
+
+export interface CompletionRecord {
+  status: 'completed' | 'failed';
+  providerSessionId?: string;
+  durationMs: number;
+  exitCode: number | null;
+  response?: string;
+  error?: string;
+  errorCode?: string;
+  usage?: Usage;
+  costUsd?: string;
+}
+
+/**
+ * Flight recorder: one row per request in `logs.db` (0600, WAL), written when
+ * the request starts and updated once when it completes. Each write appends
+ * the digest of what it wrote to a hash chain (`audit-chain`) in the same
+ * transaction, so an edited, deleted or forged row is detected by `verify`.
+ * Prompt, response and error are redacted before they are stored.
+ */
+export class FlightRecorder {
+  private readonly db: Database.Database;
+  private readonly chain: AuditChain;
+  private readonly readDb: Database.Database;
+  private readonly insertStmt: Database.Statement;
+  private readonly completeStmt: Database.Statement;
+  private readonly getStmt: Database.Statement;
+
+  constructor(
+    readonly path: string,
+    private readonly knownSecrets: readonly string[] = [],
+  ) {
+    this.db = openSqlite(path);
+    this.db.exec(RECORDER_SCHEMA);
+    this.chain = new AuditChain(this.db, { table: CHAIN_TABLE });
+    // A separate read-only connection: SQLite itself refuses writes on it.
+    this.readDb = openSqlite(path, { readonly: true });
+    this.insertStmt = this.db.prepare(
+      `INSERT INTO requests (${[...START_COLUMNS, 'status'].join(', ')}) VALUES (${[...START_COLUMNS, 'status'].map((c) => '@' + c).join(', ')})`,
+    );
+    this.completeStmt = this.db.prepare(
+      `UPDATE requests SET ${COMPLETION_COLUMNS.map((c) => `${c} = @${c}`).join(', ')} WHERE correlation_id = @correlation_id AND status = 'running'`,
+    );
+    this.getStmt = this.readDb.prepare('SELECT * FROM requests WHERE correlation_id = ? AND owner = ?');
+  }
+
+  private redact(text: string | undefined): string | null {
+    return text === undefined ? null : redactSecrets(text, this.knownSecrets);
+  }
+
+  start(rec: StartRecord): void {
+    const row: Pick<RequestRow, (typeof START_COLUMNS)[number] | 'status'> = {
+      correlation_id: rec.correlationId,
+      owner: rec.owner,
+      transport: rec.transport,
+      cli: rec.cli,
+      model: rec.model ?? null,
+      session_id: rec.sessionId ?? null,
+      permission_level: rec.permissionLevel ?? null,
+      binary_path: rec.binaryPath ?? null,
+      prompt: this.redact(rec.prompt) ?? '',
+      prompt_sha256: sha256Hex(rec.prompt),
+      status: 'running',
+      started_at: new Date().toISOString(),
+    };
+    this.db.transaction(() => {
+      this.insertStmt.run(row);
+      this.chain.append({
+        type: 'request.started',
+        actor: rec.owner,
+        payload: { correlationId: rec.correlationId, digest: rowDigest(row, START_COLUMNS) },
+      });
+    })();
+  }
+
+  complete(correlationId: string, owner: string, rec: CompletionRecord): void {
+    const row: Pick<RequestRow, (typeof COMPLETION_COLUMNS)[number]> & { correlation_id: string } = {
+      correlation_id: correlationId,
+      provider_session_id: rec.providerSessionId ?? null,
+      status: rec.status,
+      completed_at: new Date().toISOString(),
+      duration_ms: Math.round(rec.durationMs),
+      exit_code: rec.exitCode,
+      response: this.redact(rec.response),
+      error: this.redact(rec.error),
+      error_code: rec.errorCode ?? null,
+      input_tokens: rec.usage?.inputTokens ?? null,
+      output_tokens: rec.usage?.outputTokens ?? null,
+      cache_read_tokens: rec.usage?.cacheReadTokens ?? null,
+      cache_creation_tokens: rec.usage?.cacheCreationTokens ?? null,
+      cost_usd: rec.costUsd ?? null,
+    };
+    this.db.transaction(() => {
+      const changed = this.completeStmt.run(row).changes;
+      if (changed !== 1) return;
+      this.chain.append({
+        type: 'request.completed',
+        actor: owner,
+        payload: { correlationId, digest: rowDigest(row, COMPLETION_COLUMNS) },
+      });
+    })();
+  }
+
+  /** One request of this owner; another owner's request is indistinguishable from a missing one. */
+  get(correlationId: string, owner: string): RequestRow | undefined {
+    return this.getStmt.get(correlationId, owner) as RequestRow | undefined;
+  }
+
+  /** Read-only SQL over the caller's own rows only (see query.ts for how that is enforced). */
+  query(sql: string, owner: string, opts: QueryOptions = {}): QueryResult {
+    return queryOwnRows(this.readDb, sql, owner, opts);
+  }
+
+  verify(): RecorderVerifyReport {
+    return verifyRecorder(this.readDb, new AuditChain(this.readDb, { table: CHAIN_TABLE }));
+  }
+
+  close(): void {
+    this.readDb.close();
+    this.db.close();
+  }
+}
+
+export type { RequestColumn, RequestRow };

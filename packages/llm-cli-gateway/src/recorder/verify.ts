@@ -1,0 +1,68 @@
+import type Database from 'better-sqlite3';
+import type { AuditChain } from 'audit-chain';
+import { rowDigest } from './digest.js';
+import { COMPLETION_COLUMNS, START_COLUMNS, type RequestRow } from './schema.js';
+
+export type RecorderVerifyReport =
+  | { ok: true; requests: number; chainEvents: number }
+  | { ok: false; requests: number; chainEvents: number; problem: string };
+
+/**
+ * Verifies the flight recorder: the hash chain itself (edited, deleted or
+ * re-ordered chain rows), then every request row against the digests the chain
+ * committed to (an edited prompt or response, a forged or deleted row).
+ */
+export function verifyRecorder(db: Database.Database, chain: AuditChain): RecorderVerifyReport {
+  const chainResult = chain.verify();
+  const requests = db.prepare('SELECT count(*) FROM requests').pluck().get() as number;
+  if (!chainResult.ok) {
+    return {
+      ok: false,
+      requests,
+      chainEvents: chainResult.count,
+      problem: `chain broken at seq ${chainResult.brokenSeq}: ${chainResult.message}`,
+    };
+  }
+  const chainEvents = chainResult.count;
+  const started = new Map<string, string>();
+  const completed = new Map<string, string>();
+  const events = db.prepare(`SELECT type, payload FROM ${chain.table} ORDER BY seq`).raw(true);
+  for (const [type, payload] of events.iterate() as Iterable<[string, string]>) {
+    const p = JSON.parse(payload) as { correlationId: string; digest: string };
+    (type === 'request.started' ? started : completed).set(p.correlationId, p.digest);
+  }
+  const rows = db.prepare('SELECT * FROM requests ORDER BY rowid');
+  for (const row of rows.iterate() as Iterable<RequestRow>) {
+    const id = String(row.correlation_id);
+    const fail = (why: string): RecorderVerifyReport => ({
+      ok: false,
+      requests,
+      chainEvents,
+      problem: `request ${id}: ${why}`,
+    });
+    const startDigest = started.get(id);
+    if (startDigest === undefined)
+      return fail('row has no chained start event (forged or inserted directly)');
+    if (startDigest !== rowDigest(row, START_COLUMNS))
+      return fail('start fields do not match the chain (row edited)');
+    started.delete(id);
+    const doneDigest = completed.get(id);
+    if (row.status === 'running') {
+      if (doneDigest !== undefined)
+        return fail('chain records a completion the row does not show (row edited)');
+      continue;
+    }
+    if (doneDigest === undefined) return fail('completed row has no chained completion event (row edited)');
+    if (doneDigest !== rowDigest(row, COMPLETION_COLUMNS))
+      return fail('completion fields do not match the chain (row edited)');
+  }
+  const missing = started.keys().next();
+  if (!missing.done)
+    return {
+      ok: false,
+      requests,
+      chainEvents,
+      problem: `request ${missing.value}: chained but its row is gone (row deleted)`,
+    };
+  return { ok: true, requests, chainEvents };
+}

@@ -1,0 +1,26 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { Gateway } from './gateway.js';
+import { providerList } from './providers/registry.js';
+import { registerCliVersions } from './tools/cli-versions.js';
+import { registerFlightRecorderQuery } from './tools/flight-recorder-query.js';
+import { registerListModels } from './tools/list-models.js';
+import { registerProviderRequestTool } from './tools/provider-request.js';
+import { registerRequestResult } from './tools/request-result.js';
+import { registerSessionTools } from './tools/sessions.js';
+import { VERSION } from './version.js';
+
+/**
+ * Builds the MCP server with every core tool. Transport-agnostic: handlers
+ * take the caller from `principalFrom(extra)`, so the same server works over
+ * stdio and (through mcp-host) HTTP, one server per HTTP session if needed.
+ */
+export function createGatewayServer(gateway: Gateway): McpServer {
+  const server = new McpServer({ name: 'llm-cli-gateway', version: VERSION });
+  for (const provider of providerList()) registerProviderRequestTool(server, gateway, provider);
+  registerSessionTools(server, gateway);
+  registerListModels(server);
+  registerCliVersions(server, gateway);
+  registerFlightRecorderQuery(server, gateway);
+  registerRequestResult(server, gateway);
+  return server;
+}

@@ -1,0 +1,249 @@
+import { randomUUID } from 'node:crypto';
+import { ZodError } from 'zod';
+import { errorMessage, GatewayError } from '../errors.js';
+import { execute, prepareExecution, type ExecLimits, type PreparedExecution } from '../executor/execute.js';
+import type { PermissionLevel, ProviderContract, ProviderRequest } from '../providers/contract.js';
+import { PROVIDERS } from '../providers/registry.js';
+import type { FlightRecorder } from '../recorder/recorder.js';
+import { redactSecrets } from '../recorder/redact.js';
+import type { Session } from '../sessions/schema.js';
+import type { SessionStore } from '../sessions/store.js';
+import { killGroupNow } from '../executor/kill.js';
+import { classifyOutcome } from './outcome.js';
+import { RequestRecording } from './recording.js';
+import { ResultCache } from './result-cache.js';
+import type { Caller, GatewayRequest, RequestResult, ResultErrorCode } from './types.js';
+
+export interface RequestServiceDeps {
+  readonly sessions: SessionStore;
+  readonly recorder: FlightRecorder | null;
+  readonly limits: ExecLimits;
+  /** The gateway's environment: PATH for binary lookup, source of allow-listed vars. */
+  readonly env: NodeJS.ProcessEnv;
+  /** Values never to be echoed back or stored (credential env values). */
+  readonly secrets: readonly string[];
+}
+
+export interface RunHooks {
+  readonly signal?: AbortSignal;
+  readonly onSpawn?: (pid: number) => void;
+  readonly onOutput?: (stream: 'stdout' | 'stderr', chunk: string) => void;
+  /**
+   * Write the completion row in the next check phase (right after the caller
+   * has sent its reply, before any new request is read) instead of before
+   * returning. The MCP tools use it to keep SQLite off the reply's path.
+   */
+  readonly deferCompletionRecord?: boolean;
+}
+
+interface Planned {
+  contract: ProviderContract;
+  providerRequest: ProviderRequest;
+  session?: Session;
+  workingDir?: string;
+  permissionLevel: PermissionLevel;
+  limits: ExecLimits;
+}
+
+/**
+ * One request from admission to recorded result: the single path every sync
+ * tool (and, later, async jobs) goes through. Never throws for a provider or
+ * admission failure: the result carries `ok: false` and a typed error.
+ */
+export class RequestService {
+  readonly results = new ResultCache();
+
+  constructor(private readonly deps: RequestServiceDeps) {}
+
+  async run(caller: Caller, req: GatewayRequest, hooks: RunHooks = {}): Promise<RequestResult> {
+    const started = performance.now();
+    const base = { correlationId: randomUUID(), cli: req.provider, model: req.model };
+    let planned: Planned | undefined;
+    let prepared: PreparedExecution | undefined;
+    try {
+      planned = this.plan(caller, req);
+      prepared = prepareExecution(planned.contract, planned.providerRequest, this.deps.env);
+    } catch (err) {
+      // Refusals before spawn are recorded too: what was attempted and why it was refused.
+      const result = this.failure(base, err, started, planned);
+      this.recording(caller, req, base.correlationId, planned, undefined).finish(result);
+      return this.remember(caller, result);
+    }
+    const recording = this.recording(caller, req, base.correlationId, planned, prepared.binaryPath);
+    // The start row is written the moment the CLI is spawned (overlapping its
+    // start-up). Fail closed: if it cannot be written, the CLI, still booting,
+    // is killed at once and the request fails.
+    let recorderFailure: unknown;
+    const onSpawn = (pid: number) => {
+      try {
+        recording.begin();
+      } catch (err) {
+        recorderFailure = err;
+        killGroupNow(pid);
+        return;
+      }
+      hooks.onSpawn?.(pid);
+    };
+    let result: RequestResult;
+    try {
+      result = await this.execute(caller, planned, prepared, { ...hooks, onSpawn }, base, started);
+    } catch (err) {
+      result = this.failure(base, err, started, planned);
+    }
+    if (recorderFailure !== undefined) {
+      const why = `flight recorder write failed, request stopped: ${errorMessage(recorderFailure)}`;
+      result = this.failure(base, new GatewayError('RECORDER_FAILED', why), started, planned);
+      return this.remember(caller, result);
+    }
+    if (hooks.deferCompletionRecord === true) setImmediate(() => recording.finish(result));
+    else recording.finish(result);
+    return this.remember(caller, result);
+  }
+
+  private recording(
+    caller: Caller,
+    req: GatewayRequest,
+    correlationId: string,
+    planned: Planned | undefined,
+    binaryPath: string | undefined,
+  ): RequestRecording {
+    return new RequestRecording(this.deps.recorder, {
+      correlationId,
+      owner: caller.id,
+      transport: caller.transport,
+      cli: req.provider,
+      model: req.model,
+      sessionId: planned?.session?.id,
+      permissionLevel: planned?.permissionLevel,
+      binaryPath,
+      // A refused NUL byte is stored escaped, so the row shows what was attempted.
+      prompt: req.prompt.replaceAll('\0', '\\0'),
+    });
+  }
+
+  /** Validates options and resolves the session: everything that can refuse cheaply. */
+  private plan(caller: Caller, req: GatewayRequest): Planned {
+    const contract = PROVIDERS[req.provider];
+    const options = contract.parseOptions(req.options);
+    const sessions = this.deps.sessions;
+    let session: Session | undefined;
+    if (req.sessionId !== undefined) session = sessions.get(caller.id, req.sessionId);
+    else if (req.useActiveSession === true) session = sessions.active(caller.id, req.provider);
+    if (session !== undefined && session.cli !== req.provider) {
+      throw new GatewayError(
+        'INVALID_INPUT',
+        `session ${session.id} belongs to ${session.cli}, not ${req.provider}`,
+      );
+    }
+    if (session === undefined && req.newSession === true) {
+      session = sessions.create(caller.id, req.provider, req.sessionDescription ?? '');
+    }
+    const resume = session?.providerSessionId ?? (session === undefined ? req.providerSessionId : undefined);
+    const newSessionId =
+      resume === undefined && session !== undefined && contract.supportsNewSessionId
+        ? randomUUID()
+        : undefined;
+    const workingDir =
+      req.workingDir ?? (session !== undefined ? sessions.ensureWorkDir(session.id) : undefined);
+    return {
+      contract,
+      session,
+      workingDir,
+      permissionLevel: contract.permissionLevel(options),
+      limits: {
+        ...this.deps.limits,
+        totalTimeoutMs: req.timeoutMs ?? this.deps.limits.totalTimeoutMs,
+        idleTimeoutMs: req.idleTimeoutMs ?? this.deps.limits.idleTimeoutMs,
+      },
+      providerRequest: {
+        prompt: req.prompt,
+        model: req.model,
+        resumeSessionId: resume,
+        newSessionId,
+        options,
+      },
+    };
+  }
+
+  private async execute(
+    caller: Caller,
+    planned: Planned,
+    prepared: PreparedExecution,
+    hooks: RunHooks,
+    base: Pick<RequestResult, 'correlationId' | 'cli' | 'model'>,
+    started: number,
+  ): Promise<RequestResult> {
+    const req = planned.providerRequest;
+    const exec = await execute(planned.contract, prepared, {
+      workingDir: planned.workingDir,
+      limits: planned.limits,
+      ...hooks,
+    });
+    const parsed = planned.contract.parse({
+      stdout: exec.stdout,
+      stderr: exec.stderr,
+      exitCode: exec.exitCode,
+    });
+    const error = classifyOutcome(exec, parsed, planned.contract.id);
+    const providerSessionId = parsed.providerSessionId ?? req.newSessionId ?? req.resumeSessionId;
+    if (planned.session !== undefined) {
+      this.deps.sessions.touch(
+        caller.id,
+        planned.session.id,
+        error === undefined ? providerSessionId : undefined,
+      );
+    }
+    return {
+      ...base,
+      ok: error === undefined,
+      reply: error === undefined ? parsed.reply : '',
+      sessionId: planned.session?.id,
+      providerSessionId,
+      usage: parsed.usage,
+      costUsd: parsed.costUsd,
+      exitCode: exec.exitCode,
+      durationMs: Math.round(performance.now() - started),
+      permissionLevel: planned.permissionLevel,
+      error: error === undefined ? undefined : this.scrub(error),
+    };
+  }
+
+  private scrub(error: NonNullable<RequestResult['error']>): NonNullable<RequestResult['error']> {
+    const clean = (s: string) => redactSecrets(s, this.deps.secrets);
+    return {
+      ...error,
+      message: clean(error.message),
+      stderr: error.stderr === undefined ? undefined : clean(error.stderr),
+    };
+  }
+
+  private failure(
+    base: Pick<RequestResult, 'correlationId' | 'cli' | 'model'>,
+    err: unknown,
+    started: number,
+    planned: Planned | undefined,
+  ): RequestResult {
+    let code: ResultErrorCode = 'INTERNAL';
+    let message = errorMessage(err);
+    if (err instanceof GatewayError) code = err.code as ResultErrorCode;
+    else if (err instanceof ZodError) {
+      code = 'INVALID_INPUT';
+      message = err.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; ');
+    }
+    return {
+      ...base,
+      ok: false,
+      reply: '',
+      sessionId: planned?.session?.id,
+      exitCode: null,
+      durationMs: Math.round(performance.now() - started),
+      permissionLevel: planned?.permissionLevel,
+      error: this.scrub({ code, message }),
+    };
+  }
+
+  private remember(caller: Caller, result: RequestResult): RequestResult {
+    this.results.put(caller.id, result);
+    return result;
+  }
+}

@@ -1,0 +1,61 @@
+import type { PermissionLevel, ProviderId, Usage } from '../providers/contract.js';
+
+/** The caller as bound by the transport (mcp-host's Principal, structurally). */
+export interface Caller {
+  readonly id: string;
+  readonly transport: 'stdio' | 'http';
+}
+
+export interface GatewayRequest {
+  readonly provider: ProviderId;
+  readonly prompt: string;
+  readonly model?: string;
+  /** A gateway session (from session_create / session_list) to continue. */
+  readonly sessionId?: string;
+  /** Continue the caller's active session for this CLI. */
+  readonly useActiveSession?: boolean;
+  /** Create a new gateway session for this request. */
+  readonly newSession?: boolean;
+  readonly sessionDescription?: string;
+  /** Resume a provider session by its own id, without a gateway session. */
+  readonly providerSessionId?: string;
+  readonly workingDir?: string;
+  readonly timeoutMs?: number;
+  readonly idleTimeoutMs?: number;
+  /** Provider-specific options, validated by the provider's contract. */
+  readonly options: Record<string, unknown>;
+}
+
+export type ResultErrorCode =
+  | 'PROVIDER_ERROR'
+  | 'NONZERO_EXIT'
+  | 'TIMEOUT'
+  | 'IDLE_TIMEOUT'
+  | 'OUTPUT_CAP'
+  | 'CANCELED'
+  | 'EMPTY_REPLY'
+  | 'INVALID_INPUT'
+  | 'ADMISSION_REFUSED'
+  | 'BINARY_NOT_FOUND'
+  | 'BAD_WORKING_DIR'
+  | 'SESSION_NOT_FOUND'
+  | 'SESSION_STORE_CORRUPT'
+  | 'SPAWN_FAILED'
+  | 'RECORDER_FAILED'
+  | 'INTERNAL';
+
+export interface RequestResult {
+  correlationId: string;
+  cli: ProviderId;
+  ok: boolean;
+  reply: string;
+  model?: string;
+  sessionId?: string;
+  providerSessionId?: string;
+  usage?: Usage;
+  costUsd?: string;
+  exitCode: number | null;
+  durationMs: number;
+  permissionLevel?: PermissionLevel;
+  error?: { code: ResultErrorCode; message: string; stderr?: string };
+}
