@@ -2,6 +2,7 @@ import { auditCommand } from './audit.js';
 import { demoCommand } from './demo.js';
 import { escalationsCommand } from './escalations.js';
 import { importCommand } from './import.js';
+import { mcpCommand } from './mcp.js';
 import { policyCommand } from './policy.js';
 import { reconCommand } from './recon.js';
 import type { Command } from './types.js';
@@ -17,6 +18,7 @@ export const COMMANDS: readonly Command[] = [
   auditCommand,
   escalationsCommand,
   policyCommand,
+  mcpCommand,
 ];
 
 export type { Command } from './types.js';

@@ -1,0 +1,129 @@
+import { ExposureError, HostConfigError, createLogger } from 'mcp-host';
+import { resolvePolicyPath } from '../../config.js';
+import { McpConfigError } from '../../mcp/errors.js';
+import {
+  closeMcpDeps,
+  httpAuthFromEnv,
+  httpConfigFromEnv,
+  openMcpDeps,
+  randomActorSuffix,
+  serveCloseGateHttp,
+  serveCloseGateStdio,
+} from '../../mcp/serve.js';
+import { DB_OPTION, parse } from '../args.js';
+import { EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from '../io.js';
+import { dbPathOf } from '../shared.js';
+import type { Command } from './types.js';
+
+const SERVE_HELP = `usage: closegate-engine mcp serve [--db PATH] [--policy FILE] [--http] [--host H] [--port P]
+
+Serves the closegate MCP tools (stdio by default, Streamable HTTP with --http).
+
+stdio: the caller is CLOSEGATE_ACTOR_ID (human:<id> | llm:<id> | engine:<id>).
+  Required when CLOSEGATE_ENV=prod; in dev a missing id becomes llm:stdio-<random> (announced on stderr).
+HTTP (--http): listens on --host/--port, else CLOSEGATE_HTTP_HOST / CLOSEGATE_HTTP_PORT, else 127.0.0.1:8765; path /mcp.
+  CLOSEGATE_AUTH_BACKEND=token          CLOSEGATE_HTTP_TOKENS="human:alice=TOKEN1,llm:agent=TOKEN2"
+                                        and/or CLOSEGATE_HTTP_TOKENS_FILE (one actor=token per line, chmod 600);
+                                        a token may be given as sha256:<hex>. Tokens: >= 16 characters.
+  CLOSEGATE_AUTH_BACKEND=header-trust   CLOSEGATE_SERVICE_TOKEN (bearer of the trusted agent service / proxy)
+                                        + the actor in X-Actor-Id (CLOSEGATE_HEADER_TRUST_HEADER to rename);
+                                        the header is ignored and the request refused without the service token.
+  no backend (dev only)                 every loopback caller is CLOSEGATE_ACTOR_ID (or llm:http-<random>);
+                                        a non-loopback --host is refused.
+  Limits: CLOSEGATE_HTTP_MAX_SESSIONS (64), CLOSEGATE_HTTP_IDLE_MS (900000), CLOSEGATE_HTTP_MAX_BODY_BYTES (1048576),
+  CLOSEGATE_PUBLIC_URL, CLOSEGATE_HTTP_ALLOWED_HOSTS, CLOSEGATE_HTTP_ALLOWED_ORIGINS (comma lists).
+Other: CLOSEGATE_CALENDAR=FILE (close calendar YAML/JSON for get_close_calendar), MCP_LOG_LEVEL, MCP_LOG_FORMAT=json.
+Logs go to stderr only. Stops on SIGINT/SIGTERM (and, for stdio, when stdin closes).`;
+
+const HELP = `usage: closegate-engine mcp <subcommand>
+
+subcommands:
+  serve   serve the closegate MCP tools over stdio or HTTP (see: mcp serve --help)`;
+
+/** Resolves when the process is asked to stop. */
+function stopSignal(stdio: boolean): Promise<string> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    if (stdio) process.stdin.once('end', () => resolve('stdin closed'));
+  });
+}
+
+function configMessage(err: unknown): string | undefined {
+  if (err instanceof ExposureError) return `refusing to serve: ${err.message}`;
+  if (err instanceof McpConfigError || err instanceof HostConfigError) return err.message;
+  return undefined;
+}
+
+async function serve(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parse(
+    argv,
+    {
+      ...DB_OPTION,
+      policy: { type: 'string' },
+      http: { type: 'boolean' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+    },
+    SERVE_HELP,
+  );
+  if (values.help) {
+    io.out(SERVE_HELP);
+    return EXIT_OK;
+  }
+  const isHttp = (values as { http?: boolean }).http === true;
+  if (!isHttp && (values.host !== undefined || values.port !== undefined))
+    throw new UsageError('--host and --port need --http', SERVE_HELP);
+  const logger = createLogger('closegate-mcp');
+  let deps;
+  try {
+    // Fail on configuration before opening anything.
+    const auth = isHttp ? httpAuthFromEnv(io.env, randomActorSuffix) : undefined;
+    const httpConfig = isHttp
+      ? httpConfigFromEnv(io.env, { host: values.host, port: values.port })
+      : undefined;
+    deps = openMcpDeps({
+      dbPath: dbPathOf(values.db, io),
+      policyPath: resolvePolicyPath(values.policy, io.env),
+      env: io.env,
+      logger,
+    });
+    if (auth && httpConfig) {
+      const host = await serveCloseGateHttp(deps, httpConfig, auth);
+      const who = auth.actor ? `, every caller acts as ${auth.actor}` : '';
+      io.err(`closegate MCP server listening on ${host.url} (auth: ${auth.backend}${who})`);
+      const why = await stopSignal(false);
+      logger.info(`stopping (${why})`);
+      await host.close();
+    } else {
+      const host = await serveCloseGateStdio(deps, io.env);
+      io.err(`closegate MCP server on stdio as ${host.actor}`);
+      const why = await stopSignal(true);
+      logger.info(`stopping (${why})`);
+      await host.close();
+    }
+    return EXIT_OK;
+  } catch (err) {
+    const message = configMessage(err);
+    if (message === undefined) throw err;
+    io.err(`error: ${message}`);
+    return EXIT_USAGE;
+  } finally {
+    if (deps) closeMcpDeps(deps);
+  }
+}
+
+export const mcpCommand: Command = {
+  name: 'mcp',
+  summary: 'serve the closegate MCP tools (mcp serve [--http])',
+  help: HELP,
+  async run(argv, io) {
+    const [sub, ...rest] = argv;
+    if (sub === undefined || sub === '--help' || sub === '-h') {
+      io.out(HELP);
+      return sub === undefined ? EXIT_USAGE : EXIT_OK;
+    }
+    if (sub !== 'serve') throw new UsageError(`unknown mcp subcommand: ${sub}`, HELP);
+    return serve(rest, io);
+  },
+};
