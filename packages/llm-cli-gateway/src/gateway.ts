@@ -1,5 +1,7 @@
+import { loadConfig, type GatewayConfig } from './config/file.js';
 import { ensurePrivateDir, gatewayHome, logsDbPath } from './config/paths.js';
 import { DEFAULT_LIMITS, type ExecLimits } from './executor/execute.js';
+import { createRequestPlane, type RequestPlane } from './jobs/plane.js';
 import { providerList } from './providers/registry.js';
 import { FlightRecorder } from './recorder/recorder.js';
 import { RequestService } from './service/request-service.js';
@@ -9,15 +11,21 @@ import { SessionStore } from './sessions/store.js';
 export interface Gateway {
   readonly home: string;
   readonly env: NodeJS.ProcessEnv;
+  readonly config: GatewayConfig;
   readonly sessions: SessionStore;
   readonly recorder: FlightRecorder | null;
   readonly service: RequestService;
-  close(): void;
+  /** Approval gate, concurrency limits and (with a durable store) async jobs. */
+  readonly plane: RequestPlane;
+  /** Cancels this instance's running jobs (process groups killed), then closes the databases. */
+  close(): Promise<void>;
 }
 
 export interface GatewayOptions {
   env?: NodeJS.ProcessEnv;
   limits?: Partial<ExecLimits>;
+  /** Already loaded configuration; default: `loadConfig(env)`. */
+  config?: GatewayConfig;
 }
 
 /** Values of every provider credential variable present: redacted wherever they might echo. */
@@ -28,6 +36,7 @@ export function credentialValues(env: NodeJS.ProcessEnv): string[] {
 
 export function createGateway(opts: GatewayOptions = {}): Gateway {
   const env = opts.env ?? process.env;
+  const config = opts.config ?? loadConfig(env);
   const home = gatewayHome(env);
   ensurePrivateDir(home);
   const secrets = credentialValues(env);
@@ -36,5 +45,17 @@ export function createGateway(opts: GatewayOptions = {}): Gateway {
   const recorder = dbPath === null ? null : new FlightRecorder(dbPath, secrets);
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const service = new RequestService({ sessions, recorder, limits, env, secrets });
-  return { home, env, sessions, recorder, service, close: () => recorder?.close() };
+  const plane = createRequestPlane({
+    config,
+    home,
+    run: (caller, request, hooks) => service.run(caller, request, hooks),
+    secrets,
+    killGraceMs: limits.killGraceMs,
+  });
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= plane.close().finally(() => recorder?.close());
+    return closing;
+  };
+  return { home, env, config, sessions, recorder, service, plane, close };
 }

@@ -50,3 +50,33 @@ export { createGateway, credentialValues, type Gateway, type GatewayOptions } fr
 export { createGatewayServer } from './server.js';
 export { allCliVersions, cliVersion, type CliVersion } from './versions.js';
 export { VERSION } from './version.js';
+// issue 6: config, durable async jobs, approval gate, HTTP transport.
+export {
+  loadConfig,
+  configPath,
+  parseConfigText,
+  resolveConfig,
+  CONFIG_FILE,
+  type GatewayConfig,
+  type HttpPrincipalConfig,
+} from './config/file.js';
+export { ConfigError } from './config/errors.js';
+export { httpHostOptions, httpPrincipalId } from './config/http-options.js';
+export { assessExposure, type ExposureReport, type ExposureFinding } from './config/exposure.js';
+export { JobStore, type JobRecord, type OutputPage, type OutputStream } from './jobs/store.js';
+export { JobManager, type JobRunner, type SubmitResult } from './jobs/manager.js';
+export { SlotScheduler, type SchedulerLimits, type Slot } from './jobs/scheduler.js';
+export { JobError, SaturatedError, type JobErrorCode } from './jobs/errors.js';
+export { JOB_STATES, TRANSITIONS, type JobState } from './jobs/states.js';
+export { createRequestPlane, type RequestPlane, type SyncOutcome } from './jobs/plane.js';
+export { ApprovalManager, MCP_ISOLATING_PROVIDERS, type ManagedLaunch } from './approval/manager.js';
+export { ApprovalError, type ApprovalErrorCode } from './approval/errors.js';
+export {
+  assessRisk,
+  decide,
+  THRESHOLD_MAX_SCORE,
+  type ApprovalInput,
+  type RiskAssessment,
+} from './approval/risk.js';
+export type { ApprovalDecision } from './approval/decision-log.js';
+export { serveGatewayHttp } from './transport/http.js';

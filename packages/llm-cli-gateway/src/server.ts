@@ -1,5 +1,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { registerApprovalList } from './approval/tools.js';
 import type { Gateway } from './gateway.js';
+import { registerJobTools } from './jobs/tools.js';
 import { providerList } from './providers/registry.js';
 import { registerCliVersions } from './tools/cli-versions.js';
 import { registerFlightRecorderQuery } from './tools/flight-recorder-query.js';
@@ -10,13 +12,18 @@ import { registerSessionTools } from './tools/sessions.js';
 import { VERSION } from './version.js';
 
 /**
- * Builds the MCP server with every core tool. Transport-agnostic: handlers
- * take the caller from `principalFrom(extra)`, so the same server works over
- * stdio and (through mcp-host) HTTP, one server per HTTP session if needed.
+ * Builds the MCP server with every tool. Transport-agnostic: handlers take the
+ * caller from `principalFrom(extra)`, so the same server works over stdio and
+ * (through mcp-host) HTTP, one server per HTTP session.
+ *
+ * Structural invariant: the async job tools are registered only when a
+ * durable job store is attached (`gateway.plane.jobs !== null`).
  */
 export function createGatewayServer(gateway: Gateway): McpServer {
   const server = new McpServer({ name: 'llm-cli-gateway', version: VERSION });
   for (const provider of providerList()) registerProviderRequestTool(server, gateway, provider);
+  if (gateway.plane.jobs !== null) registerJobTools(server, gateway.plane.jobs);
+  registerApprovalList(server, gateway.plane.approvals);
   registerSessionTools(server, gateway);
   registerListModels(server);
   registerCliVersions(server, gateway);

@@ -17,7 +17,9 @@ describe('argv admission against the provider contract', () => {
 
   it.each([
     [claude, ['-p', '--dangerously-skip-permissions', '--', 'x'], /not in the provider contract/],
-    [claude, ['-p', '--mcp-config=/tmp/evil.json', '--', 'x'], /not in the provider contract/],
+    // --mcp-config exists only for the approval gate's own generated file (llm-gw-mcp-XXXXXX/mcp-config.json).
+    [claude, ['-p', '--mcp-config=/tmp/evil.json', '--', 'x'], /unsafe shape/],
+    [claude, ['-p', '--mcp-config', '/tmp/llm-gw-mcp-abc/../../etc/mcp.json', '--', 'x'], /unsafe shape/],
     [claude, ['-p', '-c', '--', 'x'], /not in the provider contract/],
     [claude, ['-p=1', '--', 'x'], /not in the provider contract/],
     [claude, ['--continue=yes', '--', 'x'], /takes no value/],

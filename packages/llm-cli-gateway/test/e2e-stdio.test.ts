@@ -22,6 +22,16 @@ const TOOLS = [
   'cli_versions',
   'flight_recorder_query',
   'llm_request_result',
+  // issue 6: durable store attached by default (backend = "sqlite")
+  'claude_request_async',
+  'codex_request_async',
+  'gemini_request_async',
+  'grok_request_async',
+  'mistral_request_async',
+  'llm_job_status',
+  'llm_job_result',
+  'llm_job_cancel',
+  'approval_list',
 ];
 
 let client: Client;

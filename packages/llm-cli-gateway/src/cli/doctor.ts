@@ -1,3 +1,11 @@
+import { ConfigError } from '../config/errors.js';
+import { loadConfig } from '../config/file.js';
+import {
+  formatGovernance,
+  governanceReport,
+  governanceWarnings,
+  type GovernanceReport,
+} from './doctor-governance.js';
 import { existsSync, statSync } from 'node:fs';
 import { gatewayHome, logsDbPath } from '../config/paths.js';
 import { SESSIONS_FILE } from '../sessions/store.js';
@@ -16,7 +24,9 @@ export interface PathCheck {
 export interface DoctorReport {
   version: string;
   node: string;
-  transport: 'stdio';
+  transport: 'stdio' | 'http';
+  /** Config file, persistence, limits, approval and HTTP exposure; `error` when config.toml is invalid. */
+  governance: GovernanceReport | { error: string };
   dataDir: PathCheck;
   sessionsFile: PathCheck;
   logsDb: PathCheck | { disabled: true };
@@ -38,13 +48,27 @@ function checkPath(path: string, expected: number): PathCheck {
   };
 }
 
+function loadGovernance(
+  env: NodeJS.ProcessEnv,
+  home: string,
+): { kind: 'ok'; report: GovernanceReport } | { kind: 'error'; error: string } {
+  try {
+    return { kind: 'ok', report: governanceReport(loadConfig(env), home) };
+  } catch (err) {
+    if (err instanceof ConfigError) return { kind: 'error', error: err.message };
+    throw err;
+  }
+}
+
 export async function doctorReport(env: NodeJS.ProcessEnv): Promise<DoctorReport> {
   const home = gatewayHome(env);
   const db = logsDbPath(env);
+  const governance = loadGovernance(env, home);
   const report: DoctorReport = {
     version: VERSION,
     node: process.version,
-    transport: 'stdio',
+    transport: governance.kind === 'ok' ? governance.report.exposure.transport : 'stdio',
+    governance: governance.kind === 'ok' ? governance.report : { error: governance.error },
     dataDir: checkPath(home, 0o700),
     sessionsFile: checkPath(join(home, SESSIONS_FILE), 0o600),
     logsDb: db === null ? { disabled: true } : checkPath(db, 0o600),
@@ -66,6 +90,8 @@ export async function doctorReport(env: NodeJS.ProcessEnv): Promise<DoctorReport
       report.warnings.push(`${check.path} has mode ${check.mode}, expected ${check.expectedMode} or tighter`);
   }
   if (report.clis.every((c) => !c.installed)) report.warnings.push('no provider CLI found on PATH');
+  if (governance.kind === 'ok') report.warnings.push(...governanceWarnings(governance.report));
+  else report.warnings.push(`config: ${governance.error}`);
   return report;
 }
 
@@ -85,6 +111,8 @@ export function formatDoctor(r: DoctorReport): string {
     '',
     `Config: home=${r.config.home}, logs=${r.config.logsDb}, env allow-list extra=[${r.config.envAllow}]`,
   );
+  if ('error' in r.governance) lines.push('', `Config: INVALID: ${r.governance.error}`);
+  else lines.push(...formatGovernance(r.governance));
   if (r.warnings.length > 0) lines.push('', 'Warnings:', ...r.warnings.map((w) => `  ! ${w}`));
   return lines.join('\n');
 }

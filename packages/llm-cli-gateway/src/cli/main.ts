@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { createLogger, serveStdio } from 'mcp-host';
+import { createLogger, ExposureError, HostConfigError, serveStdio, type HttpHost } from 'mcp-host';
+import { ConfigError } from '../config/errors.js';
+import { loadConfig, type GatewayConfig } from '../config/file.js';
+import { serveGatewayHttp } from '../transport/http.js';
 import { errorMessage } from '../errors.js';
 import { createGateway } from '../gateway.js';
 import { createGatewayServer } from '../server.js';
@@ -13,6 +16,9 @@ const HELP = `llm-cli-gateway ${VERSION}: MCP server that runs the LLM coding CL
 
 Usage:
   llm-cli-gateway                 serve MCP over stdio (what MCP clients launch)
+  llm-cli-gateway --transport http
+                                  serve MCP over Streamable HTTP (127.0.0.1 by default; a token is
+                                  required for any other address)
   llm-cli-gateway doctor [--json] installed CLIs and versions, data dir and permissions, config
   llm-cli-gateway logs verify [--json]
                                   check the flight recorder's hash chain and every row against it
@@ -23,6 +29,12 @@ Environment:
   LLM_GATEWAY_HOME       data directory (default ~/.llm-cli-gateway)
   LLM_GATEWAY_LOGS_DB    flight recorder path, or "none" to disable
   LLM_GATEWAY_ENV_ALLOW  extra env var names passed to the CLIs (comma-separated)
+  LLM_GATEWAY_CONFIG     config file (default <data dir>/config.toml; see README)
+  LLM_GATEWAY_TRANSPORT  stdio | http
+  LLM_GATEWAY_HTTP_HOST, LLM_GATEWAY_HTTP_PORT
+                         HTTP bind address and port (default 127.0.0.1:4680)
+  LLM_GATEWAY_AUTH_TOKEN bearer token of the "env-token" principal (hashed at start, never stored)
+  LLM_GATEWAY_PUBLIC_URL URL the operator exposes the gateway at (prints a warning)
   MCP_LOG_LEVEL          debug | info | warn | error | silent (logs go to stderr)`;
 
 const HELP_DOCTOR = `Usage: llm-cli-gateway doctor [--json]
@@ -46,25 +58,59 @@ function stdioPrincipalId(): string {
   return `local:${name.replace(/[^\x21-\x7e]/g, '_') || 'unknown'}`;
 }
 
-async function serve(): Promise<void> {
+async function serve(transportFlag: string | undefined): Promise<number> {
   const log = createLogger('llm-cli-gateway');
-  const gateway = createGateway();
-  const server = createGatewayServer(gateway);
-  const host = await serveStdio(server, { id: stdioPrincipalId(), transport: 'stdio' });
-  log.info('serving MCP over stdio', {
+  const env =
+    transportFlag === undefined ? process.env : { ...process.env, LLM_GATEWAY_TRANSPORT: transportFlag };
+  let config: GatewayConfig;
+  try {
+    config = loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return fail(err.message);
+    throw err;
+  }
+  const gateway = createGateway({ env: process.env, config });
+  let closeHost: () => Promise<void>;
+  if (config.transport === 'http') {
+    let host: HttpHost;
+    try {
+      host = await serveGatewayHttp(gateway, log);
+    } catch (err) {
+      await gateway.close();
+      if (err instanceof ExposureError || err instanceof HostConfigError) {
+        console.error(`llm-cli-gateway: ${err.message}`);
+        return 1;
+      }
+      throw err;
+    }
+    console.error(`llm-cli-gateway ${VERSION}: listening on ${host.url} (GET /healthz for liveness)`);
+    closeHost = () => host.close();
+  } else {
+    const host = await serveStdio(createGatewayServer(gateway), {
+      id: stdioPrincipalId(),
+      transport: 'stdio',
+    });
+    closeHost = () => host.close();
+    process.stdin.on('end', () => shutdown());
+  }
+  log.info('serving MCP', {
     version: VERSION,
+    transport: config.transport,
     home: gateway.home,
     recorder: gateway.recorder?.path ?? 'disabled',
+    jobs: config.persistence.path ?? 'disabled',
   });
+  let stopping = false;
   const shutdown = () => {
-    void host.close().finally(() => {
-      gateway.close();
-      process.exit(0);
-    });
+    if (stopping) return;
+    stopping = true;
+    void closeHost()
+      .then(() => gateway.close())
+      .finally(() => process.exit(0));
   };
-  process.stdin.on('end', shutdown);
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
+  return -1;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -75,6 +121,7 @@ async function main(argv: string[]): Promise<number> {
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean' },
       json: { type: 'boolean' },
+      transport: { type: 'string' },
     },
   });
   const [command, sub, ...rest] = positionals;
@@ -84,8 +131,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === undefined) {
     if (values.help) return print(HELP, 0);
-    await serve();
-    return -1;
+    return serve(values.transport);
   }
   if (command === 'doctor') {
     if (values.help) return print(HELP_DOCTOR, 0);

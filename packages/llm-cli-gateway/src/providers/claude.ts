@@ -28,6 +28,9 @@ function src(re: RegExp): string {
   return re.source.slice(1, -1);
 }
 
+/** The per-request file written by the approval gate (approval/mcp-config.ts). */
+const MANAGED_MCP_CONFIG = /^\/[^\0\r\n]*\/llm-gw-mcp-[A-Za-z0-9]{6}\/mcp-config\.json$/;
+
 const optionsShape = {
   permissionMode: z.enum(PERMISSION_MODES).optional().describe('Claude --permission-mode'),
   allowedTools: z.array(z.string().regex(TOOL)).max(100).optional().describe('Claude --allowed-tools'),
@@ -59,6 +62,9 @@ export const claude: ProviderContract<ClaudeOptions> = {
         '--allowed-tools': { takesValue: true, valuePattern: TOOL_LIST },
         '--disallowed-tools': { takesValue: true, valuePattern: TOOL_LIST },
         '--permission-mode': { takesValue: true, values: PERMISSION_MODES },
+        // Only for approved mcp_managed launches: the gateway's own generated file, never a caller's path.
+        '--mcp-config': { takesValue: true, valuePattern: MANAGED_MCP_CONFIG },
+        '--strict-mcp-config': { takesValue: false },
       },
     },
   ],
@@ -94,7 +100,11 @@ export const claude: ProviderContract<ClaudeOptions> = {
     else if (o.continueLast === true) args.push('--continue');
     if (o.allowedTools?.length) args.push(`--allowed-tools=${o.allowedTools.join(',')}`);
     if (o.disallowedTools?.length) args.push(`--disallowed-tools=${o.disallowedTools.join(',')}`);
-    if (o.permissionMode !== undefined) args.push(`--permission-mode=${o.permissionMode}`);
+    if (request.managed !== undefined) {
+      // mcp_managed: only the generated MCP config, and the configured fixed permission mode.
+      args.push(`--mcp-config=${request.managed.mcpConfigPath}`, '--strict-mcp-config');
+      args.push(`--permission-mode=${request.managed.permissionMode}`);
+    } else if (o.permissionMode !== undefined) args.push(`--permission-mode=${o.permissionMode}`);
     // The prompt goes after `--` (never parsed as an option) or, when too big
     // for one argv element, on stdin, which `claude -p` reads when no prompt is given.
     if (promptFitsArgv(request.prompt)) return { args: [...args, '--', request.prompt], stdin: '', env: {} };

@@ -34,6 +34,8 @@ export interface ProviderRequest<O = Record<string, unknown>> {
   readonly resumeSessionId?: string;
   /** A UUID the gateway assigns to a new provider session (only when `supportsNewSessionId`). */
   readonly newSessionId?: string;
+  /** Approved mcp_managed launch (claude only): generated MCP config and fixed permission mode. */
+  readonly managed?: { readonly mcpConfigPath: string; readonly permissionMode: string };
   readonly options: O;
 }
 

@@ -160,6 +160,7 @@ export class RequestService {
         model: req.model,
         resumeSessionId: resume,
         newSessionId,
+        managed: req.managed,
         options,
       },
     };

@@ -24,6 +24,14 @@ export interface GatewayRequest {
   readonly idleTimeoutMs?: number;
   /** Provider-specific options, validated by the provider's contract. */
   readonly options: Record<string, unknown>;
+  /** `legacy` | `mcp_managed`; default from config.toml `[approval] strategy`. */
+  readonly approvalStrategy?: 'legacy' | 'mcp_managed';
+  /** MCP servers a managed request asks for (must be eligible in config.toml). */
+  readonly mcpServers?: readonly string[];
+  /** The caller declares a review request (review-integrity check). */
+  readonly review?: boolean;
+  /** Set only by the approval gate for an approved managed launch; never from tool arguments. */
+  readonly managed?: { readonly mcpConfigPath: string; readonly permissionMode: string };
 }
 
 export type ResultErrorCode =
@@ -42,6 +50,12 @@ export type ResultErrorCode =
   | 'SESSION_STORE_CORRUPT'
   | 'SPAWN_FAILED'
   | 'RECORDER_FAILED'
+  | 'APPROVAL_DENIED'
+  | 'APPROVAL_UNSUPPORTED_PROVIDER'
+  | 'APPROVAL_UNAVAILABLE'
+  | 'QUEUE_TIMEOUT'
+  | 'QUEUE_ABORTED'
+  | 'GATEWAY_SATURATED'
   | 'INTERNAL';
 
 export interface RequestResult {

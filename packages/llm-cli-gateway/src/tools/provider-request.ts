@@ -3,6 +3,7 @@ import { errorToolResult, jsonToolResult, principalFrom } from 'mcp-host';
 import { z } from 'zod';
 import { SAFE_TOKEN, type ProviderContract } from '../providers/contract.js';
 import type { GatewayRequest } from '../service/types.js';
+import { governanceShape, splitGovernance } from '../approval/governance.js';
 import { guarded, type ToolContext } from './context.js';
 
 export const MAX_PROMPT_CHARS = 4_000_000;
@@ -77,17 +78,27 @@ export function registerProviderRequestTool(
         `Run one non-interactive ${contract.title} (\`${contract.binary}\`) request and wait for its reply. ` +
         'Returns reply, usage, provider session id, exit code, duration and a correlation id. ' +
         'Provider failures (not logged in, auth errors, timeouts, non-zero exits) come back as errors with the provider message.',
-      inputSchema: { ...commonRequestShape, ...contract.optionsShape },
+      inputSchema: { ...commonRequestShape, ...contract.optionsShape, ...governanceShape },
       annotations: { destructiveHint: true, openWorldHint: true },
     },
     async (args, extra) =>
       guarded(async () => {
         const caller = principalFrom(extra);
-        const request = toGatewayRequest(contract, args as Record<string, unknown>);
-        const result = await ctx.service.run(caller, request, {
+        const { governance, rest } = splitGovernance(args as Record<string, unknown>);
+        const request = { ...toGatewayRequest(contract, rest), ...governance };
+        const outcome = await ctx.plane.runSync(caller, request, {
           signal: extra.signal,
           deferCompletionRecord: true,
         });
+        if (outcome.kind === 'deferred') {
+          return jsonToolResult({
+            deferred: true,
+            jobId: outcome.job.id,
+            state: outcome.job.state,
+            message: `still running after ${ctx.plane.syncDeadlineMs / 1000} s; it continues as a job: poll llm_job_status, read llm_job_result`,
+          });
+        }
+        const result = outcome.result;
         if (result.ok) return jsonToolResult(result);
         const { error, ...details } = result;
         return errorToolResult(error!.code, error!.message, { ...details, stderr: error!.stderr });

@@ -8,6 +8,8 @@
 //   FAKE_CLI_MARKER  file to append one line to, proving the fake ran
 //   FAKE_CLI_PIDFILE file receiving "<pid> <grandchild pid>" (hang, grandchild)
 //   FAKE_CLI_DELAY_MS delay for slow mode
+//   FAKE_CLI_MCP_CAPTURE file receiving {argv, path, config} of the --mcp-config file (mcp_managed tests)
+//   (mode chatty-hang: prints one progress line, then hangs like hang)
 const fs = require('node:fs');
 const { spawn } = require('node:child_process');
 const crypto = require('node:crypto');
@@ -67,7 +69,17 @@ function run(name, provider) {
     process.stdout.write(`${name}-fake 1.2.3\n`);
     return;
   }
+  if (process.env.FAKE_CLI_MCP_CAPTURE) {
+    // Proves what an mcp_managed launch received: argv and the MCP config file's content.
+    const file = flagValue(argv, '--mcp-config');
+    const config = file ? fs.readFileSync(file, 'utf8') : null;
+    fs.writeFileSync(process.env.FAKE_CLI_MCP_CAPTURE, JSON.stringify({ argv, path: file, config }));
+  }
   if (mode === 'hang') return hang(true);
+  if (mode === 'chatty-hang') {
+    process.stdout.write('progress before the crash\n');
+    return hang(true);
+  }
   if (mode === 'grandchild') return hang(true);
   if (mode === 'flood') return flood();
   if (mode === 'exit') {

@@ -22,7 +22,8 @@ export function fakeEnv(home: string, extra: Record<string, string> = {}): NodeJ
     PATH: `${FAKE_CLI_DIR}${delimiter}${process.env.PATH ?? ''}`,
     HOME: home,
     LLM_GATEWAY_HOME: join(home, 'gw'),
-    LLM_GATEWAY_ENV_ALLOW: 'FAKE_CLI_MODE,FAKE_CLI_MARKER,FAKE_CLI_PIDFILE,FAKE_CLI_DELAY_MS',
+    LLM_GATEWAY_ENV_ALLOW:
+      'FAKE_CLI_MODE,FAKE_CLI_MARKER,FAKE_CLI_PIDFILE,FAKE_CLI_DELAY_MS,FAKE_CLI_MCP_CAPTURE',
     MCP_LOG_LEVEL: 'silent',
     ...extra,
   };

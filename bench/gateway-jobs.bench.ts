@@ -1,0 +1,268 @@
+// llm-cli-gateway async jobs and HTTP transport.
+//  1. 100 async jobs submitted at once on the fast fake `claude` through the
+//     job manager (durable SQLite store, scheduler, output capture, real
+//     RequestService): submit-to-completion p50/p99 and jobs/s. Baseline: 100
+//     direct spawns of the same fake CLI under the same concurrency limit.
+//  2. HTTP round trip of a cheap tool (session_list) through mcp-host's
+//     serveHttp (bearer auth, Host/Origin checks, body limit, session cap) at
+//     1/8/32 clients. Baseline: a bare SDK Streamable HTTP server answering a
+//     trivial `ping` tool, same clients, same run.
+// Loopback only, bounded loops. Run: npm run bench -- gateway-jobs
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { serveHttp } from 'mcp-host';
+import {
+  createGateway,
+  createGatewayServer,
+  httpHostOptions,
+  JobManager,
+  JobStore,
+  parseConfigText,
+  resolveConfig,
+  SlotScheduler,
+} from 'llm-cli-gateway';
+
+const JOBS = 100;
+const CONCURRENCY = 8;
+const CLIENT_COUNTS = [1, 8, 32];
+const CALLS_PER_CLIENT = 25;
+const TOKEN = 'bench-token-0123456789abcdef';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '..');
+const fakeDir = path.join(repo, 'packages/llm-cli-gateway/test/fake-clis');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gateway-jobs-bench-'));
+const env: Record<string, string> = {
+  PATH: `${fakeDir}${path.delimiter}${process.env.PATH ?? ''}`,
+  HOME: tmp,
+  LLM_GATEWAY_HOME: path.join(tmp, 'gw'),
+  MCP_LOG_LEVEL: 'silent',
+};
+
+function pct(sorted: number[], p: number): number {
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i]!;
+}
+const r2 = (n: number) => Math.round(n * 100) / 100;
+function stats(samples: number[]) {
+  const s = [...samples].sort((a, b) => a - b);
+  return { n: s.length, p50: r2(pct(s, 50)), p99: r2(pct(s, 99)) };
+}
+
+/** Runs `tasks` with at most `limit` in flight; returns each task's start-of-batch-to-finish time. */
+async function pool(count: number, limit: number, task: (i: number) => Promise<void>): Promise<number[]> {
+  const t0 = performance.now();
+  const done: number[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      await task(i);
+      done.push(performance.now() - t0);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
+  return done;
+}
+
+function directSpawn(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(path.join(fakeDir, 'claude'), ['-p', '--output-format=json', '--', 'hello'], {
+      env,
+      cwd: tmp,
+      detached: true,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0 && out.includes('"is_error":false') ? resolve() : reject(new Error(out)),
+    );
+    child.stdin.end('');
+  });
+}
+
+async function benchJobs() {
+  const baselineTimes = await pool(JOBS, CONCURRENCY, () => directSpawn());
+  const baselineWall = Math.max(...baselineTimes);
+
+  const gateway = createGateway({ env });
+  const store = new JobStore(path.join(tmp, 'jobs.db'), { leaseMs: 30_000 });
+  const manager = new JobManager({
+    store,
+    scheduler: new SlotScheduler({
+      maxConcurrent: CONCURRENCY,
+      perProvider: {},
+      maxQueue: JOBS,
+      queueTimeoutMs: 600_000,
+    }),
+    run: (c, req, h) => gateway.service.run(c, req, h),
+    dedupWindowMs: 0,
+    leaseMs: 30_000,
+  });
+  manager.start();
+  const caller = { id: 'bench', transport: 'stdio' as const };
+  const t0 = performance.now();
+  const waits: Array<Promise<number>> = [];
+  for (let i = 0; i < JOBS; i++) {
+    const submitted = performance.now();
+    const { job } = manager.submit(caller, { provider: 'claude', prompt: `hello ${i}`, options: {} });
+    waits.push(
+      manager.waitFor(job.id, 600_000).then((res) => {
+        if (!res?.ok) throw new Error(`job failed: ${JSON.stringify(res?.error)}`);
+        return performance.now() - submitted;
+      }),
+    );
+  }
+  const latencies = await Promise.all(waits);
+  const wall = performance.now() - t0;
+  await manager.close();
+  store.close();
+  await gateway.close();
+  const jobs = { ...stats(latencies), jobsPerSec: r2((JOBS / wall) * 1000), wallMs: r2(wall) };
+  const baseline = {
+    ...stats(baselineTimes),
+    jobsPerSec: r2((JOBS / baselineWall) * 1000),
+    wallMs: r2(baselineWall),
+  };
+  return {
+    concurrency: CONCURRENCY,
+    jobs,
+    baseline,
+    ratioP50: r2(jobs.p50 / baseline.p50),
+    ratioThroughput: r2(jobs.jobsPerSec / baseline.jobsPerSec),
+  };
+}
+
+/** The bare SDK baseline: Streamable HTTP, one server per session, a trivial tool, no exposure layer. */
+async function bareServer(): Promise<{ url: string; close: () => Promise<void> }> {
+  const transports = new Map<string, StreamableHTTPServerTransport>();
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString()) as unknown) : undefined;
+      const sid = req.headers['mcp-session-id'];
+      const existing = typeof sid === 'string' ? transports.get(sid) : undefined;
+      if (existing) return void existing.handleRequest(req, res, body);
+      if (req.method !== 'POST' || !isInitializeRequest(body)) {
+        res.writeHead(400).end();
+        return;
+      }
+      const transport = new StreamableHTTPServerTransport({
+        sessionIdGenerator: () => randomUUID(),
+        enableJsonResponse: true,
+        onsessioninitialized: (id) => void transports.set(id, transport),
+      });
+      const mcp = new McpServer({ name: 'bare', version: '1.0.0' });
+      mcp.registerTool('ping', { description: 'pong' }, async () => ({
+        content: [{ type: 'text', text: 'pong' }],
+      }));
+      void mcp.connect(transport).then(() => transport.handleRequest(req, res, body));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/mcp`,
+    close: async () => {
+      await Promise.allSettled([...transports.values()].map((t) => t.close()));
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+async function roundTrips(url: string, clients: number, tool: string, token?: string) {
+  const connected: Client[] = [];
+  for (let i = 0; i < clients; i++) {
+    const headers: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {};
+    const client = new Client({ name: `bench-${i}`, version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }));
+    connected.push(client);
+  }
+  const samples: number[] = [];
+  const t0 = performance.now();
+  await Promise.all(
+    connected.map(async (client) => {
+      for (let k = 0; k < CALLS_PER_CLIENT; k++) {
+        const start = performance.now();
+        const res = await client.callTool({ name: tool, arguments: {} });
+        if (res.isError) throw new Error(`${tool} failed: ${JSON.stringify(res.content)}`);
+        samples.push(performance.now() - start);
+      }
+    }),
+  );
+  const wall = performance.now() - t0;
+  await Promise.allSettled(connected.map((c) => c.close()));
+  return { ...stats(samples), callsPerSec: r2((samples.length / wall) * 1000) };
+}
+
+async function benchHttp() {
+  const gateway = createGateway({ env: { ...env, LLM_GATEWAY_LOGS_DB: 'none' } });
+  const toml = `[[http.principals]]\nname = "bench"\ntoken_sha256 = "${(await import('node:crypto')).createHash('sha256').update(TOKEN).digest('hex')}"\n[http]\nport = 0\nmax_sessions = 256\n`;
+  const config = resolveConfig(parseConfigText(toml), env, { path: '(bench)', exists: false });
+  const host = await serveHttp(() => createGatewayServer(gateway), {
+    ...httpHostOptions(config),
+    jsonResponse: true,
+  });
+  const bare = await bareServer();
+  const rows = [];
+  await roundTrips(bare.url, 1, 'ping'); // warm-up: JIT and sockets, not measured
+  await roundTrips(host.url, 1, 'session_list', TOKEN);
+  for (const clients of CLIENT_COUNTS) {
+    const baseline = await roundTrips(bare.url, clients, 'ping');
+    const gatewayRt = await roundTrips(host.url, clients, 'session_list', TOKEN);
+    rows.push({ clients, gateway: gatewayRt, baseline, ratioP50: r2(gatewayRt.p50 / baseline.p50) });
+  }
+  await host.close();
+  await bare.close();
+  await gateway.close();
+  return rows;
+}
+
+async function main(): Promise<void> {
+  process.env.MCP_LOG_LEVEL = 'silent'; // session logs would drown the figures
+  const jobs = await benchJobs();
+  console.log(
+    `async jobs: ${JOBS} on fake claude, concurrency ${CONCURRENCY}: submit-to-completion p50 ${jobs.jobs.p50} ms, p99 ${jobs.jobs.p99} ms, ${jobs.jobs.jobsPerSec} jobs/s` +
+      ` | baseline direct spawns p50 ${jobs.baseline.p50} ms, p99 ${jobs.baseline.p99} ms, ${jobs.baseline.jobsPerSec} jobs/s | ratio p50 ${jobs.ratioP50}x, throughput ${jobs.ratioThroughput}x`,
+  );
+  const http = await benchHttp();
+  for (const row of http) {
+    console.log(
+      `http session_list, ${row.clients} client(s): p50 ${row.gateway.p50} ms, p99 ${row.gateway.p99} ms, ${row.gateway.callsPerSec} calls/s` +
+        ` | baseline bare SDK ping p50 ${row.baseline.p50} ms, p99 ${row.baseline.p99} ms, ${row.baseline.callsPerSec} calls/s | ratio p50 ${row.ratioP50}x`,
+    );
+  }
+  const out = path.join(here, 'results');
+  fs.mkdirSync(out, { recursive: true });
+  const result = {
+    name: 'gateway-jobs',
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: os.cpus().length,
+    jobs,
+    http,
+  };
+  fs.writeFileSync(path.join(out, 'gateway-jobs.json'), JSON.stringify(result, null, 2) + '\n');
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  fs.rmSync(tmp, { recursive: true, force: true });
+  process.exit(1);
+});

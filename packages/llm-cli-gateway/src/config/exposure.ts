@@ -1,0 +1,82 @@
+import { statSync } from 'node:fs';
+import { isLoopbackHost } from 'mcp-host';
+import type { GatewayConfig } from './file.js';
+
+export type FindingLevel = 'unsafe' | 'warning' | 'info';
+
+export interface ExposureFinding {
+  readonly level: FindingLevel;
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface ExposureReport {
+  readonly transport: 'stdio' | 'http';
+  readonly bind: string;
+  readonly loopback: boolean;
+  readonly principals: readonly string[];
+  readonly publicUrl?: string;
+  readonly findings: readonly ExposureFinding[];
+}
+
+function configFileFindings(config: GatewayConfig): ExposureFinding[] {
+  if (!config.file.exists) return [];
+  const mode = statSync(config.file.path).mode & 0o777;
+  if ((mode & 0o022) === 0) return [];
+  return [
+    {
+      level: 'unsafe',
+      code: 'CONFIG_WRITABLE',
+      message: `${config.file.path} is writable by others (mode ${mode.toString(8)}): anyone who can edit it can add principals or eligible MCP servers; chmod 600 it`,
+    },
+  ];
+}
+
+/** Pure-ish assessment of how the gateway is exposed, for `doctor` (text and --json). */
+export function assessExposure(config: GatewayConfig): ExposureReport {
+  const h = config.http;
+  const loopback = isLoopbackHost(h.host);
+  const findings: ExposureFinding[] = [...configFileFindings(config)];
+  const add = (level: FindingLevel, code: string, message: string) => findings.push({ level, code, message });
+  if (config.transport === 'http') {
+    if (!loopback && h.principals.length === 0) {
+      add(
+        'unsafe',
+        'PUBLIC_BIND_WITHOUT_TOKEN',
+        `http host ${h.host} is not loopback and no token is configured: the gateway refuses to start`,
+      );
+    } else if (h.principals.length === 0) {
+      add(
+        'warning',
+        'NO_TOKEN',
+        'HTTP without a token: every local process can run agents through the gateway; set LLM_GATEWAY_AUTH_TOKEN or [[http.principals]]',
+      );
+    }
+    if (h.publicUrl !== undefined) {
+      add(
+        h.principals.length === 0 ? 'unsafe' : 'warning',
+        'PUBLIC_URL',
+        `public URL ${h.publicUrl} configured: exposure beyond this machine is the operator's responsibility`,
+      );
+    }
+    if (config.approval.strategy === 'legacy' && h.principals.length > 0) {
+      add(
+        'warning',
+        'REMOTE_LEGACY_APPROVAL',
+        'remote callers use legacy approval: they may ask for the CLIs\' bypass flags; consider [approval] strategy = "mcp_managed"',
+      );
+    }
+  } else if (h.principals.length > 0 || h.publicUrl !== undefined) {
+    add('info', 'HTTP_CONFIGURED_NOT_USED', 'HTTP settings are present but the transport is stdio');
+  }
+  if (config.persistence.backend === 'none')
+    add('info', 'ASYNC_DISABLED', 'persistence backend "none": async job tools are not registered');
+  return {
+    transport: config.transport,
+    bind: `${h.host}:${h.port}`,
+    loopback,
+    principals: h.principals.map((p) => `${p.name} (${p.source})`),
+    publicUrl: h.publicUrl,
+    findings,
+  };
+}

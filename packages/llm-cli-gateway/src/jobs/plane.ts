@@ -1,0 +1,157 @@
+import { join } from 'node:path';
+import { APPROVALS_DB } from '../approval/decision-log.js';
+import { gatedRunner, type Runner } from '../approval/gated-runner.js';
+import { ApprovalManager } from '../approval/manager.js';
+import type { GatewayConfig } from '../config/file.js';
+import type { RunHooks } from '../service/request-service.js';
+import type { Caller, GatewayRequest, RequestResult } from '../service/types.js';
+import { JobManager } from './manager.js';
+import { SlotScheduler, type Slot } from './scheduler.js';
+import { JobStore, type JobRecord, type OutputStream } from './store.js';
+
+export type SyncOutcome = { kind: 'result'; result: RequestResult } | { kind: 'deferred'; job: JobRecord };
+
+/**
+ * Everything between a tool call and the core's request service: the approval
+ * gate, the concurrency limits, and (when a durable store is configured) the
+ * async job manager. `jobs` is null with `backend = "none"`, and the async
+ * tools are registered only when it is not.
+ */
+export interface RequestPlane {
+  readonly scheduler: SlotScheduler;
+  readonly jobs: JobManager | null;
+  readonly approvals: ApprovalManager;
+  /** The gated runner (approval decided before launch). */
+  readonly run: Runner;
+  readonly syncDeadlineMs: number;
+  /** A sync request: inline result, or a job id when it outlives the deadline (async enabled only). */
+  runSync(caller: Caller, request: GatewayRequest, hooks?: RunHooks): Promise<SyncOutcome>;
+  close(): Promise<void>;
+}
+
+export interface RequestPlaneOptions {
+  readonly config: GatewayConfig;
+  readonly home: string;
+  /** The core's single request path (RequestService.run). */
+  readonly run: Runner;
+  readonly secrets: readonly string[];
+  readonly killGraceMs?: number;
+}
+
+export function createRequestPlane(opts: RequestPlaneOptions): RequestPlane {
+  const { config } = opts;
+  const l = config.limits;
+  const scheduler = new SlotScheduler({
+    maxConcurrent: l.maxConcurrent,
+    perProvider: l.perProvider,
+    maxQueue: l.maxQueue,
+    queueTimeoutMs: l.queueTimeoutMs,
+  });
+  const approvals = new ApprovalManager({
+    dbPath: join(opts.home, APPROVALS_DB),
+    threshold: config.approval.threshold,
+    claudePermissionMode: config.approval.claudePermissionMode,
+    eligibleServers: config.mcpServers,
+  });
+  const run = gatedRunner(approvals, config.approval.strategy, opts.run);
+  let jobs: JobManager | null = null;
+  if (config.persistence.backend === 'sqlite' && config.persistence.path !== null) {
+    const store = new JobStore(config.persistence.path, { leaseMs: l.jobLeaseMs });
+    jobs = new JobManager({
+      store,
+      scheduler,
+      run,
+      dedupWindowMs: l.dedupWindowMs,
+      leaseMs: l.jobLeaseMs,
+      secrets: opts.secrets,
+      killGraceMs: opts.killGraceMs,
+    });
+    jobs.start();
+  }
+  const manager = jobs;
+
+  async function runSync(
+    caller: Caller,
+    request: GatewayRequest,
+    hooks: RunHooks = {},
+  ): Promise<SyncOutcome> {
+    const slot = await scheduler.acquire(request.provider, hooks.signal);
+    if (manager === null || l.syncDeadlineMs <= 0) {
+      try {
+        return { kind: 'result', result: await run(caller, request, hooks) };
+      } finally {
+        slot.release();
+      }
+    }
+    return runDeferrable(manager, slot, caller, request, hooks);
+  }
+
+  /**
+   * Runs inline; if the request outlives the sync deadline it is handed to the
+   * job manager (output so far included) and the caller gets the job instead.
+   * Quick requests never touch the job store.
+   */
+  async function runDeferrable(
+    jobs: JobManager,
+    slot: Slot,
+    caller: Caller,
+    request: GatewayRequest,
+    hooks: RunHooks,
+  ): Promise<SyncOutcome> {
+    const controller = new AbortController();
+    const onClientAbort = () => controller.abort();
+    hooks.signal?.addEventListener('abort', onClientAbort, { once: true });
+    const captured: Array<[OutputStream, string]> = [];
+    let sink: ((stream: OutputStream, chunk: string) => void) | undefined;
+    let pid: number | undefined;
+    const done = run(caller, request, {
+      signal: controller.signal,
+      deferCompletionRecord: hooks.deferCompletionRecord,
+      onSpawn: (p) => {
+        pid = p;
+        hooks.onSpawn?.(p);
+      },
+      onOutput: (stream, chunk) => {
+        if (sink !== undefined) sink(stream, chunk);
+        else captured.push([stream, chunk]);
+        hooks.onOutput?.(stream, chunk);
+      },
+    }).finally(() => slot.release());
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), l.syncDeadlineMs);
+    });
+    try {
+      const result = await Promise.race([done, deadline]);
+      if (result !== undefined) return { kind: 'result', result };
+    } finally {
+      clearTimeout(timer);
+      // From here on the job outlives the client's sync call: only llm_job_cancel stops it.
+      hooks.signal?.removeEventListener('abort', onClientAbort);
+    }
+    const job = jobs.adopt(caller, request, {
+      controller,
+      done,
+      pid,
+      captured,
+      attach: (s) => {
+        sink = s;
+      },
+    });
+    return { kind: 'deferred', job };
+  }
+
+  return {
+    scheduler,
+    jobs,
+    approvals,
+    run,
+    syncDeadlineMs: l.syncDeadlineMs,
+    runSync,
+    close: async () => {
+      await manager?.close();
+      manager?.store.close();
+      approvals.close();
+    },
+  };
+}
