@@ -1,10 +1,12 @@
 import { auditCommand } from './audit.js';
 import { demoCommand } from './demo.js';
 import { escalationsCommand } from './escalations.js';
+import { evalCommand } from './eval.js';
 import { importCommand } from './import.js';
 import { mcpCommand } from './mcp.js';
 import { policyCommand } from './policy.js';
 import { reconCommand } from './recon.js';
+import { soc2MonitorCommand } from './soc2Monitor.js';
 import type { Command } from './types.js';
 
 /**
@@ -19,6 +21,8 @@ export const COMMANDS: readonly Command[] = [
   escalationsCommand,
   policyCommand,
   mcpCommand,
+  evalCommand,
+  soc2MonitorCommand,
 ];
 
 export type { Command } from './types.js';
