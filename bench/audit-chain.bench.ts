@@ -8,7 +8,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
 import { AuditChain, GENESIS_HASH, canonicalJson, eventHash, openSqlite } from 'audit-chain';
-import { workerStats } from '../packages/audit-chain/src/chain/verify-parallel.js';
 
 const BATCH = 1000;
 const APPEND_BATCHED_EVENTS = 50_000;
@@ -166,8 +165,8 @@ function benchVerify(n: number): void {
   const buildMs = timed(() => buildChain(file, n));
   const db = openSqlite(file, { readonly: true });
   const chain = new AuditChain(db);
-  const verifyWith = (threads: number | undefined) => () => {
-    const r = chain.verify(threads === undefined ? {} : { threads });
+  const verify = (): void => {
+    const r = chain.verify();
     if (!r.ok || r.count !== n) throw new Error(`bench chain broken: ${JSON.stringify(r)}`);
   };
   const scan = db
@@ -179,35 +178,29 @@ function benchVerify(n: number): void {
     if (rows !== n) throw new Error('scan miscounted');
   });
   const cpuBefore = process.cpuUsage();
-  const singleMs = runs(verifyWith(1));
+  const verifyMs = runs(verify);
   const cpu = process.cpuUsage(cpuBefore);
-  // CPU time of the one-thread runs: less sensitive than wall time to other jobs sharing the CPUs.
-  const singleCpuPerSec = perSecond(n * VERIFY_RUNS, (cpu.user + cpu.system) / 1000);
-  const workersBefore = workerStats.rangesByWorkers;
-  const autoMs = runs(verifyWith(undefined));
-  const workerRanges = workerStats.rangesByWorkers - workersBefore;
+  // CPU time of the runs (verify is single-threaded): less sensitive than wall time to other jobs.
+  const cpuPerSec = perSecond(n * VERIFY_RUNS, (cpu.user + cpu.system) / 1000);
   db.close();
   const fileBytes = fs.statSync(file).size;
   fs.rmSync(file, { force: true });
   const figure = {
     events: n,
     runs: VERIFY_RUNS,
-    verifyPerSecMedian: perSecond(n, median(autoMs)),
-    verifyPerSecBest: perSecond(n, Math.min(...autoMs)),
-    rangesVerifiedByWorkers: workerRanges,
-    singleThreadPerSecMedian: perSecond(n, median(singleMs)),
-    singleThreadPerCpuSecond: singleCpuPerSec,
+    verifyPerSecMedian: perSecond(n, median(verifyMs)),
+    verifyPerSecBest: perSecond(n, Math.min(...verifyMs)),
+    verifyPerCpuSecond: cpuPerSec,
     baselineScanPerSecMedian: perSecond(n, median(scanMs)),
-    ratioToBaseline: Number((median(scanMs) / median(autoMs)).toFixed(3)),
-    singleThreadRatioToBaseline: Number((median(scanMs) / median(singleMs)).toFixed(3)),
+    ratioToBaseline: Number((median(scanMs) / median(verifyMs)).toFixed(3)),
     dbFileMB: Number((fileBytes / 1e6).toFixed(1)),
     buildSeconds: Number((buildMs / 1000).toFixed(1)),
   };
   results[`verify${n >= 1_000_000 ? `${n / 1_000_000}M` : `${n / 1000}k`}`] = figure;
   console.log(
     `verify ${n} events: ${figure.verifyPerSecMedian} events/s median (best ${figure.verifyPerSecBest}, ` +
-      `${workerRanges} ranges by workers), one thread ${figure.singleThreadPerSecMedian}/s (${singleCpuPerSec} per CPU-second); ` +
-      `bare scan ${figure.baselineScanPerSecMedian} rows/s (ratio ${figure.ratioToBaseline}, one thread ${figure.singleThreadRatioToBaseline}); target >= 500000`,
+      `${cpuPerSec} per CPU-second); bare scan ${figure.baselineScanPerSecMedian} rows/s ` +
+      `(ratio ${figure.ratioToBaseline}); target >= 500000`,
   );
 }
 

@@ -8,16 +8,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { openEngine } from 'closegate-engine';
 import { createLogger } from 'mcp-host';
+import { serveBaseline } from './lib/baseline-mcp.js';
+import { percentile } from './lib/stats.js';
 import {
   closeMcpDeps,
   httpAuthFromEnv,
@@ -51,49 +50,6 @@ type Run = {
   serverCpuUsPerCall?: number;
 };
 
-function pingServer(): McpServer {
-  const server = new McpServer({ name: 'bench', version: '0.0.0' });
-  server.registerTool('ping', { description: 'returns pong' }, () => ({
-    content: [{ type: 'text', text: 'pong' }],
-  }));
-  return server;
-}
-
-function readJson(req: IncomingMessage): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () =>
-      resolve(chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown) : undefined),
-    );
-    req.on('error', reject);
-  });
-}
-
-async function serveBaseline(): Promise<{ url: string; targets: Targets }> {
-  const sessions = new Map<string, StreamableHTTPServerTransport>();
-  const server = createServer((req, res) => {
-    void (async () => {
-      const body = req.method === 'POST' ? await readJson(req) : undefined;
-      const sid = req.headers['mcp-session-id'];
-      let transport = typeof sid === 'string' ? sessions.get(sid) : undefined;
-      if (!transport) {
-        const created = new StreamableHTTPServerTransport({
-          sessionIdGenerator: () => randomUUID(),
-          onsessioninitialized: (id) => void sessions.set(id, created),
-        });
-        await pingServer().connect(created);
-        transport = created;
-      }
-      await transport.handleRequest(req, res, body);
-    })();
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${port}/mcp`, targets: { flag: [], escalate: [] } };
-}
-
-/** Demo pack + extra GL/bank pairs; half of them proposed (targets for escalate_match), half left unmatched (flag_exception). */
 function prepareDatabase(): { dbPath: string; targets: Targets } {
   const dbPath = join(mkdtempSync(join(tmpdir(), 'closegate-mcp-bench-')), 'recon.db');
   const engine = openEngine({ dbPath });
@@ -219,10 +175,6 @@ async function drive(
     }),
   );
   return { latencies, errors, elapsedMs: performance.now() - start };
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.max(0, Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
 function summarize(
@@ -365,7 +317,10 @@ async function main(): Promise<void> {
 
 if (process.argv[2] === '--serve') {
   const kind = process.argv[3] as Kind;
-  const { url, targets } = kind === 'baseline' ? await serveBaseline() : await serveClosegate();
+  const { url, targets } =
+    kind === 'baseline'
+      ? { url: (await serveBaseline()).url, targets: { flag: [], escalate: [] } }
+      : await serveClosegate();
   process.on('message', () => process.send!(process.cpuUsage()));
   process.stdout.write(`READY ${url} ${JSON.stringify(targets)}\n`);
 } else {

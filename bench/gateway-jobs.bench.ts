@@ -9,19 +9,15 @@
 //     trivial `ping` tool, same clients, same run.
 // Loopback only, bounded loops. Run: npm run bench -- gateway-jobs
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { serveHttp } from 'mcp-host';
+import { serveBaseline } from './lib/baseline-mcp.js';
+import { latencyStats as stats, round2 as r2 } from './lib/stats.js';
 import {
   createGateway,
   createGatewayServer,
@@ -49,16 +45,6 @@ const env: Record<string, string> = {
   LLM_GATEWAY_HOME: path.join(tmp, 'gw'),
   MCP_LOG_LEVEL: 'silent',
 };
-
-function pct(sorted: number[], p: number): number {
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i]!;
-}
-const r2 = (n: number) => Math.round(n * 100) / 100;
-function stats(samples: number[]) {
-  const s = [...samples].sort((a, b) => a - b);
-  return { n: s.length, p50: r2(pct(s, 50)), p99: r2(pct(s, 99)) };
-}
 
 /** Runs `tasks` with at most `limit` in flight; returns each task's start-of-batch-to-finish time. */
 async function pool(count: number, limit: number, task: (i: number) => Promise<void>): Promise<number[]> {
@@ -146,45 +132,6 @@ async function benchJobs() {
   };
 }
 
-/** The bare SDK baseline: Streamable HTTP, one server per session, a trivial tool, no exposure layer. */
-async function bareServer(): Promise<{ url: string; close: () => Promise<void> }> {
-  const transports = new Map<string, StreamableHTTPServerTransport>();
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString()) as unknown) : undefined;
-      const sid = req.headers['mcp-session-id'];
-      const existing = typeof sid === 'string' ? transports.get(sid) : undefined;
-      if (existing) return void existing.handleRequest(req, res, body);
-      if (req.method !== 'POST' || !isInitializeRequest(body)) {
-        res.writeHead(400).end();
-        return;
-      }
-      const transport = new StreamableHTTPServerTransport({
-        sessionIdGenerator: () => randomUUID(),
-        enableJsonResponse: true,
-        onsessioninitialized: (id) => void transports.set(id, transport),
-      });
-      const mcp = new McpServer({ name: 'bare', version: '1.0.0' });
-      mcp.registerTool('ping', { description: 'pong' }, async () => ({
-        content: [{ type: 'text', text: 'pong' }],
-      }));
-      void mcp.connect(transport).then(() => transport.handleRequest(req, res, body));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/mcp`,
-    close: async () => {
-      await Promise.allSettled([...transports.values()].map((t) => t.close()));
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
-
 async function roundTrips(url: string, clients: number, tool: string, token?: string) {
   const connected: Client[] = [];
   for (let i = 0; i < clients; i++) {
@@ -218,7 +165,7 @@ async function benchHttp() {
     ...httpHostOptions(config),
     jsonResponse: true,
   });
-  const bare = await bareServer();
+  const bare = await serveBaseline({ jsonResponse: true });
   const rows = [];
   await roundTrips(bare.url, 1, 'ping'); // warm-up: JIT and sockets, not measured
   await roundTrips(host.url, 1, 'session_list', TOKEN);

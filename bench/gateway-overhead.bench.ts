@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { latencyStats as stats } from './lib/stats.js';
 
 const WARMUP = 20;
 const REQUESTS = 200;
@@ -78,22 +79,6 @@ function cpuMs(pid: number | null): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-function pct(sorted: number[], p: number): number {
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i]!;
-}
-
-function stats(samples: number[]) {
-  const s = [...samples].sort((a, b) => a - b);
-  const r = (n: number) => Math.round(n * 100) / 100;
-  return {
-    n: s.length,
-    p50: r(pct(s, 50)),
-    p99: r(pct(s, 99)),
-    mean: r(s.reduce((a, b) => a + b, 0) / s.length),
-  };
 }
 
 /**

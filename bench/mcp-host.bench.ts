@@ -5,17 +5,15 @@
 // Each server runs in its own child process so the clients do not share its event loop.
 // Run: npm run bench -- mcp-host
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage } from 'node:http';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { bearerTokenAuthenticator, createLogger, serveHttp } from 'mcp-host';
+import { pingServer, serveBaseline } from './lib/baseline-mcp.js';
+import { percentile } from './lib/stats.js';
 
 const TOKEN = 'bench-token-0123456789abcdef';
 const CONCURRENCY = [1, 8, 32];
@@ -42,49 +40,6 @@ type Run = {
   serverCpuUsPerCall: number;
 };
 type ServerProcess = { child: ChildProcess; url: string };
-
-function pingServer(): McpServer {
-  const server = new McpServer({ name: 'bench', version: '0.0.0' });
-  server.registerTool('ping', { description: 'returns pong' }, () => ({
-    content: [{ type: 'text', text: 'pong' }],
-  }));
-  return server;
-}
-
-function readJson(req: IncomingMessage): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () =>
-      resolve(chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown) : undefined),
-    );
-    req.on('error', reject);
-  });
-}
-
-/** Bare SDK: one transport per session, no exposure checks at all. */
-async function serveBaseline(): Promise<string> {
-  const sessions = new Map<string, StreamableHTTPServerTransport>();
-  const server = createServer((req, res) => {
-    void (async () => {
-      const body = req.method === 'POST' ? await readJson(req) : undefined;
-      const sid = req.headers['mcp-session-id'];
-      let transport = typeof sid === 'string' ? sessions.get(sid) : undefined;
-      if (!transport) {
-        const created = new StreamableHTTPServerTransport({
-          sessionIdGenerator: () => randomUUID(),
-          onsessioninitialized: (id) => void sessions.set(id, created),
-        });
-        await pingServer().connect(created);
-        transport = created;
-      }
-      await transport.handleRequest(req, res, body);
-    })();
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  return `http://127.0.0.1:${port}/mcp`;
-}
 
 /** The candidate; `jsonResponse` answers POSTs with plain JSON instead of an SSE stream. */
 async function serveCandidate(jsonResponse: boolean): Promise<string> {
@@ -157,11 +112,6 @@ async function drive(
     }),
   );
   return { latencies, elapsedMs: performance.now() - start };
-}
-
-function percentile(sorted: number[], p: number): number {
-  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return sorted[Math.max(0, index)]!;
 }
 
 type Sample = { latencies: number[]; elapsedMs: number; serverCpuUs: number };
@@ -277,7 +227,8 @@ async function main(): Promise<void> {
 
 if (process.argv[2] === '--serve') {
   const kind = process.argv[3] as Kind;
-  const url = kind === 'baseline' ? await serveBaseline() : await serveCandidate(kind === 'mcp-host-json');
+  const url =
+    kind === 'baseline' ? (await serveBaseline()).url : await serveCandidate(kind === 'mcp-host-json');
   process.on('message', () => process.send!(process.cpuUsage()));
   process.stdout.write(`READY ${url}\n`);
 } else {

@@ -24,7 +24,61 @@ export const MAX_CANONICAL_DEPTH = 64;
  * Object properties whose value is `undefined` are omitted, as JSON does.
  */
 export function canonicalJson(value: unknown): string {
-  return new CanonicalWriter().write(value);
+  return writeFast(value, 0) ?? new CanonicalWriter().write(value);
+}
+
+/**
+ * The hot path: the same output for every accepted value, without tracking
+ * the JSON path or ancestors. It returns undefined at the first value it would
+ * refuse, and {@link CanonicalWriter} then redoes the work to throw an error
+ * naming the path. A cycle exceeds the depth limit on its first lap, so it
+ * also bails out (after at most MAX_CANONICAL_DEPTH levels).
+ */
+function writeFast(value: unknown, depth: number): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'number':
+      if (!Number.isSafeInteger(value)) return undefined;
+      return value === 0 ? '0' : String(value);
+    case 'object':
+      if (value === null) return 'null';
+      if (depth >= MAX_CANONICAL_DEPTH) return undefined;
+      return Array.isArray(value)
+        ? arrayFast(value, depth + 1)
+        : objectFast(value as Record<string, unknown>, depth + 1);
+    default:
+      return undefined;
+  }
+}
+
+function arrayFast(arr: readonly unknown[], depth: number): string | undefined {
+  let out = '[';
+  for (let i = 0; i < arr.length; i++) {
+    const item = arr[i];
+    if (item === undefined) return undefined;
+    const text = writeFast(item, depth);
+    if (text === undefined) return undefined;
+    out += i === 0 ? text : ',' + text;
+  }
+  return out + ']';
+}
+
+function objectFast(obj: Record<string, unknown>, depth: number): string | undefined {
+  const proto: unknown = Object.getPrototypeOf(obj);
+  if (proto !== Object.prototype && proto !== null) return undefined;
+  const keys = Object.keys(obj).sort();
+  let out = '{';
+  for (const key of keys) {
+    const child = obj[key];
+    if (child === undefined) continue;
+    const text = writeFast(child, depth);
+    if (text === undefined) return undefined;
+    out += (out.length === 1 ? '' : ',') + JSON.stringify(key) + ':' + text;
+  }
+  return out + '}';
 }
 
 class CanonicalWriter {

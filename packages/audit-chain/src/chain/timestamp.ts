@@ -10,6 +10,30 @@ const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9})
  * Sub-millisecond digits are truncated.
  */
 export function normalizeUtcTimestamp(value: unknown, what: string, code: AuditErrorCode): string {
+  if (typeof value === 'string' && isCanonicalUtc(value)) return value;
+  return parseAndNormalize(value, what, code);
+}
+
+/** The stored form `YYYY-MM-DDTHH:MM:SS.sssZ`, exactly as toISOString writes it. */
+const CANONICAL_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+let lastCanonical = '';
+
+/**
+ * Fast path for the common case (callers pass `new Date().toISOString()`):
+ * a value already in the stored form is valid iff it round-trips through
+ * Date unchanged (an impossible day such as 02-30 does not). The last value
+ * that passed is remembered: a recon pass stamps many events with one `now`.
+ */
+function isCanonicalUtc(value: string): boolean {
+  if (value === lastCanonical) return true;
+  if (!CANONICAL_UTC.test(value)) return false;
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms) || new Date(ms).toISOString() !== value) return false;
+  lastCanonical = value;
+  return true;
+}
+
+function parseAndNormalize(value: unknown, what: string, code: AuditErrorCode): string {
   const m = typeof value === 'string' ? ISO_8601.exec(value) : null;
   const fail = (): never => {
     throw new AuditChainError(

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { parseActor } from 'closegate-policy';
+import { parseActor, type Actor } from 'closegate-policy';
 import type { Entry, MatchRecord } from '../domain.js';
 import { runMatcher } from '../matcher/match.js';
 import type { MatchProposal, MatcherConfig, MatcherException } from '../matcher/config.js';
@@ -105,36 +105,59 @@ function executePass(
   const matched = runMatcher(entries, ctx.fx, { ...opts.matcher, intercompanyRules });
   progress({ stage: 'match', done: matched.proposals.length, total: matched.proposals.length });
   result.timingsMs.match = performance.now() - t;
-  ctx.store.tx(() => ctx.store.runs.heartbeat(runId, ctx.now().toISOString()));
+  // a long match must not let the run look orphaned; a short one is covered by the first batch's beat
+  if (result.timingsMs.match > HEARTBEAT_AFTER_MATCH_MS)
+    ctx.store.tx(() => ctx.store.runs.heartbeat(runId, ctx.now().toISOString()));
   t = performance.now();
-  const batchSize = opts.batchSize ?? 500;
-  for (let i = 0; i < matched.proposals.length; i += batchSize) {
-    const batch = matched.proposals.slice(i, i + batchSize);
-    atomicBatch(ctx, result, () => {
-      for (const p of batch) applyOne(ctx, runId, p, result);
-      ctx.store.runs.heartbeat(runId, ctx.now().toISOString());
-      ctx.faultInjector?.('after_mutation', 'recon_pass');
-    });
-    progress({
-      stage: 'apply',
-      done: Math.min(i + batchSize, matched.proposals.length),
-      total: matched.proposals.length,
-    });
-  }
-  for (let i = 0; i < matched.exceptions.length; i += batchSize) {
-    const batch = matched.exceptions.slice(i, i + batchSize);
-    atomicBatch(ctx, result, () => {
-      for (const x of batch) flagOne(ctx, runId, x, result);
-      ctx.store.runs.heartbeat(runId, ctx.now().toISOString());
-      ctx.faultInjector?.('after_mutation', 'recon_pass');
-    });
-    progress({
-      stage: 'exceptions',
-      done: Math.min(i + batchSize, matched.exceptions.length),
-      total: matched.exceptions.length,
-    });
-  }
+  applyInBatches(ctx, runId, matched.proposals, matched.exceptions, opts.batchSize ?? 500, result, progress);
   result.timingsMs.apply = performance.now() - t;
+}
+
+/** A match slower than this gets its own heartbeat transaction before the batches start. */
+const HEARTBEAT_AFTER_MATCH_MS = 1000;
+
+/**
+ * Proposals, then exceptions, as one work list cut into batches of
+ * `batchSize` items: each batch is one IMMEDIATE transaction (every item
+ * still gated and audited inside it) that also refreshes the heartbeat. A
+ * small book (the demo pack) is a single transaction.
+ */
+function applyInBatches(
+  ctx: EngineContext,
+  runId: number,
+  proposals: readonly MatchProposal[],
+  exceptions: readonly MatcherException[],
+  batchSize: number,
+  result: ReconPassResult,
+  progress: (p: ReconProgress) => void,
+): void {
+  const actors: PassActors = {
+    matcher: parseActor(MATCHER_ACTOR),
+    autoconfirm: parseActor(AUTOCONFIRM_ACTOR),
+  };
+  const total = proposals.length + exceptions.length;
+  for (let start = 0; start < total; start += batchSize) {
+    const end = Math.min(start + batchSize, total);
+    atomicBatch(ctx, result, () => {
+      // the batch holds the write lock and the pass never rejects: no rejection can appear mid-batch
+      const rejectionsExist = ctx.store.matches.anyRejected();
+      for (let k = start; k < end; k++) {
+        if (k < proposals.length) applyOne(ctx, runId, proposals[k]!, result, actors, rejectionsExist);
+        else flagOne(ctx, runId, exceptions[k - proposals.length]!, result, actors.matcher);
+      }
+      ctx.store.runs.heartbeat(runId, ctx.now().toISOString());
+      ctx.faultInjector?.('after_mutation', 'recon_pass');
+    });
+    if (start < proposals.length)
+      progress({ stage: 'apply', done: Math.min(end, proposals.length), total: proposals.length });
+    if (end > proposals.length)
+      progress({ stage: 'exceptions', done: end - proposals.length, total: exceptions.length });
+  }
+}
+
+interface PassActors {
+  matcher: Actor;
+  autoconfirm: Actor;
 }
 
 /** One batch in one transaction; on rollback the in-memory tallies are rolled back too. */
@@ -172,7 +195,14 @@ function loadUnmatched(ctx: EngineContext): Entry[] {
   }
 }
 
-function applyOne(ctx: EngineContext, runId: number, p: MatchProposal, result: ReconPassResult): void {
+function applyOne(
+  ctx: EngineContext,
+  runId: number,
+  p: MatchProposal,
+  result: ReconPassResult,
+  actors: PassActors,
+  rejectionsExist: boolean,
+): void {
   const entries: Entry[] = [];
   for (const id of p.entryIds) {
     const e = ctx.store.entries.get(id);
@@ -183,12 +213,12 @@ function applyOne(ctx: EngineContext, runId: number, p: MatchProposal, result: R
     }
     entries.push(e);
   }
-  if (ctx.store.matches.wasRejected(p.entryIds)) {
+  if (rejectionsExist && ctx.store.matches.wasRejected(p.entryIds)) {
     result.skippedRejected++;
     return;
   }
   const now = ctx.now().toISOString();
-  const proposed = applyProposal(ctx, parseActor(MATCHER_ACTOR), entries, { ...p, runId }, now);
+  const proposed = applyProposal(ctx, actors.matcher, entries, { ...p, runId }, now);
   if (proposed.status !== 'proposed' || proposed.matchId === undefined) return;
   result.proposed++;
   const match: MatchRecord = {
@@ -204,7 +234,7 @@ function applyOne(ctx: EngineContext, runId: number, p: MatchProposal, result: R
     createdAt: now,
     updatedAt: now,
   };
-  const confirmed = applyConfirm(ctx, parseActor(AUTOCONFIRM_ACTOR), match, now, { known: entries });
+  const confirmed = applyConfirm(ctx, actors.autoconfirm, match, now, { known: entries });
   const item = itemOf(p, confirmed);
   if (confirmed.status === 'confirmed') result.autoConfirmed.push(item);
   else if (confirmed.status === 'escalated') result.escalated.push(item);
@@ -220,19 +250,17 @@ function itemOf(p: MatchProposal, r: OperationResult): ReconItem {
   return item;
 }
 
-function flagOne(ctx: EngineContext, runId: number, x: MatcherException, result: ReconPassResult): void {
+function flagOne(
+  ctx: EngineContext,
+  runId: number,
+  x: MatcherException,
+  result: ReconPassResult,
+  matcher: Actor,
+): void {
   const entry = ctx.store.entries.get(x.entryId);
   if (entry === undefined || entry.state !== 'unmatched') return;
   const detail = x.nearMissIds.length > 0 ? `${x.detail} (near: ${x.nearMissIds.join(', ')})` : x.detail;
-  const r = applyFlagException(
-    ctx,
-    parseActor(MATCHER_ACTOR),
-    x.entryId,
-    x.reasonCode,
-    detail,
-    runId,
-    ctx.now().toISOString(),
-  );
+  const r = applyFlagException(ctx, matcher, x.entryId, x.reasonCode, detail, runId, ctx.now().toISOString());
   if (r.exceptionId !== undefined)
     result.exceptions.push({
       entryId: x.entryId,
