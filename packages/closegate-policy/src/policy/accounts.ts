@@ -1,10 +1,19 @@
+// Compiled patterns, memoised: the gate runs per operation and policies hold a
+// handful of patterns. A pure cache (same pattern, same RegExp), so the gate stays deterministic.
+const compiled = new Map<string, RegExp>();
+
 /** Escapes regex metacharacters; `*` becomes "any run of characters". */
 function patternToRegExp(pattern: string): RegExp {
-  const body = pattern
-    .split('*')
-    .map((part) => part.replace(/[.+?^${}()|[\]\\-]/g, '\\$&'))
-    .join('.*');
-  return new RegExp(`^${body}$`);
+  let regExp = compiled.get(pattern);
+  if (regExp === undefined) {
+    const body = pattern
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\-]/g, '\\$&'))
+      .join('.*');
+    regExp = new RegExp(`^${body}$`);
+    if (compiled.size < 4096) compiled.set(pattern, regExp);
+  }
+  return regExp;
 }
 
 /** True when `account` matches `pattern` exactly or through `*` wildcards ("1031*" matches "10315"). */
