@@ -13,7 +13,14 @@ export type GatewayErrorCode =
   | 'QUERY_REFUSED'
   | 'RECORDER_DISABLED'
   | 'RECORDER_FAILED'
-  | 'SPAWN_FAILED';
+  | 'SPAWN_FAILED'
+  | 'WORKSPACE_REQUIRED'
+  | 'WORKSPACE_UNKNOWN'
+  | 'WORKSPACE_UNAVAILABLE'
+  | 'WORKSPACE_ESCAPE'
+  | 'WORKSPACE_MISMATCH'
+  | 'PROVIDER_NOT_ALLOWED'
+  | 'PERMISSION_CEILING';
 
 export class GatewayError extends Error {
   constructor(

@@ -44,11 +44,19 @@ export function createGateway(opts: GatewayOptions = {}): Gateway {
   const dbPath = logsDbPath(env);
   const recorder = dbPath === null ? null : new FlightRecorder(dbPath, secrets);
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
-  const service = new RequestService({ sessions, recorder, limits, env, secrets });
+  const service = new RequestService({
+    sessions,
+    recorder,
+    limits,
+    env,
+    secrets,
+    workspaces: config.workspaces,
+  });
   const plane = createRequestPlane({
     config,
     home,
     run: (caller, request, hooks) => service.run(caller, request, hooks),
+    admit: (caller, request) => service.admit(caller, request),
     secrets,
     killGraceMs: limits.killGraceMs,
   });

@@ -80,3 +80,21 @@ export {
 } from './approval/risk.js';
 export type { ApprovalDecision } from './approval/decision-log.js';
 export { serveGatewayHttp } from './transport/http.js';
+// issue 8: workspaces and per-transport permission ceilings.
+export {
+  confine,
+  isWithin,
+  sessionWorkspace,
+  type Confinement,
+  type ConfineInput,
+} from './workspaces/confine.js';
+export {
+  workspaceRegistry,
+  canonicalDir,
+  CEILING_ADMITS,
+  DEFAULT_MAX_PERMISSION,
+  type Workspace,
+  type WorkspaceRegistry,
+} from './workspaces/registry.js';
+export { addWorkspace, removeWorkspace, type WorkspaceAddInput } from './workspaces/config-edit.js';
+export type { WorkspacePermission } from './config/schema.js';

@@ -22,7 +22,7 @@ import { VERSION } from './version.js';
 export function createGatewayServer(gateway: Gateway): McpServer {
   const server = new McpServer({ name: 'llm-cli-gateway', version: VERSION });
   for (const provider of providerList()) registerProviderRequestTool(server, gateway, provider);
-  if (gateway.plane.jobs !== null) registerJobTools(server, gateway.plane.jobs);
+  if (gateway.plane.jobs !== null) registerJobTools(server, gateway.plane.jobs, gateway.plane.admit);
   registerApprovalList(server, gateway.plane.approvals);
   registerSessionTools(server, gateway);
   registerListModels(server);

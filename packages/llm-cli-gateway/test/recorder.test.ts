@@ -182,7 +182,13 @@ describe('flight recorder through the gateway', () => {
         input_tokens: 30,
         output_tokens: 8,
       });
-      const refused = await t.gateway.service.run(BOB, { provider: 'claude', prompt: 'x\0y', options: {} });
+      // A local caller: an HTTP one would be refused earlier, for want of a workspace.
+      const bobLocal = { id: BOB.id, transport: 'stdio' as const };
+      const refused = await t.gateway.service.run(bobLocal, {
+        provider: 'claude',
+        prompt: 'x\0y',
+        options: {},
+      });
       expect(t.gateway.recorder!.get(refused.correlationId, BOB.id)).toMatchObject({
         status: 'failed',
         error_code: 'ADMISSION_REFUSED',

@@ -7,6 +7,12 @@ import {
   type GovernanceReport,
 } from './doctor-governance.js';
 import { existsSync, statSync } from 'node:fs';
+import {
+  formatWorkspaces,
+  workspacesReport,
+  workspaceWarnings,
+  type WorkspacesReport,
+} from './doctor-workspaces.js';
 import { gatewayHome, logsDbPath } from '../config/paths.js';
 import { SESSIONS_FILE } from '../sessions/store.js';
 import { VERSION } from '../version.js';
@@ -27,6 +33,8 @@ export interface DoctorReport {
   transport: 'stdio' | 'http';
   /** Config file, persistence, limits, approval and HTTP exposure; `error` when config.toml is invalid. */
   governance: GovernanceReport | { error: string };
+  /** Registered workspaces; absent when config.toml is invalid. */
+  workspaces?: WorkspacesReport;
   dataDir: PathCheck;
   sessionsFile: PathCheck;
   logsDb: PathCheck | { disabled: true };
@@ -51,9 +59,10 @@ function checkPath(path: string, expected: number): PathCheck {
 function loadGovernance(
   env: NodeJS.ProcessEnv,
   home: string,
-): { kind: 'ok'; report: GovernanceReport } | { kind: 'error'; error: string } {
+): { kind: 'ok'; report: GovernanceReport; workspaces: WorkspacesReport } | { kind: 'error'; error: string } {
   try {
-    return { kind: 'ok', report: governanceReport(loadConfig(env), home) };
+    const config = loadConfig(env);
+    return { kind: 'ok', report: governanceReport(config, home), workspaces: workspacesReport(config) };
   } catch (err) {
     if (err instanceof ConfigError) return { kind: 'error', error: err.message };
     throw err;
@@ -69,6 +78,7 @@ export async function doctorReport(env: NodeJS.ProcessEnv): Promise<DoctorReport
     node: process.version,
     transport: governance.kind === 'ok' ? governance.report.exposure.transport : 'stdio',
     governance: governance.kind === 'ok' ? governance.report : { error: governance.error },
+    workspaces: governance.kind === 'ok' ? governance.workspaces : undefined,
     dataDir: checkPath(home, 0o700),
     sessionsFile: checkPath(join(home, SESSIONS_FILE), 0o600),
     logsDb: db === null ? { disabled: true } : checkPath(db, 0o600),
@@ -90,8 +100,10 @@ export async function doctorReport(env: NodeJS.ProcessEnv): Promise<DoctorReport
       report.warnings.push(`${check.path} has mode ${check.mode}, expected ${check.expectedMode} or tighter`);
   }
   if (report.clis.every((c) => !c.installed)) report.warnings.push('no provider CLI found on PATH');
-  if (governance.kind === 'ok') report.warnings.push(...governanceWarnings(governance.report));
-  else report.warnings.push(`config: ${governance.error}`);
+  if (governance.kind === 'ok') {
+    report.warnings.push(...governanceWarnings(governance.report));
+    report.warnings.push(...workspaceWarnings(governance.workspaces));
+  } else report.warnings.push(`config: ${governance.error}`);
   return report;
 }
 
@@ -113,6 +125,7 @@ export function formatDoctor(r: DoctorReport): string {
   );
   if ('error' in r.governance) lines.push('', `Config: INVALID: ${r.governance.error}`);
   else lines.push(...formatGovernance(r.governance));
+  if (r.workspaces !== undefined) lines.push(...formatWorkspaces(r.workspaces));
   if (r.warnings.length > 0) lines.push('', 'Warnings:', ...r.warnings.map((w) => `  ! ${w}`));
   return lines.join('\n');
 }

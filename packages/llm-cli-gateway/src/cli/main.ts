@@ -11,6 +11,7 @@ import { createGatewayServer } from '../server.js';
 import { VERSION } from '../version.js';
 import { doctorReport, formatDoctor } from './doctor.js';
 import { verifyLogs } from './logs.js';
+import { workspaceCommand } from './workspace.js';
 
 const HELP = `llm-cli-gateway ${VERSION}: MCP server that runs the LLM coding CLIs as tools
 
@@ -20,6 +21,8 @@ Usage:
                                   serve MCP over Streamable HTTP (127.0.0.1 by default; a token is
                                   required for any other address)
   llm-cli-gateway doctor [--json] installed CLIs and versions, data dir and permissions, config
+  llm-cli-gateway workspace list | add <alias> <path> | remove <alias>
+                                  directories agents may run in (required for HTTP callers)
   llm-cli-gateway logs verify [--json]
                                   check the flight recorder's hash chain and every row against it
   llm-cli-gateway --version
@@ -40,7 +43,8 @@ Environment:
 const HELP_DOCTOR = `Usage: llm-cli-gateway doctor [--json]
 
 Reports the installed provider CLIs and their versions, the data directory and
-file permissions, the flight recorder and the transport. Exit 1 on a warning.`;
+file permissions, the flight recorder, the transport and the registered
+workspaces (missing paths; HTTP enabled with none registered). Exit 1 on a warning.`;
 
 const HELP_LOGS = `Usage: llm-cli-gateway logs verify [--json]
 
@@ -84,6 +88,12 @@ async function serve(transportFlag: string | undefined): Promise<number> {
       throw err;
     }
     console.error(`llm-cli-gateway ${VERSION}: listening on ${host.url} (GET /healthz for liveness)`);
+    if (Object.keys(config.workspaces.entries).length === 0) {
+      console.error(
+        'llm-cli-gateway: warning: no workspace is registered, so every HTTP request will be refused ' +
+          '(llm-cli-gateway workspace add <alias> <path>)',
+      );
+    }
     closeHost = () => host.close();
   } else {
     const host = await serveStdio(createGatewayServer(gateway), {
@@ -114,6 +124,12 @@ async function serve(transportFlag: string | undefined): Promise<number> {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'workspace') {
+    return workspaceCommand(argv.slice(1), {
+      out: (t) => console.log(t),
+      err: (t) => console.error(t),
+    });
+  }
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

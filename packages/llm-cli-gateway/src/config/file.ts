@@ -4,6 +4,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import type { z } from 'zod';
 import type { ProviderId } from '../providers/contract.js';
+import { workspaceRegistry, type WorkspaceRegistry } from '../workspaces/registry.js';
 import { gatewayHome } from './paths.js';
 import { ConfigError } from './errors.js';
 import {
@@ -60,6 +61,8 @@ export interface GatewayConfig {
     readonly claudePermissionMode: ManagedClaudeMode;
   };
   readonly mcpServers: Readonly<Record<string, McpServerConfig>>;
+  /** `[workspaces]`: where HTTP callers' agents may run, and with what ceiling. */
+  readonly workspaces: WorkspaceRegistry;
   /** Environment variables that overrode the file (names only, never values). */
   readonly envOverrides: readonly string[];
 }
@@ -233,6 +236,7 @@ export function resolveConfig(
       claudePermissionMode: file.approval.claude_permission_mode,
     },
     mcpServers: file.mcp_servers,
+    workspaces: workspaceRegistry(file.workspaces),
     envOverrides: overrides,
   };
 }

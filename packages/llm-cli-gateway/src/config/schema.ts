@@ -93,6 +93,43 @@ export const mcpServerSchema = z
   })
   .strict();
 
+/** Workspace ceilings an operator may grant; see the README for the mapping onto permission levels. */
+export const WORKSPACE_PERMISSIONS = ['read-only', 'edits', 'full'] as const;
+export const WORKSPACE_ALIAS = /^[A-Za-z0-9_-]{1,64}$/;
+
+export const workspaceSchema = z
+  .object({
+    path: safeString(4096).refine((p) => p.startsWith('/'), 'must be an absolute path'),
+    providers: z.array(z.enum(PROVIDER_KEYS)).min(1).optional(),
+    max_permission: z.enum(WORKSPACE_PERMISSIONS).optional(),
+  })
+  .strict();
+
+/**
+ * `[workspaces]`: `default = "<alias>"` plus one `[workspaces.<alias>]` table
+ * per workspace. Any other key must be a workspace table, so a misspelt key
+ * (`defualt = "x"`) is an error naming it.
+ */
+export const workspacesSchema = z
+  .object({ default: z.string().regex(WORKSPACE_ALIAS, 'must be a workspace alias').optional() })
+  .catchall(workspaceSchema)
+  .superRefine((ws, ctx) => {
+    for (const alias of Object.keys(ws)) {
+      if (alias !== 'default' && !WORKSPACE_ALIAS.test(alias))
+        ctx.addIssue({
+          code: 'custom',
+          path: [alias],
+          message: 'workspace aliases are 1-64 of A-Z a-z 0-9 _ -',
+        });
+    }
+    if (ws.default !== undefined && (ws as Record<string, unknown>)[ws.default] === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['default'],
+        message: `names no workspace: add [workspaces.${ws.default}]`,
+      });
+  });
+
 export const configFileSchema = z
   .object({
     persistence: persistenceSchema.default({ backend: 'sqlite' }),
@@ -102,6 +139,7 @@ export const configFileSchema = z
     mcp_servers: z
       .record(z.string().regex(SERVER_NAME, 'server names are 1-64 of A-Z a-z 0-9 _ -'), mcpServerSchema)
       .default({}),
+    workspaces: workspacesSchema.default({}),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -129,3 +167,5 @@ export type ApprovalStrategy = ConfigFile['approval']['strategy'];
 export type ApprovalThreshold = ConfigFile['approval']['threshold'];
 export type ManagedClaudeMode = (typeof MANAGED_CLAUDE_MODES)[number];
 export type McpServerConfig = ConfigFile['mcp_servers'][string];
+export type WorkspacePermission = (typeof WORKSPACE_PERMISSIONS)[number];
+export type WorkspaceEntry = z.infer<typeof workspaceSchema>;

@@ -24,6 +24,8 @@ export interface RequestPlane {
   /** The gated runner (approval decided before launch). */
   readonly run: Runner;
   readonly syncDeadlineMs: number;
+  /** Workspace and permission-ceiling checks before a slot: a recorded refusal, or undefined to proceed. */
+  admit(caller: Caller, request: GatewayRequest): RequestResult | undefined;
   /** A sync request: inline result, or a job id when it outlives the deadline (async enabled only). */
   runSync(caller: Caller, request: GatewayRequest, hooks?: RunHooks): Promise<SyncOutcome>;
   close(): Promise<void>;
@@ -34,6 +36,8 @@ export interface RequestPlaneOptions {
   readonly home: string;
   /** The core's single request path (RequestService.run). */
   readonly run: Runner;
+  /** The core's pre-slot checks (RequestService.admit); default: none. */
+  readonly admit?: (caller: Caller, request: GatewayRequest) => RequestResult | undefined;
   readonly secrets: readonly string[];
   readonly killGraceMs?: number;
 }
@@ -69,12 +73,16 @@ export function createRequestPlane(opts: RequestPlaneOptions): RequestPlane {
     jobs.start();
   }
   const manager = jobs;
+  const admit = opts.admit ?? (() => undefined);
 
   async function runSync(
     caller: Caller,
     request: GatewayRequest,
     hooks: RunHooks = {},
   ): Promise<SyncOutcome> {
+    // Refused before a slot is taken: a confined request never queues behind others.
+    const refused = admit(caller, request);
+    if (refused !== undefined) return { kind: 'result', result: refused };
     const slot = await scheduler.acquire(request.provider, hooks.signal);
     if (manager === null || l.syncDeadlineMs <= 0) {
       try {
@@ -147,6 +155,7 @@ export function createRequestPlane(opts: RequestPlaneOptions): RequestPlane {
     approvals,
     run,
     syncDeadlineMs: l.syncDeadlineMs,
+    admit,
     runSync,
     close: async () => {
       await manager?.close();

@@ -1,10 +1,11 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { jsonToolResult, principalFrom } from 'mcp-host';
+import { errorToolResult, jsonToolResult, principalFrom } from 'mcp-host';
 import { z } from 'zod';
 import { governanceShape, splitGovernance } from '../approval/governance.js';
 import type { ProviderContract } from '../providers/contract.js';
 import { providerList } from '../providers/registry.js';
 import { commonRequestShape, toGatewayRequest } from '../tools/provider-request.js';
+import type { Caller, GatewayRequest, RequestResult } from '../service/types.js';
 import type { JobManager } from './manager.js';
 import type { JobRecord } from './store.js';
 import { guardedTool } from './tool-errors.js';
@@ -24,7 +25,15 @@ export function asyncToolName(contract: ProviderContract): string {
   return contract.toolName.replace(/_request$/, '_request_async');
 }
 
-function registerAsyncRequest(server: McpServer, jobs: JobManager, contract: ProviderContract): void {
+/** Pre-slot checks (workspace, permission ceiling): a recorded refusal, or undefined to proceed. */
+export type Admit = (caller: Caller, request: GatewayRequest) => RequestResult | undefined;
+
+function registerAsyncRequest(
+  server: McpServer,
+  jobs: JobManager,
+  contract: ProviderContract,
+  admit: Admit,
+): void {
   server.registerTool(
     asyncToolName(contract),
     {
@@ -47,6 +56,11 @@ function registerAsyncRequest(server: McpServer, jobs: JobManager, contract: Pro
         const { forceRefresh, ...rest } = args as Record<string, unknown>;
         const { governance, rest: requestArgs } = splitGovernance(rest);
         const request = { ...toGatewayRequest(contract, requestArgs), ...governance };
+        const refused = admit(caller, request);
+        if (refused !== undefined) {
+          const { error, ...details } = refused;
+          return errorToolResult(error!.code, error!.message, details);
+        }
         const { job, deduplicated } = jobs.submit(caller, request, { forceRefresh: forceRefresh === true });
         return jsonToolResult({ jobId: job.id, state: job.state, provider: job.provider, deduplicated });
       }),
@@ -57,8 +71,8 @@ function registerAsyncRequest(server: McpServer, jobs: JobManager, contract: Pro
  * Registers the async job tools. Called only when a durable job store is
  * attached: without one these tools do not exist at all.
  */
-export function registerJobTools(server: McpServer, jobs: JobManager): void {
-  for (const contract of providerList()) registerAsyncRequest(server, jobs, contract);
+export function registerJobTools(server: McpServer, jobs: JobManager, admit: Admit = () => undefined): void {
+  for (const contract of providerList()) registerAsyncRequest(server, jobs, contract, admit);
   server.registerTool(
     'llm_job_status',
     {

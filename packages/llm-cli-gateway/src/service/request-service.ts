@@ -9,6 +9,8 @@ import { redactSecrets } from '../recorder/redact.js';
 import type { Session } from '../sessions/schema.js';
 import type { SessionStore } from '../sessions/store.js';
 import { killGroupNow } from '../executor/kill.js';
+import { confine, type Confinement } from '../workspaces/confine.js';
+import type { WorkspaceRegistry } from '../workspaces/registry.js';
 import { classifyOutcome } from './outcome.js';
 import { RequestRecording } from './recording.js';
 import { ResultCache } from './result-cache.js';
@@ -22,7 +24,11 @@ export interface RequestServiceDeps {
   readonly env: NodeJS.ProcessEnv;
   /** Values never to be echoed back or stored (credential env values). */
   readonly secrets: readonly string[];
+  /** Registered workspaces (config.toml); default: none. */
+  readonly workspaces?: WorkspaceRegistry;
 }
+
+const NO_WORKSPACES: WorkspaceRegistry = { entries: {} };
 
 export interface RunHooks {
   readonly signal?: AbortSignal;
@@ -45,6 +51,36 @@ interface Planned {
   limits: ExecLimits;
 }
 
+/** What a refused request had got as far as: recorded with the refusal. */
+interface Attempted {
+  readonly session?: Session;
+  readonly permissionLevel?: PermissionLevel;
+}
+
+/**
+ * The options that decide the permission level: an approved managed launch
+ * runs claude in the gate's fixed mode, whatever the request asked for, so the
+ * ceiling is checked against that mode.
+ */
+function effectiveOptions(
+  contract: ProviderContract,
+  req: GatewayRequest,
+  options: Record<string, unknown>,
+): Record<string, unknown> {
+  if (req.managed === undefined || contract.id !== 'claude') return options;
+  return contract.parseOptions({ ...req.options, permissionMode: req.managed.permissionMode });
+}
+
+/** The level a request asked for, when its options parse: shown on its refusal row. */
+function attemptedLevel(req: GatewayRequest): Attempted {
+  try {
+    const contract = PROVIDERS[req.provider];
+    return { permissionLevel: contract.permissionLevel(contract.parseOptions(req.options)) };
+  } catch {
+    return {};
+  }
+}
+
 /**
  * One request from admission to recorded result: the single path every sync
  * tool (and, later, async jobs) goes through. Never throws for a provider or
@@ -65,8 +101,9 @@ export class RequestService {
       prepared = prepareExecution(planned.contract, planned.providerRequest, this.deps.env);
     } catch (err) {
       // Refusals before spawn are recorded too: what was attempted and why it was refused.
-      const result = this.failure(base, err, started, planned);
-      this.recording(caller, req, base.correlationId, planned, undefined).finish(result);
+      const attempted = planned ?? attemptedLevel(req);
+      const result = this.failure(base, err, started, attempted);
+      this.recording(caller, req, base.correlationId, attempted, undefined).finish(result);
       return this.remember(caller, result);
     }
     const recording = this.recording(caller, req, base.correlationId, planned, prepared.binaryPath);
@@ -104,7 +141,7 @@ export class RequestService {
     caller: Caller,
     req: GatewayRequest,
     correlationId: string,
-    planned: Planned | undefined,
+    planned: Attempted | undefined,
     binaryPath: string | undefined,
   ): RequestRecording {
     return new RequestRecording(this.deps.recorder, {
@@ -121,10 +158,28 @@ export class RequestService {
     });
   }
 
-  /** Validates options and resolves the session: everything that can refuse cheaply. */
-  private plan(caller: Caller, req: GatewayRequest): Planned {
-    const contract = PROVIDERS[req.provider];
-    const options = contract.parseOptions(req.options);
+  /**
+   * The workspace and permission checks, run before a slot is taken: undefined
+   * when the request may proceed, else the refusal (already recorded).
+   * `run` repeats them, so a request that skipped this step is still confined.
+   */
+  admit(caller: Caller, req: GatewayRequest): RequestResult | undefined {
+    const started = performance.now();
+    try {
+      const contract = PROVIDERS[req.provider];
+      const options = contract.parseOptions(req.options);
+      this.confinement(caller, req, this.existingSession(caller, req), contract.permissionLevel(options));
+      return undefined;
+    } catch (err) {
+      const base = { correlationId: randomUUID(), cli: req.provider, model: req.model };
+      const attempted = attemptedLevel(req);
+      const result = this.failure(base, err, started, attempted);
+      this.recording(caller, req, base.correlationId, attempted, undefined).finish(result);
+      return this.remember(caller, result);
+    }
+  }
+
+  private existingSession(caller: Caller, req: GatewayRequest): Session | undefined {
     const sessions = this.deps.sessions;
     let session: Session | undefined;
     if (req.sessionId !== undefined) session = sessions.get(caller.id, req.sessionId);
@@ -135,8 +190,41 @@ export class RequestService {
         `session ${session.id} belongs to ${session.cli}, not ${req.provider}`,
       );
     }
+    return session;
+  }
+
+  private confinement(
+    caller: Caller,
+    req: GatewayRequest,
+    session: Session | undefined,
+    permissionLevel: PermissionLevel,
+  ): Confinement {
+    return confine(this.deps.workspaces ?? NO_WORKSPACES, {
+      transport: caller.transport,
+      provider: req.provider,
+      workspace: req.workspace,
+      workingDir: req.workingDir,
+      session: session === undefined ? undefined : { id: session.id, workspace: session.workspace ?? null },
+      permissionLevel,
+    });
+  }
+
+  /** Validates options, confines the request and resolves the session: everything that can refuse cheaply. */
+  private plan(caller: Caller, req: GatewayRequest): Planned {
+    const contract = PROVIDERS[req.provider];
+    const options = contract.parseOptions(req.options);
+    const sessions = this.deps.sessions;
+    let session = this.existingSession(caller, req);
+    const permissionLevel = contract.permissionLevel(effectiveOptions(contract, req, options));
+    const confined = this.confinement(caller, req, session, permissionLevel);
     if (session === undefined && req.newSession === true) {
-      session = sessions.create(caller.id, req.provider, req.sessionDescription ?? '');
+      session = sessions.create(
+        caller.id,
+        req.provider,
+        req.sessionDescription ?? '',
+        true,
+        confined.workspace,
+      );
     }
     const resume = session?.providerSessionId ?? (session === undefined ? req.providerSessionId : undefined);
     const newSessionId =
@@ -144,12 +232,12 @@ export class RequestService {
         ? randomUUID()
         : undefined;
     const workingDir =
-      req.workingDir ?? (session !== undefined ? sessions.ensureWorkDir(session.id) : undefined);
+      confined.workingDir ?? (session !== undefined ? sessions.ensureWorkDir(session.id) : undefined);
     return {
       contract,
       session,
       workingDir,
-      permissionLevel: contract.permissionLevel(options),
+      permissionLevel,
       limits: {
         ...this.deps.limits,
         totalTimeoutMs: req.timeoutMs ?? this.deps.limits.totalTimeoutMs,
@@ -222,7 +310,7 @@ export class RequestService {
     base: Pick<RequestResult, 'correlationId' | 'cli' | 'model'>,
     err: unknown,
     started: number,
-    planned: Planned | undefined,
+    planned: Attempted | undefined,
   ): RequestResult {
     let code: ResultErrorCode = 'INTERNAL';
     let message = errorMessage(err);

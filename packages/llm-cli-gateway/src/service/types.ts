@@ -19,7 +19,13 @@ export interface GatewayRequest {
   readonly sessionDescription?: string;
   /** Resume a provider session by its own id, without a gateway session. */
   readonly providerSessionId?: string;
+  /**
+   * Directory to run in. HTTP callers: relative to the workspace. stdio: an
+   * absolute machine path, or relative to the workspace when one applies.
+   */
   readonly workingDir?: string;
+  /** Registered workspace alias (config.toml `[workspaces.<alias>]`). */
+  readonly workspace?: string;
   readonly timeoutMs?: number;
   readonly idleTimeoutMs?: number;
   /** Provider-specific options, validated by the provider's contract. */
@@ -56,6 +62,13 @@ export type ResultErrorCode =
   | 'QUEUE_TIMEOUT'
   | 'QUEUE_ABORTED'
   | 'GATEWAY_SATURATED'
+  | 'WORKSPACE_REQUIRED'
+  | 'WORKSPACE_UNKNOWN'
+  | 'WORKSPACE_UNAVAILABLE'
+  | 'WORKSPACE_ESCAPE'
+  | 'WORKSPACE_MISMATCH'
+  | 'PROVIDER_NOT_ALLOWED'
+  | 'PERMISSION_CEILING'
   | 'INTERNAL';
 
 export interface RequestResult {

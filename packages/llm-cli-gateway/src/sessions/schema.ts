@@ -16,6 +16,8 @@ export const sessionSchema = z
     providerSessionId: z.string().max(200).optional(),
     /** Principal that created it: sessions are private to their owner. */
     owner: z.string().min(1).max(256),
+    /** Workspace alias the session was created in: it may only be resumed there. */
+    workspace: z.string().max(64).optional(),
   })
   .strict();
 export type Session = z.infer<typeof sessionSchema>;

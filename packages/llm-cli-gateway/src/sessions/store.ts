@@ -63,7 +63,13 @@ export class SessionStore {
     return this.load().sessions.find((s) => s.owner === owner && s.cli === cli && s.active);
   }
 
-  create(owner: string, cli: ProviderId, description: string, makeActive = true): Session {
+  create(
+    owner: string,
+    cli: ProviderId,
+    description: string,
+    makeActive = true,
+    workspace?: string,
+  ): Session {
     const data = this.load();
     const now = new Date().toISOString();
     const session: Session = {
@@ -74,6 +80,7 @@ export class SessionStore {
       lastUsedAt: now,
       active: makeActive,
       owner,
+      ...(workspace === undefined ? {} : { workspace }),
     };
     if (makeActive) deactivate(data, owner, cli);
     data.sessions.push(session);

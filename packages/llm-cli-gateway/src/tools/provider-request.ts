@@ -37,7 +37,15 @@ export const commonRequestShape = {
     .string()
     .max(4096)
     .optional()
-    .describe('Absolute existing directory; default: a fresh private temp dir'),
+    .describe(
+      'Directory to run in. Over HTTP: relative to the workspace (default: its root). ' +
+        'Over stdio: an absolute path, or relative to the workspace; default: a fresh private temp dir',
+    ),
+  workspace: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'a workspace alias')
+    .optional()
+    .describe("Registered workspace alias to run in (default: the session's, else [workspaces] default)"),
   timeoutMs: z.number().int().min(100).max(86_400_000).optional().describe('Total timeout (ms)'),
   idleTimeoutMs: z
     .number()

@@ -3,6 +3,7 @@ import { jsonToolResult, principalFrom } from 'mcp-host';
 import { z } from 'zod';
 import { PROVIDER_IDS } from '../providers/contract.js';
 import type { Session } from '../sessions/schema.js';
+import { sessionWorkspace } from '../workspaces/confine.js';
 import { guarded, type ToolContext } from './context.js';
 
 const cli = z.enum(PROVIDER_IDS);
@@ -24,14 +25,25 @@ export function registerSessionTools(server: McpServer, ctx: ToolContext): void 
         cli,
         description: z.string().max(200).optional(),
         setActive: z.boolean().optional().describe('Make it the active session for its CLI (default true)'),
+        workspace: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{1,64}$/, 'a workspace alias')
+          .optional()
+          .describe('Workspace the session is bound to (HTTP default: [workspaces] default)'),
       },
     },
     async (args, extra) =>
       guarded(() => {
-        const owner = principalFrom(extra).id;
-        return jsonToolResult({
-          session: view(store.create(owner, args.cli, args.description ?? '', args.setActive ?? true)),
-        });
+        const caller = principalFrom(extra);
+        const workspace = sessionWorkspace(ctx.config.workspaces, caller.transport, args.workspace);
+        const session = store.create(
+          caller.id,
+          args.cli,
+          args.description ?? '',
+          args.setActive ?? true,
+          workspace,
+        );
+        return jsonToolResult({ session: view(session) });
       }),
   );
   server.registerTool(

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -29,6 +29,8 @@ export interface HttpGateway {
   env: NodeJS.ProcessEnv;
   dir: string;
   home: string;
+  /** Canonical path of the default workspace registered for the test (when the toml names none). */
+  workspace: string;
   connect(token?: string): Promise<Client>;
   close(): Promise<void>;
 }
@@ -40,10 +42,19 @@ export interface HttpGateway {
 export async function startHttpGateway(
   toml: string,
   extraEnv: Record<string, string> = {},
+  opts: { maxPermission?: 'read-only' | 'edits' | 'full' } = {},
 ): Promise<HttpGateway> {
   const cfgDir = tempDir('gw-http-cfg-');
   const configFile = join(cfgDir.dir, 'config.toml');
-  writeFileSync(configFile, `${toml}\n`, { mode: 0o600 });
+  const workspace = join(cfgDir.dir, 'ws');
+  mkdirSync(workspace, { mode: 0o700 });
+  // HTTP callers must run in a registered workspace: register one unless the test brings its own.
+  const body = toml.includes('[workspaces')
+    ? toml
+    : `${toml}\n[workspaces]\ndefault = "main"\n\n[workspaces.main]\npath = "${workspace}"\n${
+        opts.maxPermission === undefined ? '' : `max_permission = "${opts.maxPermission}"\n`
+      }`;
+  writeFileSync(configFile, `${body}\n`, { mode: 0o600 });
   const gw = testGateway({ ...extraEnv, LLM_GATEWAY_CONFIG: configFile, LLM_GATEWAY_HTTP_PORT: '0' });
   const host = await serveGatewayHttp(gw.gateway, createLogger('test', { level: 'silent' }));
   const clients: Client[] = [];
@@ -53,6 +64,7 @@ export async function startHttpGateway(
     env: gw.env,
     dir: gw.dir,
     home: gw.gateway.home,
+    workspace: realpathSync(workspace),
     async connect(token?: string) {
       const headers: Record<string, string> = token === undefined ? {} : { Authorization: `Bearer ${token}` };
       const transport = new StreamableHTTPClientTransport(new URL(host.url), { requestInit: { headers } });

@@ -27,6 +27,8 @@ args = ["--root", "/srv"]
 command = "/usr/bin/mcp-search"
 `,
     { FAKE_CLI_MODE: 'ok' },
+    // grok is always "full" (headless auto-approve): the gate, not the ceiling, is under test here.
+    { maxPermission: 'full' },
   );
   marker = join(gw.dir, 'marker');
   capture = join(gw.dir, 'mcp-capture.json');
