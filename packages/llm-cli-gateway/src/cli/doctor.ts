@@ -121,7 +121,7 @@ export function formatDoctor(r: DoctorReport): string {
   lines.push(show('data dir', r.dataDir), show('sessions', r.sessionsFile), show('logs.db', r.logsDb));
   lines.push(
     '',
-    `Config: home=${r.config.home}, logs=${r.config.logsDb}, env allow-list extra=[${r.config.envAllow}]`,
+    `Set by: data dir=${r.config.home}, logs=${r.config.logsDb}; extra env allow-list=[${r.config.envAllow}]`,
   );
   if ('error' in r.governance) lines.push('', `Config: INVALID: ${r.governance.error}`);
   else lines.push(...formatGovernance(r.governance));
