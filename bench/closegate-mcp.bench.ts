@@ -11,11 +11,10 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { openEngine } from 'closegate-engine';
 import { createLogger } from 'mcp-host';
 import { serveBaseline } from './lib/baseline-mcp.js';
+import { connect, disconnect, drive, serverCpu, type Call } from './lib/mcp-client.js';
 import { percentile } from './lib/stats.js';
 import {
   closeMcpDeps,
@@ -123,60 +122,6 @@ function startServerProcess(kind: Kind): Promise<ServerProcess> {
   });
 }
 
-/** CPU time (user + system, µs) the server process has used so far, asked over IPC. */
-function serverCpu(server: ServerProcess): Promise<number> {
-  return new Promise((resolve) => {
-    server.child.once('message', (m) => {
-      const usage = m as { user: number; system: number };
-      resolve(usage.user + usage.system);
-    });
-    server.child.send('cpu');
-  });
-}
-
-async function connect(url: string): Promise<Client> {
-  const client = new Client({ name: 'bench-client', version: '0.0.0' });
-  await client.connect(
-    new StreamableHTTPClientTransport(new URL(url), {
-      requestInit: { headers: { authorization: `Bearer ${TOKEN}` } },
-    }),
-  );
-  return client;
-}
-
-async function disconnect(client: Client): Promise<void> {
-  await (client.transport as StreamableHTTPClientTransport | undefined)?.terminateSession();
-  await client.close();
-}
-
-type Call = (client: Client) => Promise<boolean>;
-
-async function drive(
-  clients: Client[],
-  calls: number,
-  capMs: number,
-  next: () => Call,
-): Promise<{ latencies: number[]; errors: number; elapsedMs: number }> {
-  const latencies: number[] = [];
-  let issued = 0;
-  let errors = 0;
-  const start = performance.now();
-  const deadline = start + capMs;
-  await Promise.all(
-    clients.map(async (client) => {
-      while (issued < calls && performance.now() < deadline) {
-        issued++;
-        const op = next();
-        const t0 = performance.now();
-        const ok = await op(client);
-        latencies.push(performance.now() - t0);
-        if (!ok) errors++;
-      }
-    }),
-  );
-  return { latencies, errors, elapsedMs: performance.now() - start };
-}
-
 function summarize(
   server: string,
   tool: string,
@@ -205,13 +150,13 @@ const callTool =
   };
 
 async function measure(server: ServerProcess, tool: string, concurrency: number): Promise<Run> {
-  const clients = await Promise.all(Array.from({ length: concurrency }, () => connect(server.url)));
+  const clients = await Promise.all(Array.from({ length: concurrency }, () => connect(server.url, TOKEN)));
   try {
     const op = callTool(tool);
     await drive(clients, WARMUP_CALLS, LEVEL_CAP_MS, () => op);
-    const cpuBefore = await serverCpu(server);
+    const cpuBefore = await serverCpu(server.child);
     const sample = await drive(clients, CALLS_PER_LEVEL, LEVEL_CAP_MS, () => op);
-    const cpu = (await serverCpu(server)) - cpuBefore;
+    const cpu = (await serverCpu(server.child)) - cpuBefore;
     const run = summarize(tool === 'ping' ? 'baseline' : 'closegate', tool, concurrency, sample);
     return { ...run, serverCpuUsPerCall: Math.round(cpu / run.calls) };
   } finally {
@@ -221,7 +166,9 @@ async function measure(server: ServerProcess, tool: string, concurrency: number)
 
 /** 80% reads (status, exceptions), 20% writes (flag_exception, escalate_match) with fresh keys. */
 async function measureMixed(server: ServerProcess): Promise<{ run: Run; writes: number }> {
-  const clients = await Promise.all(Array.from({ length: MIXED_CONCURRENCY }, () => connect(server.url)));
+  const clients = await Promise.all(
+    Array.from({ length: MIXED_CONCURRENCY }, () => connect(server.url, TOKEN)),
+  );
   const flag = [...server.targets.flag];
   const escalate = [...server.targets.escalate];
   let n = 0;
@@ -251,9 +198,9 @@ async function measureMixed(server: ServerProcess): Promise<{ run: Run; writes: 
   try {
     const status = callTool('get_recon_status');
     await drive(clients, WARMUP_CALLS, LEVEL_CAP_MS, () => status);
-    const cpuBefore = await serverCpu(server);
+    const cpuBefore = await serverCpu(server.child);
     const sample = await drive(clients, MIXED_CALLS, LEVEL_CAP_MS, next);
-    const cpu = (await serverCpu(server)) - cpuBefore;
+    const cpu = (await serverCpu(server.child)) - cpuBefore;
     const run = summarize('closegate', 'mixed 80% read / 20% write', MIXED_CONCURRENCY, sample);
     return { run: { ...run, serverCpuUsPerCall: Math.round(cpu / run.calls) }, writes };
   } finally {

@@ -9,10 +9,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { bearerTokenAuthenticator, createLogger, serveHttp } from 'mcp-host';
 import { pingServer, serveBaseline } from './lib/baseline-mcp.js';
+import { connect, disconnect, drive, serverCpu, type Call } from './lib/mcp-client.js';
 import { percentile } from './lib/stats.js';
 
 const TOKEN = 'bench-token-0123456789abcdef';
@@ -67,52 +66,10 @@ function startServerProcess(kind: Kind): Promise<ServerProcess> {
   });
 }
 
-async function connect(url: string): Promise<Client> {
-  const headers = { authorization: `Bearer ${TOKEN}` };
-  const client = new Client({ name: 'bench-client', version: '0.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }));
-  return client;
-}
-
-/** Ends the session on the server too (DELETE); Client.close() alone leaves it to the reaper. */
-async function disconnect(client: Client): Promise<void> {
-  await (client.transport as StreamableHTTPClientTransport | undefined)?.terminateSession();
-  await client.close();
-}
-
-/** CPU time (user + system, µs) the server process has used so far, asked over IPC. */
-function serverCpu(server: ServerProcess): Promise<number> {
-  return new Promise((resolve) => {
-    server.child.once('message', (m) => {
-      const usage = m as { user: number; system: number };
-      resolve(usage.user + usage.system);
-    });
-    server.child.send('cpu');
-  });
-}
-
-/** `concurrency` clients call `ping` until `calls` calls were made or time runs out. */
-async function drive(
-  clients: Client[],
-  calls: number,
-  capMs: number,
-): Promise<{ latencies: number[]; elapsedMs: number }> {
-  const latencies: number[] = [];
-  let issued = 0;
-  const start = performance.now();
-  const deadline = start + capMs;
-  await Promise.all(
-    clients.map(async (client) => {
-      while (issued < calls && performance.now() < deadline) {
-        issued++;
-        const t0 = performance.now();
-        await client.callTool({ name: 'ping', arguments: {} });
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  return { latencies, elapsedMs: performance.now() - start };
-}
+const ping: Call = async (client) => {
+  const result = await client.callTool({ name: 'ping', arguments: {} });
+  return result.isError !== true;
+};
 
 type Sample = { latencies: number[]; elapsedMs: number; serverCpuUs: number };
 
@@ -123,12 +80,12 @@ async function measureOnce(
   calls: number,
   capMs: number,
 ): Promise<Sample> {
-  const clients = await Promise.all(Array.from({ length: concurrency }, () => connect(server.url)));
+  const clients = await Promise.all(Array.from({ length: concurrency }, () => connect(server.url, TOKEN)));
   try {
-    await drive(clients, WARMUP_CALLS, capMs);
-    const cpuBefore = await serverCpu(server);
-    const sample = await drive(clients, calls, capMs);
-    return { ...sample, serverCpuUs: (await serverCpu(server)) - cpuBefore };
+    await drive(clients, WARMUP_CALLS, capMs, () => ping);
+    const cpuBefore = await serverCpu(server.child);
+    const sample = await drive(clients, calls, capMs, () => ping);
+    return { ...sample, serverCpuUs: (await serverCpu(server.child)) - cpuBefore };
   } finally {
     await Promise.allSettled(clients.map(disconnect));
   }
