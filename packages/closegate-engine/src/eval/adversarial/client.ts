@@ -10,8 +10,16 @@ export interface ToolReply {
   protocolError?: string;
 }
 
+export interface ListedTool {
+  name: string;
+  description: string;
+  inputSchema: Record<string, unknown>;
+}
+
 export interface McpClient {
   call(name: string, args: unknown, meta?: Record<string, unknown>): Promise<ToolReply>;
+  /** The server's tool list as this actor sees it (name, description, JSON Schema of the input). */
+  listTools(): Promise<ListedTool[]>;
   sessionId(): string | undefined;
   close(): Promise<void>;
 }
@@ -45,6 +53,14 @@ export async function connectClient(
       } catch (err) {
         return { isError: true, body: null, protocolError: (err as Error).message };
       }
+    },
+    async listTools() {
+      const { tools } = await client.listTools();
+      return tools.map((t) => ({
+        name: t.name,
+        description: t.description ?? '',
+        inputSchema: t.inputSchema as Record<string, unknown>,
+      }));
     },
     sessionId: () => transport.sessionId,
     close: async () => {

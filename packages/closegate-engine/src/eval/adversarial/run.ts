@@ -8,6 +8,7 @@ import { schemaViolation, transportBypass } from './attacks-transport.js';
 import { bearer, connectClient, type McpClient } from './client.js';
 import { ADVERSARIAL_MIN_CASES, ADVERSARIAL_THRESHOLD, ATTACK_CATEGORIES } from './constants.js';
 import { guarded } from './guard.js';
+import { llmHeadline, runLlmRedTeam, type LlmModeResult } from './llm-driven.js';
 import { startEvalServer, type EvalActor, type EvalServer } from './server.js';
 import type { Attack, AttackContext } from './types.js';
 
@@ -22,7 +23,7 @@ export function attackCatalog(): Attack[] {
   ];
 }
 
-function contextFor(server: EvalServer): AttackContext & { closeClients(): Promise<void> } {
+export function contextFor(server: EvalServer): AttackContext & { closeClients(): Promise<void> } {
   const clients = new Map<EvalActor, Promise<McpClient>>();
   let pair = 0;
   const engine = server.deps.engine;
@@ -94,8 +95,11 @@ export async function runAdversarial(
   const server = await startEvalServer(ws, template, policyText, 'adversarial');
   const ctx = contextFor(server);
   const records: CaseRecord[] = [];
+  let llm: LlmModeResult | undefined;
   try {
     for (const a of attackCatalog()) records.push(await runAttack(ctx, a));
+    // after the deterministic attacks, on the same live server; never part of the threshold
+    llm = await runLlmRedTeam(ctx, env);
   } finally {
     await ctx.closeClients();
     await server.close();
@@ -113,9 +117,7 @@ export async function runAdversarial(
     meetsThreshold(score, ADVERSARIAL_THRESHOLD) &&
     records.length >= ADVERSARIAL_MIN_CASES &&
     emptyCategories.length === 0;
-  const llmReason = env.ANTHROPIC_API_KEY
-    ? 'ANTHROPIC_API_KEY is set, but the LLM-driven red team is not implemented in this build'
-    : 'ANTHROPIC_API_KEY is not set';
+  const llmMode = llm ?? { status: 'skipped', cases: 0, passed: 0, caseRecords: [], reason: 'not run' };
   return {
     name: 'adversarial',
     deterministic: true,
@@ -125,10 +127,17 @@ export async function runAdversarial(
     minCases: ADVERSARIAL_MIN_CASES,
     threshold: ADVERSARIAL_THRESHOLD,
     score,
-    headline: `${passed}/${records.length} attacks in ${ATTACK_CATEGORIES.length} categories contained by the live HTTP MCP server with zero forbidden state changes; LLM-driven mode skipped`,
+    headline: `${passed}/${records.length} attacks in ${ATTACK_CATEGORIES.length} categories contained by the live HTTP MCP server with zero forbidden state changes; ${llmHeadline(llmMode)}`,
     durationMs: performance.now() - started,
-    metrics: { byCategory, emptyCategories, failures: records.filter((r) => !r.passed).map((r) => r.id) },
+    metrics: {
+      byCategory,
+      emptyCategories,
+      failures: records.filter((r) => !r.passed).map((r) => r.id),
+      llmDriven: llmMode,
+    },
     caseRecords: records,
-    skipped: [{ mode: 'llm-driven', reason: llmReason }],
+    ...(llmMode.status === 'skipped'
+      ? { skipped: [{ mode: 'llm-driven', reason: llmMode.reason ?? 'not run' }] }
+      : {}),
   };
 }
