@@ -14,6 +14,6 @@ export default defineConfig({
     // Some dependencies (eventsource-parser, used by the SDK client) also publish a
     // "source" export that points at raw .ts files; letting Vite transform them keeps
     // Node from choking on them when our "source" condition is on.
-    server: { deps: { inline: [/@modelcontextprotocol\/sdk/, /eventsource/] } },
+    server: { deps: { inline: [/@modelcontextprotocol\/sdk\/dist\/esm\/client/, /eventsource/] } },
   },
 });

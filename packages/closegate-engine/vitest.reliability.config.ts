@@ -15,6 +15,6 @@ export default defineConfig({
     pool: 'forks',
     // one suite at a time: each one saturates the 2-core machine on its own
     fileParallelism: false,
-    server: { deps: { inline: [/@modelcontextprotocol\/sdk/, /eventsource/] } },
+    server: { deps: { inline: [/@modelcontextprotocol\/sdk\/dist\/esm\/client/, /eventsource/] } },
   },
 });
