@@ -4,6 +4,18 @@ import Database from 'better-sqlite3';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { jsonOf } from '../helpers/mcp-client.js';
 import { tempDir } from '../helpers/env.js';
+import { ALICE_TOKEN, startHttpGateway, TWO_PRINCIPALS } from '../http/http-gateway.js';
+
+/**
+ * An HTTP gateway (two principals plus `toml`) whose fake CLI writes `marker` when it
+ * runs, so a test can prove a refused request never spawned it; `alice` is connected.
+ */
+export async function startMarkedGateway(toml: string, fakeCliMode: string) {
+  const gw = await startHttpGateway(`${TWO_PRINCIPALS}\n${toml}`, { FAKE_CLI_MODE: fakeCliMode });
+  const marker = join(gw.dir, 'marker');
+  gw.env.FAKE_CLI_MARKER = marker;
+  return { gw, marker, alice: await gw.connect(ALICE_TOKEN) };
+}
 
 export type ErrorBody = { error: { code: string; message: string } };
 

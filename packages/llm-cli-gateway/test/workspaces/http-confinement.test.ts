@@ -2,8 +2,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { jsonOf } from '../helpers/mcp-client.js';
-import { ALICE_TOKEN, startHttpGateway, TWO_PRINCIPALS, type HttpGateway } from '../http/http-gateway.js';
-import { callError, markerLines, recordedRows, workspacesToml, workspaceTree } from './helpers.js';
+import type { HttpGateway } from '../http/http-gateway.js';
+import {
+  callError,
+  markerLines,
+  recordedRows,
+  startMarkedGateway,
+  workspaceTree,
+  workspacesToml,
+} from './helpers.js';
 
 const recordedCodes = (home: string) => recordedRows(home).map((r) => r.code);
 
@@ -12,10 +19,7 @@ describe('an HTTP gateway with no workspace registered', () => {
   let alice: Client;
   let marker: string;
   beforeAll(async () => {
-    gw = await startHttpGateway(`${TWO_PRINCIPALS}\n[workspaces]\n`, { FAKE_CLI_MODE: 'ok' });
-    marker = join(gw.dir, 'marker');
-    gw.env.FAKE_CLI_MARKER = marker;
-    alice = await gw.connect(ALICE_TOKEN);
+    ({ gw, marker, alice } = await startMarkedGateway(`[workspaces]\n`, 'ok'));
   });
   afterAll(async () => gw?.close());
 
@@ -40,12 +44,10 @@ describe('HTTP callers are confined to their workspace', () => {
   let marker: string;
   const tree = workspaceTree();
   beforeAll(async () => {
-    gw = await startHttpGateway(`${TWO_PRINCIPALS}\n${workspacesToml(tree, { defaultAlias: 'a' })}`, {
-      FAKE_CLI_MODE: 'echo-argv',
-    });
-    marker = join(gw.dir, 'marker');
-    gw.env.FAKE_CLI_MARKER = marker;
-    alice = await gw.connect(ALICE_TOKEN);
+    ({ gw, marker, alice } = await startMarkedGateway(
+      workspacesToml(tree, { defaultAlias: 'a' }),
+      'echo-argv',
+    ));
   });
   afterAll(async () => {
     await gw?.close();

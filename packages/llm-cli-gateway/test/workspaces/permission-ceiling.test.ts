@@ -1,10 +1,16 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ALICE } from '../helpers/gateway.js';
 import { testGateway } from '../helpers/gateway.js';
-import { ALICE_TOKEN, startHttpGateway, TWO_PRINCIPALS, type HttpGateway } from '../http/http-gateway.js';
-import { callError, markerLines, recordedRows, workspacesToml, workspaceTree } from './helpers.js';
+import type { HttpGateway } from '../http/http-gateway.js';
+import {
+  callError,
+  markerLines,
+  recordedRows,
+  startMarkedGateway,
+  workspaceTree,
+  workspacesToml,
+} from './helpers.js';
 
 /** Every bypass / full-access mode the gateway can emit, per provider tool. */
 const BYPASSES: Array<[string, Record<string, unknown>]> = [
@@ -25,13 +31,10 @@ describe('permission ceiling over HTTP', () => {
       defaultAlias: 'a',
       b: 'max_permission = "full"',
     });
-    gw = await startHttpGateway(
-      `${TWO_PRINCIPALS}\n${toml}\n[workspaces.ro]\npath = "${tree.outside}"\nmax_permission = "read-only"\nproviders = ["codex"]\n`,
-      { FAKE_CLI_MODE: 'ok' },
-    );
-    marker = join(gw.dir, 'marker');
-    gw.env.FAKE_CLI_MARKER = marker;
-    alice = await gw.connect(ALICE_TOKEN);
+    ({ gw, marker, alice } = await startMarkedGateway(
+      `${toml}\n[workspaces.ro]\npath = "${tree.outside}"\nmax_permission = "read-only"\nproviders = ["codex"]\n`,
+      'ok',
+    ));
   });
   afterAll(async () => {
     await gw?.close();

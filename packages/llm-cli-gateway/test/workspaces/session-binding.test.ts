@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { jsonOf } from '../helpers/mcp-client.js';
-import { ALICE_TOKEN, startHttpGateway, TWO_PRINCIPALS, type HttpGateway } from '../http/http-gateway.js';
-import { callError, markerLines, workspacesToml, workspaceTree } from './helpers.js';
+import type { HttpGateway } from '../http/http-gateway.js';
+import { callError, markerLines, startMarkedGateway, workspaceTree, workspacesToml } from './helpers.js';
 
 describe('a session stays bound to its workspace', () => {
   let gw: HttpGateway;
@@ -12,12 +12,10 @@ describe('a session stays bound to its workspace', () => {
   let marker: string;
   const tree = workspaceTree();
   beforeAll(async () => {
-    gw = await startHttpGateway(`${TWO_PRINCIPALS}\n${workspacesToml(tree, { defaultAlias: 'b' })}`, {
-      FAKE_CLI_MODE: 'echo-argv',
-    });
-    marker = join(gw.dir, 'marker');
-    gw.env.FAKE_CLI_MARKER = marker;
-    alice = await gw.connect(ALICE_TOKEN);
+    ({ gw, marker, alice } = await startMarkedGateway(
+      workspacesToml(tree, { defaultAlias: 'b' }),
+      'echo-argv',
+    ));
   });
   afterAll(async () => {
     await gw?.close();
