@@ -51,6 +51,19 @@ export function applyConfirm(
     (match.state === 'proposed' ? undefined : ctx.store.escalations.openIdFor('match', String(match.id)));
   if (openEscalation !== undefined)
     ctx.store.escalations.resolve(openEscalation, 'approved', actor.raw, rationale ?? '', now);
+  return confirmationRecorded(ctx, actor, match, decision, rationale, openEscalation, now);
+}
+
+/** The MATCH_CONFIRMED event of a match just confirmed, and the caller's result. */
+export function confirmationRecorded(
+  ctx: EngineContext,
+  actor: Actor,
+  match: MatchRecord,
+  decision: Decision,
+  rationale: string | undefined,
+  openEscalation: number | undefined,
+  now: string,
+): OperationResult {
   const auditSeq = audit(
     ctx,
     'MATCH_CONFIRMED',

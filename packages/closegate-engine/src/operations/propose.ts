@@ -1,4 +1,4 @@
-import { evaluate, type Actor } from 'closegate-policy';
+import { evaluate, type Actor, type Decision } from 'closegate-policy';
 import type { Entry, FxRecord, MatchSource, MatchType } from '../domain.js';
 import { InvalidInputError, NotFoundError, StateConflictError } from '../errors.js';
 import { classifyManualMatch } from '../matcher/classify.js';
@@ -65,6 +65,19 @@ export function applyProposal(
   );
   for (const e of entries) if (e.state === 'exception') ctx.store.exceptions.resolveFor(e.id);
   moveEntries(ctx, entryIds, 'proposed', entries);
+  return proposalRecorded(ctx, actor, matchId, entryIds, facts, decision, now);
+}
+
+/** The MATCH_PROPOSED event of a match just written, and the caller's result. */
+export function proposalRecorded(
+  ctx: EngineContext,
+  actor: Actor,
+  matchId: number,
+  entryIds: number[],
+  facts: ProposalFacts,
+  decision: Decision,
+  now: string,
+): OperationResult {
   const auditSeq = audit(
     ctx,
     'MATCH_PROPOSED',

@@ -1,13 +1,13 @@
 import { hostname } from 'node:os';
 import { parseActor, type Actor } from 'closegate-policy';
-import type { Entry, MatchRecord } from '../domain.js';
+import type { Entry } from '../domain.js';
 import { runMatcher } from '../matcher/match.js';
 import type { MatchProposal, MatcherConfig, MatcherException } from '../matcher/config.js';
-import { applyConfirm } from '../operations/confirm.js';
+import { proposeAndAutoConfirm } from '../operations/autoMatch.js';
 import type { EngineContext, OperationResult } from '../operations/context.js';
 import { applyFlagException } from '../operations/flagException.js';
-import { applyProposal } from '../operations/propose.js';
 import { audit } from '../operations/gate.js';
+import { LoadedLines } from './snapshot.js';
 
 export const MATCHER_ACTOR = 'engine:matcher';
 export const AUTOCONFIRM_ACTOR = 'engine:autoconfirm';
@@ -97,7 +97,8 @@ function executePass(
 ): void {
   const progress = opts.onProgress ?? (() => undefined);
   let t = performance.now();
-  const entries = loadUnmatched(ctx);
+  const lines = LoadedLines.load(ctx);
+  const entries = lines.entries;
   progress({ stage: 'load', done: entries.length, total: entries.length });
   result.timingsMs.load = performance.now() - t;
   t = performance.now();
@@ -107,9 +108,10 @@ function executePass(
   result.timingsMs.match = performance.now() - t;
   // a long match must not let the run look orphaned; a short one is covered by the first batch's beat
   if (result.timingsMs.match > HEARTBEAT_AFTER_MATCH_MS)
-    ctx.store.tx(() => ctx.store.runs.heartbeat(runId, ctx.now().toISOString()));
+    ctx.store.tx(() => lines.ownWrite(() => ctx.store.runs.heartbeat(runId, ctx.now().toISOString())));
   t = performance.now();
-  applyInBatches(ctx, runId, matched.proposals, matched.exceptions, opts.batchSize ?? 500, result, progress);
+  const work = { proposals: matched.proposals, exceptions: matched.exceptions, lines };
+  applyInBatches(ctx, runId, work, opts.batchSize ?? 500, result, progress);
   result.timingsMs.apply = performance.now() - t;
 }
 
@@ -125,12 +127,12 @@ const HEARTBEAT_AFTER_MATCH_MS = 1000;
 function applyInBatches(
   ctx: EngineContext,
   runId: number,
-  proposals: readonly MatchProposal[],
-  exceptions: readonly MatcherException[],
+  work: PassWork,
   batchSize: number,
   result: ReconPassResult,
   progress: (p: ReconProgress) => void,
 ): void {
+  const { proposals, exceptions, lines } = work;
   const actors: PassActors = {
     matcher: parseActor(MATCHER_ACTOR),
     autoconfirm: parseActor(AUTOCONFIRM_ACTOR),
@@ -138,21 +140,38 @@ function applyInBatches(
   const total = proposals.length + exceptions.length;
   for (let start = 0; start < total; start += batchSize) {
     const end = Math.min(start + batchSize, total);
-    atomicBatch(ctx, result, () => {
-      // the batch holds the write lock and the pass never rejects: no rejection can appear mid-batch
-      const rejectionsExist = ctx.store.matches.anyRejected();
-      for (let k = start; k < end; k++) {
-        if (k < proposals.length) applyOne(ctx, runId, proposals[k]!, result, actors, rejectionsExist);
-        else flagOne(ctx, runId, exceptions[k - proposals.length]!, result, actors.matcher);
-      }
-      ctx.store.runs.heartbeat(runId, ctx.now().toISOString());
-      ctx.faultInjector?.('after_mutation', 'recon_pass');
-    });
+    atomicBatch(ctx, result, () =>
+      lines.ownWrite((clean) => {
+        // the batch holds the write lock and the pass never rejects: no rejection can appear mid-batch
+        const rejectionsExist = ctx.store.matches.anyRejected();
+        const step: StepContext = { runId, actors, rejectionsExist, lines: clean ? lines : undefined };
+        for (let k = start; k < end; k++) {
+          if (k < proposals.length) applyOne(ctx, step, proposals[k]!, result);
+          else flagOne(ctx, runId, exceptions[k - proposals.length]!, result, actors.matcher);
+        }
+        ctx.store.runs.heartbeat(runId, ctx.now().toISOString());
+        ctx.faultInjector?.('after_mutation', 'recon_pass');
+      }),
+    );
     if (start < proposals.length)
       progress({ stage: 'apply', done: Math.min(end, proposals.length), total: proposals.length });
     if (end > proposals.length)
       progress({ stage: 'exceptions', done: end - proposals.length, total: exceptions.length });
   }
+}
+
+interface PassWork {
+  proposals: readonly MatchProposal[];
+  exceptions: readonly MatcherException[];
+  lines: LoadedLines;
+}
+
+/** What every step of a batch shares. `lines` is set only while nothing else wrote since the load. */
+interface StepContext {
+  runId: number;
+  actors: PassActors;
+  rejectionsExist: boolean;
+  lines: LoadedLines | undefined;
 }
 
 interface PassActors {
@@ -185,60 +204,44 @@ function atomicBatch(ctx: EngineContext, r: ReconPassResult, fn: () => void): vo
   }
 }
 
-function loadUnmatched(ctx: EngineContext): Entry[] {
-  const out: Entry[] = [];
-  for (let after = 0; ;) {
-    const page = ctx.store.entries.page('unmatched', after, 50_000);
-    if (page.length === 0) return out;
-    for (const e of page) out.push(e);
-    after = page[page.length - 1]!.id;
+function applyOne(ctx: EngineContext, step: StepContext, p: MatchProposal, result: ReconPassResult): void {
+  const entries = step.lines?.take(p.entryIds) ?? currentLines(ctx, p.entryIds);
+  // a line in any other state was taken by another actor since the pass loaded it
+  if (entries === undefined) {
+    result.skippedStale++;
+    return;
   }
-}
-
-function applyOne(
-  ctx: EngineContext,
-  runId: number,
-  p: MatchProposal,
-  result: ReconPassResult,
-  actors: PassActors,
-  rejectionsExist: boolean,
-): void {
-  const entries: Entry[] = [];
-  for (const id of p.entryIds) {
-    const e = ctx.store.entries.get(id);
-    // a line in any other state was taken by another actor since the pass loaded it
-    if (e === undefined || e.state !== 'unmatched') {
-      result.skippedStale++;
-      return;
-    }
-    entries.push(e);
-  }
-  if (rejectionsExist && ctx.store.matches.wasRejected(p.entryIds)) {
+  if (step.rejectionsExist && ctx.store.matches.wasRejected(p.entryIds)) {
     result.skippedRejected++;
     return;
   }
+  const { runId, actors } = step;
   const now = ctx.now().toISOString();
-  const proposed = applyProposal(ctx, actors.matcher, entries, { ...p, runId }, now);
-  if (proposed.status !== 'proposed' || proposed.matchId === undefined) return;
+  const { proposed, confirmed } = proposeAndAutoConfirm(
+    ctx,
+    actors.matcher,
+    actors.autoconfirm,
+    entries,
+    { ...p, runId },
+    now,
+  );
+  if (proposed.status !== 'proposed' || confirmed === undefined) return;
   result.proposed++;
-  const match: MatchRecord = {
-    ...p,
-    id: proposed.matchId,
-    state: 'proposed',
-    proposedBy: MATCHER_ACTOR,
-    source: 'engine',
-    runId,
-    decidedBy: null,
-    decisionRationale: null,
-    proposerSession: null,
-    createdAt: now,
-    updatedAt: now,
-  };
-  const confirmed = applyConfirm(ctx, actors.autoconfirm, match, now, { known: entries });
   const item = itemOf(p, confirmed);
   if (confirmed.status === 'confirmed') result.autoConfirmed.push(item);
   else if (confirmed.status === 'escalated') result.escalated.push(item);
   else result.denied.push(item);
+}
+
+/** The lines as stored now, or undefined when one is gone or no longer unmatched. */
+function currentLines(ctx: EngineContext, ids: readonly number[]): Entry[] | undefined {
+  const entries: Entry[] = [];
+  for (const id of ids) {
+    const e = ctx.store.entries.get(id);
+    if (e === undefined || e.state !== 'unmatched') return undefined;
+    entries.push(e);
+  }
+  return entries;
 }
 
 function itemOf(p: MatchProposal, r: OperationResult): ReconItem {

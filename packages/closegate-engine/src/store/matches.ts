@@ -35,6 +35,18 @@ export interface NewMatch {
   proposerSession?: string | null;
 }
 
+/**
+ * Where a new match starts. By default a fresh id in state `proposed`; the
+ * recon pass, which decides propose and auto-confirm together under one
+ * write lock, writes the match once in its final state with the id it
+ * reserved through {@link MatchStore.nextId}.
+ */
+export interface MatchStart {
+  id?: number;
+  state?: MatchState;
+  decidedBy?: string | null;
+}
+
 /** SQL for matches and their lines. */
 export class MatchStore {
   private readonly insert;
@@ -47,11 +59,13 @@ export class MatchStore {
   private readonly activeForEntry;
   private readonly rejectedForEntry;
   private readonly anyRejectedStmt;
+  private readonly maxIdStmt;
 
   constructor(db: Database.Database) {
     this.insert = db.prepare(`INSERT INTO matches
-      (type, state, proposed_by, source, score, amount_usd, fx_json, rationale, intercompany, run_id, proposer_session, created_at, updated_at)
-      VALUES (?, 'proposed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      (id, type, state, proposed_by, source, score, amount_usd, fx_json, rationale, intercompany, run_id, proposer_session, decided_by, created_at, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.maxIdStmt = db.prepare('SELECT COALESCE(MAX(id), 0) FROM matches').pluck();
     this.insertLine = db.prepare('INSERT INTO match_lines (match_id, entry_id) VALUES (?, ?)');
     this.byId = db.prepare('SELECT * FROM matches WHERE id = ?');
     this.linesOf = db.prepare('SELECT entry_id FROM match_lines WHERE match_id = ? ORDER BY entry_id');
@@ -69,11 +83,13 @@ export class MatchStore {
       WHERE l.entry_id = ? AND m.state IN ('proposed', 'pending_approval', 'confirmed') LIMIT 1`);
   }
 
-  add(m: NewMatch, now: string): number {
+  add(m: NewMatch, now: string, start: MatchStart = {}): number {
     const id = Number(
       // positional binding: cheaper than named parameters on this hot path
       this.insert.run(
+        start.id ?? null,
         m.type,
+        start.state ?? 'proposed',
         m.proposedBy,
         m.source,
         m.score,
@@ -83,6 +99,7 @@ export class MatchStore {
         m.intercompany ? 1 : 0,
         m.runId,
         m.proposerSession ?? null,
+        start.decidedBy ?? null,
         now,
         now,
       ).lastInsertRowid,
@@ -98,6 +115,11 @@ export class MatchStore {
 
   inState(state: MatchState, limit: number): MatchRecord[] {
     return (this.byStateStmt.all(state, limit) as MatchRow[]).map((r) => this.toRecord(r));
+  }
+
+  /** The id the next match will get (callers hold the write lock, so nobody can take it first). */
+  nextId(): number {
+    return (this.maxIdStmt.get() as number) + 1;
   }
 
   /** The id of a live (not rejected) match that already holds this entry, if any. */

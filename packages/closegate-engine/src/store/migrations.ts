@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { rebuildWithoutInChecks } from './rebuildChecks.js';
 
 /**
  * Versioned schema migrations, applied in order, each in its own transaction.
@@ -9,7 +10,21 @@ export interface Migration {
   readonly version: number;
   readonly name: string;
   readonly sql: string;
+  /** Work SQL text cannot express, run after `sql` in the same transaction (foreign keys off). */
+  readonly apply?: (db: Database.Database) => void;
 }
+
+/** Every recon table with a CHECK (... IN ...) list (the audit table has none and is never rebuilt). */
+const TABLES_WITH_IN_CHECKS = [
+  'accounts',
+  'entries',
+  'matches',
+  'escalations',
+  'approval_votes',
+  'exceptions',
+  'periods',
+  'workflow_runs',
+];
 
 export const MIGRATIONS: readonly Migration[] = [
   {
@@ -190,6 +205,14 @@ CREATE INDEX entries_by_book_date ON entries(entity, account_code, posting_date)
 CREATE INDEX escalations_by_subject ON escalations(subject_kind, subject_id, state);
 `,
   },
+  {
+    version: 4,
+    name: 'state and kind checks as OR lists (an IN list costs a temporary table per row written)',
+    sql: '',
+    apply: (db) => {
+      for (const table of TABLES_WITH_IN_CHECKS) rebuildWithoutInChecks(db, table);
+    },
+  },
 ];
 
 /** Applies every migration newer than the recorded version. Returns the versions applied. */
@@ -204,17 +227,37 @@ export function migrate(db: Database.Database): number[] {
   const applied: number[] = [];
   for (const m of MIGRATIONS) {
     if (m.version <= current) continue;
-    db.transaction(() => {
+    withoutForeignKeys(db, m.apply !== undefined, () => {
       db.exec(m.sql);
+      m.apply?.(db);
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
         m.version,
         m.name,
         new Date().toISOString(),
       );
-    }).immediate();
+    });
     applied.push(m.version);
   }
   return applied;
+}
+
+/**
+ * One IMMEDIATE transaction; with `off`, foreign keys are suspended around it
+ * (a table rebuild drops a parent table) and checked before commit.
+ * The pragma is a no-op inside a transaction, hence outside.
+ */
+function withoutForeignKeys(db: Database.Database, off: boolean, work: () => void): void {
+  const wasOn = db.pragma('foreign_keys', { simple: true }) === 1;
+  if (off && wasOn) db.pragma('foreign_keys = OFF');
+  try {
+    db.transaction(() => {
+      work();
+      if (off && (db.pragma('foreign_key_check') as unknown[]).length > 0)
+        throw new Error('migration left rows whose foreign keys point nowhere');
+    }).immediate();
+  } finally {
+    if (off && wasOn) db.pragma('foreign_keys = ON');
+  }
 }
 
 /** The highest applied schema version (0 for an empty file). */
