@@ -2,11 +2,15 @@
  * closegate recon benchmark.
  *   npm run bench -- closegate-recon            (all figures)
  *   CLOSEGATE_BENCH_SIZES=1000,10000 npm run bench -- closegate-recon
+ *   CLOSEGATE_BENCH_SIZES=1000000 npm run bench -- closegate-recon   (1M lines per side)
  * 1. Synthetic books (N lines per side: 90 % exact pairs, 5 % fuzzy, 3 %
  *    many-to-one splits, 2 % exceptions), each size in its own child process
- *    for a clean peak RSS: time per stage (insert, load, match,
- *    propose+confirm+audit) and, as baseline in the same process, a bare
- *    Map-by-amount exact join of the same lines.
+ *    for a clean peak RSS. Insert (setup, chunked like an import) is timed
+ *    apart; "end to end" is the whole recon pass: load, match,
+ *    propose + confirm + audit, run bookkeeping. Baselines in the same
+ *    process: a bare SQL pass over a copy of the same book (exact pairs only,
+ *    same match/line/state rows, no gate and no audit) and a bare
+ *    Map-by-amount exact join in memory.
  * 2. Demo pack: recon pass p50/p95/p99 over fresh seeded databases.
  * Writes bench/results/closegate-recon.json.
  */
@@ -15,6 +19,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { FixedRateAdapter } from 'closegate-policy';
 import { DEMO_FX_RATES, openEngine, runMatcher, type Entry, type NewEntry } from 'closegate-engine';
 
@@ -30,92 +35,157 @@ function day(i: number): string {
   return new Date(Date.UTC(2026, 0, 1) + (i % 360) * 86_400_000).toISOString().slice(0, 10);
 }
 
-/** Deterministic synthetic book: `n` GL lines and about `n` bank lines. */
-function syntheticBook(n: number): NewEntry[] {
-  const out: NewEntry[] = [];
+/** Deterministic synthetic book: `n` GL lines and about `n` bank lines, generated lazily. */
+function* syntheticBook(n: number): Generator<NewEntry> {
   const base = { entity: 'US01', accountCode: '1010', currency: 'USD', counterparty: '' };
   for (let i = 0; i < n; i++) {
     const cents = 1000 + ((i * 7_919_993) % 998_000); // 10.00 .. 9,990.00 USD: below the 10,000 USD materiality
     const date = day(i * 7);
     const ref = `R${i}`;
-    out.push({
+    yield {
       ...base,
       source: 'gl',
       postingDate: date,
       amount: fromCents(cents),
       reference: ref,
       description: `payment ${i}`,
-    });
+    };
     const kind = i % 100;
     if (kind < 90) {
-      out.push({
+      yield {
         ...base,
         source: 'bank',
         postingDate: date,
         amount: fromCents(cents),
         reference: ref,
         description: `payment ${i}`,
-      });
+      };
     } else if (kind < 95) {
-      out.push({
+      yield {
         ...base,
         source: 'bank',
         postingDate: day(i * 7 + 2),
         amount: fromCents(cents),
         reference: `R-${i}x`,
         description: `payment ${i}`,
-      });
+      };
     } else if (kind < 98) {
       const part = Math.floor(cents / 3);
-      out.push({
+      yield {
         ...base,
         source: 'bank',
         postingDate: date,
         amount: fromCents(part),
         reference: `${ref}-1`,
         description: `split ${i}`,
-      });
-      out.push({
+      };
+      yield {
         ...base,
         source: 'bank',
         postingDate: date,
         amount: fromCents(cents - part),
         reference: `${ref}-2`,
         description: `split ${i}`,
-      });
+      };
     } else {
-      out.push({
+      yield {
         ...base,
         source: 'bank',
         postingDate: day(i * 7 + 40),
         amount: fromCents(cents + 977),
         reference: `Z${i}`,
         description: `unrelated ${i}`,
-      });
+      };
     }
   }
-  return out;
 }
 
 /** Baseline: the simplest possible exact join, a Map from amount string to bank lines. */
 function bareExactJoin(lines: readonly NewEntry[]): number {
-  const byAmount = new Map<string, number[]>();
-  lines.forEach((l, i) => {
-    if (l.source === 'gl') return;
-    const list = byAmount.get(l.amount);
-    if (list) list.push(i);
-    else byAmount.set(l.amount, [i]);
-  });
+  const byAmount = new Map<string, number>();
+  for (const l of lines) {
+    if (l.source !== 'gl') byAmount.set(l.amount, (byAmount.get(l.amount) ?? 0) + 1);
+  }
   let matched = 0;
   for (const l of lines) {
     if (l.source !== 'gl') continue;
-    const list = byAmount.get(l.amount);
-    if (list && list.length > 0) {
-      list.pop();
+    const left = byAmount.get(l.amount) ?? 0;
+    if (left > 0) {
+      byAmount.set(l.amount, left - 1);
       matched++;
     }
   }
   return matched;
+}
+
+const INSERT_CHUNK = 100_000;
+
+/** Inserts the book in chunks of one transaction each (as an import would); returns the line count. */
+function insertBook(e: ReturnType<typeof openEngine>, n: number): number {
+  const store = e.context.store;
+  let count = 0;
+  let chunk: NewEntry[] = [];
+  const flush = () =>
+    store.tx(() => {
+      for (const l of chunk) store.entries.add(l, 'bench', '2026-01-01T00:00:00.000Z');
+      store.audit.append({ type: 'ENTRIES_IMPORTED', actor: ACTOR, payload: { count: chunk.length } });
+      count += chunk.length;
+      chunk = [];
+    });
+  for (const l of syntheticBook(n)) {
+    chunk.push(l);
+    if (chunk.length === INSERT_CHUNK) flush();
+  }
+  if (chunk.length > 0) flush();
+  return count;
+}
+
+/**
+ * Baseline for the whole pass: the same book, read and written with bare SQL
+ * and no controls: load the open lines, pair equal amounts through a Map,
+ * insert one match row and its two line rows per pair and mark both lines
+ * matched, in transactions of 2,000 pairs. No gate, no audit, no fuzzy or
+ * many-to-one search: the floor under our pass on this machine.
+ */
+function bareReconPass(file: string): { ms: number; pairs: number } {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  const t = performance.now();
+  const rows = db
+    .prepare("SELECT id, source, amount FROM entries WHERE state = 'unmatched' ORDER BY id")
+    .raw()
+    .all() as [number, string, string][];
+  const open = new Map<string, number[]>();
+  for (const [id, source, amount] of rows) {
+    if (source === 'gl') continue;
+    const list = open.get(amount);
+    if (list) list.push(id);
+    else open.set(amount, [id]);
+  }
+  const pairs: [number, number][] = [];
+  for (const [id, source, amount] of rows) {
+    const other = source === 'gl' ? open.get(amount)?.pop() : undefined;
+    if (other !== undefined) pairs.push([id, other]);
+  }
+  const addMatch = db.prepare(
+    "INSERT INTO matches (type, state, proposed_by, source, score, amount_usd, fx_json, created_at, updated_at) VALUES ('exact', 'confirmed', 'engine:bare', 'engine', '1.0000', '0', '[]', '', '')",
+  );
+  const addLine = db.prepare('INSERT INTO match_lines (match_id, entry_id) VALUES (?, ?)');
+  const setState = db.prepare("UPDATE entries SET state = 'matched' WHERE id = ?");
+  const batch = db.transaction((chunk: [number, number][]) => {
+    for (const [a, b] of chunk) {
+      const id = addMatch.run().lastInsertRowid;
+      addLine.run(id, a);
+      addLine.run(id, b);
+      setState.run(a);
+      setState.run(b);
+    }
+  });
+  for (let i = 0; i < pairs.length; i += 2000) batch.immediate(pairs.slice(i, i + 2000));
+  const ms = performance.now() - t;
+  db.close();
+  return { ms, pairs: pairs.length };
 }
 
 function child(n: number): void {
@@ -124,7 +194,6 @@ function child(n: number): void {
     dbPath: path.join(dir, 'recon.db'),
     fx: new FixedRateAdapter(DEMO_FX_RATES, { environment: 'bench' }),
   });
-  const lines = syntheticBook(n);
   let t = performance.now();
   e.context.store.tx(() =>
     e.context.store.entities.addEntity({
@@ -134,25 +203,26 @@ function child(n: number): void {
       timeZone: 'America/New_York',
     }),
   );
-  e.context.store.tx(() => {
-    for (const l of lines) e.context.store.entries.add(l, 'bench', '2026-01-01T00:00:00.000Z');
-    e.context.store.audit.append({
-      type: 'ENTRIES_IMPORTED',
-      actor: ACTOR,
-      payload: { count: lines.length },
-    });
-  });
+  const totalLines = insertBook(e, n);
   const insertMs = performance.now() - t;
+  const bareFile = path.join(dir, 'bare.db');
+  e.context.store.db.exec(`VACUUM INTO '${bareFile}'`);
   t = performance.now();
-  const baselineMatched = bareExactJoin(lines);
-  const baselineMs = performance.now() - t;
   const pass = e.runReconPass({ batchSize: 2000 });
+  const passMs = performance.now() - t;
+  const peakRssMb = process.resourceUsage().maxRSS / 1024;
   const verifyStart = performance.now();
   const verify = e.queries.verifyAudit();
   const verifyMs = performance.now() - verifyStart;
+  const book = [...syntheticBook(n)];
+  t = performance.now();
+  const baselineMatched = bareExactJoin(book);
+  const baselineMs = performance.now() - t;
+  e.close();
+  const bare = bareReconPass(bareFile);
   const out = {
     linesPerSide: n,
-    totalLines: lines.length,
+    totalLines,
     state: pass.state,
     proposed: pass.proposed,
     autoConfirmed: pass.autoConfirmed.length,
@@ -163,13 +233,18 @@ function child(n: number): void {
       load: pass.timingsMs.load,
       match: pass.timingsMs.match,
       proposeConfirmAudit: pass.timingsMs.apply,
+      pass: passMs,
       verify: verifyMs,
     },
     auditEvents: verify.ok ? verify.count : -1,
-    baseline: { bareExactJoinMs: baselineMs, matched: baselineMatched },
-    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    baseline: {
+      bareExactJoinMs: baselineMs,
+      matched: baselineMatched,
+      bareSqlPassMs: bare.ms,
+      bareSqlPairs: bare.pairs,
+    },
+    peakRssMbDuringPass: peakRssMb,
   };
-  e.close();
   fs.rmSync(dir, { recursive: true, force: true });
   process.stdout.write(JSON.stringify(out));
 }
@@ -177,7 +252,7 @@ function child(n: number): void {
 /** Matcher only, in memory (no database): N lines per side, for the 1M figure. */
 function childMatcherOnly(n: number): void {
   const fx = new FixedRateAdapter(DEMO_FX_RATES, { environment: 'bench' });
-  const lines: Entry[] = syntheticBook(n).map((l, i) => ({ ...l, id: i + 1, state: 'unmatched' }));
+  const lines: Entry[] = [...syntheticBook(n)].map((l, i) => ({ ...l, id: i + 1, state: 'unmatched' }));
   let t = performance.now();
   const baselineMatched = bareExactJoin(lines);
   const baselineMs = performance.now() - t;
@@ -275,11 +350,11 @@ function main(): void {
     }
     const b = JSON.parse(r.stdout);
     books.push(b);
-    const total = b.ms.load + b.ms.match + b.ms.proposeConfirmAudit;
     console.log(
-      `book ${n}/side: insert ${b.ms.insert.toFixed(0)} ms, load ${b.ms.load.toFixed(0)} ms, match ${b.ms.match.toFixed(0)} ms, ` +
-        `propose+confirm+audit ${b.ms.proposeConfirmAudit.toFixed(0)} ms (pass total ${total.toFixed(0)} ms), verify ${b.ms.verify.toFixed(0)} ms for ${b.auditEvents} events, ` +
-        `peak RSS ${b.peakRssMb.toFixed(0)} MB; baseline bare exact join ${b.baseline.bareExactJoinMs.toFixed(1)} ms, match/baseline ${(b.ms.match / b.baseline.bareExactJoinMs).toFixed(1)}x; ` +
+      `book ${n}/side: insert ${b.ms.insert.toFixed(0)} ms (setup, ${b.totalLines} lines); recon pass end to end ${b.ms.pass.toFixed(0)} ms = load ${b.ms.load.toFixed(0)} + match ${b.ms.match.toFixed(0)} + ` +
+        `propose+confirm+audit ${b.ms.proposeConfirmAudit.toFixed(0)} ms; peak RSS ${b.peakRssMbDuringPass.toFixed(0)} MB; verify ${b.ms.verify.toFixed(0)} ms for ${b.auditEvents} events; ` +
+        `baseline bare SQL pass (no controls, exact only) ${b.baseline.bareSqlPassMs.toFixed(0)} ms, pass/baseline ${(b.ms.pass / b.baseline.bareSqlPassMs).toFixed(1)}x; ` +
+        `bare exact join ${b.baseline.bareExactJoinMs.toFixed(1)} ms, match/join ${(b.ms.match / b.baseline.bareExactJoinMs).toFixed(1)}x; ` +
         `${b.proposed} proposed, ${b.autoConfirmed} auto-confirmed, ${b.escalated} escalated, ${b.exceptions} exceptions`,
     );
   }

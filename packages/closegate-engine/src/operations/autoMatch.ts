@@ -47,7 +47,7 @@ export function proposeAndAutoConfirm(
     if (allowed) assertEntryTransition('proposed', 'matched');
   }
   if (allowed) assertMatchTransition('proposed', 'confirmed');
-  ctx.store.matches.add({ ...facts, proposedBy: proposer.raw, source: match.source, entryIds }, now, {
+  ctx.store.matches.add(match, now, {
     id: match.id,
     state: allowed ? 'confirmed' : 'proposed',
     decidedBy: allowed ? confirmer.raw : null,
@@ -65,7 +65,7 @@ export function proposeAndAutoConfirm(
   return { proposed, confirmed: denied(ctx, 'confirm', confirmer, decision, subject, now) };
 }
 
-/** The match as a plain proposal would have stored it: what the confirm gate judges. */
+/** The match as a plain proposal would have stored it: what the confirm gate judges. Fields listed, not spread (hot path). */
 function draftMatch(
   id: number,
   proposer: Actor,
@@ -74,16 +74,22 @@ function draftMatch(
   now: string,
 ): MatchRecord {
   return {
-    ...facts,
     id,
-    entryIds,
+    type: facts.type,
     state: 'proposed',
     proposedBy: proposer.raw,
     source: proposer.kind as MatchSource,
+    score: facts.score,
+    amountUsd: facts.amountUsd,
+    fx: facts.fx,
+    rationale: facts.rationale,
+    intercompany: facts.intercompany,
+    runId: facts.runId,
     decidedBy: null,
     decisionRationale: null,
     proposerSession: facts.proposerSession ?? null,
     createdAt: now,
     updatedAt: now,
+    entryIds,
   };
 }

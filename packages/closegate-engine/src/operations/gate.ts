@@ -45,13 +45,9 @@ export function matchSubjects(
   known?: readonly Entry[],
 ): MatchSubject[] {
   const entries = known ?? matchEntries(ctx, match);
-  const entities = [...new Set(entries.map((e) => e.entity))].sort();
-  return entities.map((entity) => {
+  const accountCodes = sortedUnique(entries.map((e) => e.accountCode));
+  return sortedUnique(entries.map((e) => e.entity)).map((entity) => {
     const currency = ctx.store.entities.currencyOf(entity);
-    const local = entries
-      .filter((e) => e.entity === entity && e.currency === currency)
-      .map((e) => new Decimal(e.amount).abs())
-      .reduce<Decimal | undefined>((max, v) => (max === undefined || v.gt(max) ? v : max), undefined);
     const subject: MatchSubject = {
       kind: 'match',
       matchId: String(match.id),
@@ -60,8 +56,9 @@ export function matchSubjects(
       proposedBy: match.proposedBy,
       amountUsd: match.amountUsd,
       entity,
-      accountCodes: [...new Set(entries.map((e) => e.accountCode))].sort(),
+      accountCodes,
     };
+    const local = currency === undefined ? undefined : largestLocal(entries, entity, currency);
     if (local !== undefined && currency !== undefined)
       subject.localAmount = { amount: local.toFixed(), currency };
     if (rationale !== undefined) subject.rationale = rationale;
@@ -69,6 +66,22 @@ export function matchSubjects(
       subject.proposerSessionId = match.proposerSession;
     return subject;
   });
+}
+
+/** The largest absolute amount among the entity's lines booked in its functional currency. */
+function largestLocal(entries: readonly Entry[], entity: string, currency: string): Decimal | undefined {
+  let max: Decimal | undefined;
+  for (const e of entries) {
+    if (e.entity !== entity || e.currency !== currency) continue;
+    const v = new Decimal(e.amount).abs();
+    if (max === undefined || v.gt(max)) max = v;
+  }
+  return max;
+}
+
+function sortedUnique(values: string[]): string[] {
+  if (values.length === 2 && values[0] === values[1]) return [values[0]!];
+  return [...new Set(values)].sort();
 }
 
 /** The strictest decision over every entity of the match (deny > human approval > allow). */

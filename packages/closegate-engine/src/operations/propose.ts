@@ -88,7 +88,7 @@ export function proposalRecorded(
       type: facts.type,
       score: facts.score,
       amountUsd: facts.amountUsd,
-      fx: facts.fx.map((r) => ({ ...r })),
+      fx: facts.fx,
       intercompany: facts.intercompany,
       rationale: facts.rationale,
       runId: facts.runId,

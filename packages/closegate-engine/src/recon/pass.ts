@@ -4,6 +4,7 @@ import type { Entry } from '../domain.js';
 import { runMatcher } from '../matcher/match.js';
 import type { MatchProposal, MatcherConfig, MatcherException } from '../matcher/config.js';
 import { proposeAndAutoConfirm } from '../operations/autoMatch.js';
+import type { ProposalFacts } from '../operations/propose.js';
 import type { EngineContext, OperationResult } from '../operations/context.js';
 import { applyFlagException } from '../operations/flagException.js';
 import { audit } from '../operations/gate.js';
@@ -222,7 +223,7 @@ function applyOne(ctx: EngineContext, step: StepContext, p: MatchProposal, resul
     actors.matcher,
     actors.autoconfirm,
     entries,
-    { ...p, runId },
+    proposalFacts(p, runId),
     now,
   );
   if (proposed.status !== 'proposed' || confirmed === undefined) return;
@@ -231,6 +232,19 @@ function applyOne(ctx: EngineContext, step: StepContext, p: MatchProposal, resul
   if (confirmed.status === 'confirmed') result.autoConfirmed.push(item);
   else if (confirmed.status === 'escalated') result.escalated.push(item);
   else result.denied.push(item);
+}
+
+/** Fields listed rather than spread: on this path an object spread costs microseconds. */
+function proposalFacts(p: MatchProposal, runId: number): ProposalFacts {
+  return {
+    type: p.type,
+    score: p.score,
+    amountUsd: p.amountUsd,
+    fx: p.fx,
+    rationale: p.rationale,
+    intercompany: p.intercompany,
+    runId,
+  };
 }
 
 /** The lines as stored now, or undefined when one is gone or no longer unmatched. */

@@ -31,6 +31,23 @@ function toEntry(r: EntryRow): Entry {
   };
 }
 
+/** The same columns as an array (a raw statement): one object per row instead of two on bulk reads. */
+function entryOfRow(r: unknown[]): Entry {
+  return {
+    id: r[0] as number,
+    source: r[1] as Entry['source'],
+    entity: r[2] as string,
+    accountCode: r[3] as string,
+    postingDate: r[4] as string,
+    amount: r[5] as string,
+    currency: r[6] as string,
+    reference: r[7] as string,
+    description: r[8] as string,
+    counterparty: r[9] as string,
+    state: r[10] as EntryState,
+  };
+}
+
 const COLUMNS =
   'id, source, entity, account_code, posting_date, amount, currency, reference, description, counterparty, state';
 
@@ -48,12 +65,12 @@ export class EntryStore {
   constructor(db: Database.Database) {
     this.insert = db.prepare(`INSERT INTO entries
       (source, entity, account_code, posting_date, amount, currency, reference, description, counterparty, state, batch, created_at)
-      VALUES (@source, @entity, @accountCode, @postingDate, @amount, @currency, @reference, @description, @counterparty, 'unmatched', @batch, @createdAt)`);
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'unmatched', ?, ?)`);
     this.byId = db.prepare(`SELECT ${COLUMNS} FROM entries WHERE id = ?`);
     this.byState = db.prepare(`SELECT ${COLUMNS} FROM entries WHERE state = ? ORDER BY id`);
-    this.pageByState = db.prepare(
-      `SELECT ${COLUMNS} FROM entries WHERE state = ? AND id > ? ORDER BY id LIMIT ?`,
-    );
+    this.pageByState = db
+      .prepare(`SELECT ${COLUMNS} FROM entries WHERE state = ? AND id > ? ORDER BY id LIMIT ?`)
+      .raw();
     this.setStateStmt = db.prepare('UPDATE entries SET state = ? WHERE id = ?');
     this.countByStateStmt = db.prepare('SELECT state, COUNT(*) AS n FROM entries GROUP BY state');
     this.nearStmt = db.prepare(`SELECT ${COLUMNS} FROM entries
@@ -63,7 +80,22 @@ export class EntryStore {
   }
 
   add(e: NewEntry, batch: string, createdAt: string): number {
-    return Number(this.insert.run({ ...e, batch, createdAt }).lastInsertRowid);
+    // positional binding, no copy of the entry: imports insert millions of lines
+    const { source, entity, accountCode, postingDate, amount, currency } = e;
+    const r = this.insert.run(
+      source,
+      entity,
+      accountCode,
+      postingDate,
+      amount,
+      currency,
+      e.reference,
+      e.description,
+      e.counterparty,
+      batch,
+      createdAt,
+    );
+    return Number(r.lastInsertRowid);
   }
 
   get(id: number): Entry | undefined {
@@ -77,7 +109,7 @@ export class EntryStore {
 
   /** Keyset page of entries in a state, ordered by id. */
   page(state: EntryState, afterId: number, limit: number): Entry[] {
-    return (this.pageByState.all(state, afterId, limit) as EntryRow[]).map(toEntry);
+    return (this.pageByState.all(state, afterId, limit) as unknown[][]).map(entryOfRow);
   }
 
   setState(id: number, state: EntryState): void {

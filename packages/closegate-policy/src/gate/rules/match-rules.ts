@@ -17,8 +17,11 @@ export interface MatchFacts extends RuleInput<MatchSubject> {
 export function matchFacts(input: RuleInput<MatchSubject>, actorSessionId: string | undefined): MatchFacts {
   const { subject, policy } = input;
   const patterns = policy.document.always_human_accounts;
+  // fields listed, not spread: an object spread here cost more than every rule together
   return {
-    ...input,
+    subject,
+    actor: input.actor,
+    policy,
     proposer: parseActor(subject.proposedBy),
     material: isMaterial(subject, policy),
     sensitiveAccount: subject.accountCodes.find(
