@@ -206,7 +206,7 @@ function atomicBatch(ctx: EngineContext, r: ReconPassResult, fn: () => void): vo
 }
 
 function applyOne(ctx: EngineContext, step: StepContext, p: MatchProposal, result: ReconPassResult): void {
-  const entries = step.lines?.take(p.entryIds) ?? currentLines(ctx, p.entryIds);
+  const entries = step.lines !== undefined ? step.lines.take(p.entryIds) : currentLines(ctx, p.entryIds);
   // a line in any other state was taken by another actor since the pass loaded it
   if (entries === undefined) {
     result.skippedStale++;

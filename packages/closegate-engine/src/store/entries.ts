@@ -31,20 +31,35 @@ function toEntry(r: EntryRow): Entry {
   };
 }
 
+/**
+ * Shares one string per distinct value of the low-cardinality columns across
+ * a bulk read: SQLite hands back a fresh string per row, and at a million
+ * lines the copies of "US01", "USD" or a posting date cost hundreds of MB.
+ */
+class Interner {
+  private readonly seen = new Map<string, string>();
+  of(value: string): string {
+    const known = this.seen.get(value);
+    if (known !== undefined) return known;
+    if (this.seen.size < 100_000) this.seen.set(value, value);
+    return value;
+  }
+}
+
 /** The same columns as an array (a raw statement): one object per row instead of two on bulk reads. */
-function entryOfRow(r: unknown[]): Entry {
+function entryOfRow(r: unknown[], pool: Interner): Entry {
   return {
     id: r[0] as number,
-    source: r[1] as Entry['source'],
-    entity: r[2] as string,
-    accountCode: r[3] as string,
-    postingDate: r[4] as string,
+    source: pool.of(r[1] as string) as Entry['source'],
+    entity: pool.of(r[2] as string),
+    accountCode: pool.of(r[3] as string),
+    postingDate: pool.of(r[4] as string),
     amount: r[5] as string,
-    currency: r[6] as string,
+    currency: pool.of(r[6] as string),
     reference: r[7] as string,
     description: r[8] as string,
-    counterparty: r[9] as string,
-    state: r[10] as EntryState,
+    counterparty: pool.of(r[9] as string),
+    state: pool.of(r[10] as string) as EntryState,
   };
 }
 
@@ -61,6 +76,8 @@ export class EntryStore {
   private readonly pageByState;
   private readonly nearStmt;
   private readonly totalsStmt;
+  /** Shared across pages so a paged load of a large book keeps one copy of each repeated value. */
+  private readonly pool = new Interner();
 
   constructor(db: Database.Database) {
     this.insert = db.prepare(`INSERT INTO entries
@@ -109,7 +126,8 @@ export class EntryStore {
 
   /** Keyset page of entries in a state, ordered by id. */
   page(state: EntryState, afterId: number, limit: number): Entry[] {
-    return (this.pageByState.all(state, afterId, limit) as unknown[][]).map(entryOfRow);
+    const pool = this.pool;
+    return (this.pageByState.all(state, afterId, limit) as unknown[][]).map((r) => entryOfRow(r, pool));
   }
 
   setState(id: number, state: EntryState): void {
