@@ -50,13 +50,35 @@ describe('AuditChain.append', () => {
     expect(chain.count()).toBe(2);
   });
 
-  it('defaults ts to now (UTC ISO) and eventId to a random UUID', () => {
+  it('defaults ts to now (UTC ISO) and eventId to a time-ordered UUIDv7', () => {
     const { chain } = freshChain();
     const before = Date.now();
     const r = chain.append({ type: 't', actor: 'a', payload: {} });
     expect(r.ts).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(Date.parse(r.ts)).toBeGreaterThanOrEqual(before - 1);
-    expect(r.eventId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(r.eventId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const ms = parseInt(r.eventId.replace('-', '').slice(0, 12), 16);
+    expect(ms).toBeGreaterThanOrEqual(before);
+    const later = chain.append({ type: 't', actor: 'a', payload: {} });
+    expect(later.eventId > r.eventId).toBe(true);
+  });
+
+  it('a rolled-back savepoint inside a caller transaction leaves no hole: the head is re-read', () => {
+    const { db, chain } = freshChain();
+    const other = new AuditChain(db); // a second instance on the same connection and table
+    const nested = db.transaction(() => {
+      chain.append({ type: 'nested', actor: 'a', payload: {} });
+      throw new Error('roll back the savepoint');
+    });
+    db.transaction(() => {
+      expect(chain.append({ type: 't', actor: 'a', payload: {} }).seq).toBe(1);
+      expect(() => nested()).toThrow(/savepoint/);
+      expect(chain.append({ type: 't', actor: 'a', payload: {} }).seq).toBe(2);
+      expect(other.append({ type: 't', actor: 'b', payload: {} }).seq).toBe(3);
+      expect(chain.append({ type: 't', actor: 'a', payload: {} }).seq).toBe(4);
+    }).immediate();
+    expect(chain.verify()).toMatchObject({ ok: true, count: 4 });
+    expect(chain.query({ type: 'nested' })).toEqual([]);
   });
 
   it('returns the payload as stored (canonical), amounts still strings', () => {

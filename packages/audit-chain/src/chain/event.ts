@@ -1,6 +1,6 @@
-import crypto from 'node:crypto';
 import { canonicalJson } from '../canonical/canonical-json.js';
 import { AuditChainError, CanonicalJsonError } from '../errors.js';
+import { timeOrderedUuid } from './event-id.js';
 import { normalizeUtcTimestamp } from './timestamp.js';
 
 /** What a caller hands to `append`. */
@@ -10,7 +10,7 @@ export interface AuditEventInput {
   payload: Record<string, unknown>;
   /** ISO-8601; stored normalised to UTC `toISOString()` form. Default: now. */
   ts?: string;
-  /** Unique across the table. Default: `crypto.randomUUID()`. */
+  /** Unique across the table. Default: a time-ordered UUIDv7 (see event-id.ts). */
   eventId?: string;
 }
 
@@ -40,7 +40,7 @@ export function prepareEvent(event: AuditEventInput): PreparedEvent {
     event.ts === undefined
       ? new Date().toISOString()
       : normalizeUtcTimestamp(event.ts, 'event ts', 'AUDIT_INVALID_EVENT');
-  const eventId = event.eventId === undefined ? crypto.randomUUID() : eventIdOf(event.eventId);
+  const eventId = event.eventId === undefined ? timeOrderedUuid() : eventIdOf(event.eventId);
   return { type, actor, payloadJson, ts, eventId };
 }
 

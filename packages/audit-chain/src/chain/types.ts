@@ -33,6 +33,12 @@ export interface VerifyOptions {
   expectHead?: ChainHead;
   /** Called with the last verified seq every {@link VERIFY_PROGRESS_EVERY} rows and at the end. */
   onProgress?: (seq: number) => void;
+  /**
+   * Threads to walk the chain with (file databases outside a caller
+   * transaction only). Default: one below 200k events, else one per CPU
+   * (max 4). 1 forces a single thread.
+   */
+  threads?: number;
 }
 
 export interface QueryFilter {

@@ -55,6 +55,9 @@ export interface WalkDeps {
 /**
  * The hot loop. Per row: seq = previous + 1 (else gap), prev_hash = previous
  * hash (else link), sha256(prev_hash + body) = hash (else hash).
+ *
+ * Self-contained on purpose (no module-level references, no inner
+ * functions): verify-parallel.ts ships its source text to worker threads.
  */
 export function walkRange(
   deps: WalkDeps,

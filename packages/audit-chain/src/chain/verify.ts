@@ -1,8 +1,10 @@
-import type Database from 'better-sqlite3';
-import { GENESIS_HASH, hashBody, sha256Hex } from './hash-format.js';
+import Database from 'better-sqlite3';
+import { hashBody, sha256Hex } from './hash-format.js';
 import type { VerifyOptions, VerifyResult } from './types.js';
 import { checkExpectedHead, classify, validHead, type WalkState } from './verify-report.js';
 import { VERIFY_PROGRESS_EVERY } from './types.js';
+import { runRanges } from './verify-parallel.js';
+import { combine, planRanges, rangeCount, threadsFor } from './verify-plan.js';
 import { fastChunkSql, slowChunkSql, walkRange, type RangeResult, type WalkDeps } from './verify-walk.js';
 
 /**
@@ -10,9 +12,8 @@ import { fastChunkSql, slowChunkSql, walkRange, type RangeResult, type WalkDeps 
  * first broken row, this module names the reason, then checks an exported
  * head when one is given (the only way to see a truncated tail).
  *
- * One thread, one read snapshot. A worker-thread variant was measured on the
- * 2-core target machine and gave no gain at 1M events (the SQLite row read,
- * not the hashing, is the bound), so it was removed in favour of this path.
+ * Large file-backed chains are walked by this thread plus worker threads
+ * (verify-parallel.ts), each over its own seq ranges of one shared snapshot.
  */
 export function verifyChain(db: Database.Database, table: string, opts: VerifyOptions = {}): VerifyResult {
   const expectHead = opts.expectHead === undefined ? undefined : validHead(opts.expectHead);
@@ -32,25 +33,62 @@ function walkAll(db: Database.Database, table: string, watchSeq: number, opts: V
     sha256Hex,
     hashBody,
   };
-  const progress = progressReporter(opts.onProgress);
-  const spec = {
-    after: Number.MIN_SAFE_INTEGER,
-    upTo: Number.MAX_SAFE_INTEGER,
-    expectedSeq: 1,
-    prevHash: GENESIS_HASH,
-    watchSeq,
-  };
-  const state = toWalkState(inReadSnapshot(db, () => walkRange(deps, spec, progress.chunk)));
-  if (state.broken === null && state.last !== null) progress.end(state.last.seq);
-  return state;
+  const callerTx = db.inTransaction;
+  const wanted = threadsFor(db, callerTx ? 0 : maxSeqOf(db, table), opts.threads, callerTx);
+  // Taken before this connection's snapshot begins: see snapshotWatch.
+  const watch = wanted > 1 ? snapshotWatch(db) : null;
+  try {
+    return inReadSnapshot(db, () => {
+      const maxSeq = maxSeqOf(db, table);
+      const threads = watch === null ? 1 : wanted;
+      const specs = planRanges(maxSeq, threads === 1 ? 1 : rangeCount(maxSeq, threads), watchSeq);
+      const progress = progressReporter(opts.onProgress);
+      const results =
+        watch === null
+          ? [walkRange(deps, specs[0]!, progress.chunk)]
+          : runRanges({
+              file: db.name,
+              table,
+              specs,
+              threads,
+              walkHere: (spec, onChunk) => walkRange(deps, spec, onChunk),
+              onResults: (partial) => progress.ranges(partial),
+              snapshotUnchanged: watch.unchanged,
+            });
+      const state = combine(specs, results);
+      if (state.broken === null && state.last !== null) progress.end(state.last.seq);
+      return state;
+    });
+  } finally {
+    watch?.close();
+  }
 }
 
-function toWalkState(r: RangeResult): WalkState {
-  const last = r.count > 0 && r.lastHash !== null ? { seq: r.lastSeq, hash: r.lastHash } : null;
-  return { count: r.count, last, hashAtWatched: r.hashAtWatched, broken: r.broken };
+function maxSeqOf(db: Database.Database, table: string): number {
+  return (db.prepare(`SELECT max(seq) FROM ${table}`).pluck().get() as number | null) ?? 0;
 }
 
-/** onProgress gets increasing seqs, every VERIFY_PROGRESS_EVERY rows and at the end. */
+/**
+ * `PRAGMA data_version` of a side connection changes whenever any other
+ * connection commits. Read once before this connection's snapshot begins and
+ * again once every worker holds its own: equal values mean no commit landed
+ * in between, so all of them read the same data. Null when the side
+ * connection cannot be opened (verify then stays on one thread).
+ */
+function snapshotWatch(db: Database.Database): { unchanged: () => boolean; close: () => void } | null {
+  if (db.memory || db.name === '' || db.name === ':memory:') return null;
+  let side: Database.Database;
+  try {
+    side = new Database(db.name, { readonly: true, fileMustExist: true });
+  } catch {
+    return null;
+  }
+  const version = (): unknown => side.pragma('data_version', { simple: true });
+  const before = version();
+  return { unchanged: () => version() === before, close: () => side.close() };
+}
+
+/** onProgress gets increasing seqs: per chunk on one thread, per finished prefix of ranges otherwise. */
 function progressReporter(onProgress: ((seq: number) => void) | undefined) {
   let reported = 0;
   let nextAt = VERIFY_PROGRESS_EVERY;
@@ -65,6 +103,14 @@ function progressReporter(onProgress: ((seq: number) => void) | undefined) {
       if (count < nextAt) return;
       nextAt = count + VERIFY_PROGRESS_EVERY;
       report(lastSeq);
+    },
+    ranges: (partial: (RangeResult | undefined)[]): void => {
+      let last = 0;
+      for (const r of partial) {
+        if (r === undefined || r.broken !== null) break;
+        last = r.lastSeq;
+      }
+      report(last);
     },
     end: report,
   };
