@@ -1,17 +1,20 @@
 import type { MatcherConfig, MatcherException } from './config.js';
 import { DayIndex } from './index.js';
 import type { Line } from './prepare.js';
-import { referenceSimilarity, textSimilarity } from './text.js';
+import { isSimilar } from './similarity.js';
 
 const NEAR_MISS_LIMIT = 3;
 
 /**
  * Explains every line left open: no other side at all, a similar line whose
  * amount differs, the same amount outside the date window, or nothing close.
+ * `otherSide` may hold taken lines (they are skipped); `otherSideSize` counts
+ * every line the other side had, matched or not.
  */
 export function explainLeftovers(
   open: readonly Line[],
   otherSide: readonly Line[],
+  otherSideSize: number,
   cfg: MatcherConfig,
 ): MatcherException[] {
   if (open.length === 0) return [];
@@ -23,7 +26,7 @@ export function explainLeftovers(
   }
   const days = new DayIndex().add(otherOpen);
   return open.map((l) => {
-    if (otherSide.length === 0) {
+    if (otherSideSize === 0) {
       return {
         entryId: l.id,
         reasonCode: 'NO_COUNTERPART',
@@ -31,14 +34,11 @@ export function explainLeftovers(
         nearMissIds: [],
       };
     }
-    const similar = days
-      .nearest(l.currency, l.day, cfg.dateWindowDays, 32)
-      .filter(
-        (o) =>
-          Math.max(referenceSimilarity(l.ref, o.ref), textSimilarity(l.text, o.text)) >=
-          cfg.minTextSimilarity,
-      )
-      .slice(0, NEAR_MISS_LIMIT);
+    const similar = firstSimilar(
+      l,
+      days.nearest(l.currency, l.day, cfg.dateWindowDays, 32),
+      cfg.minTextSimilarity,
+    );
     if (similar.length > 0) {
       return {
         entryId: l.id,
@@ -58,6 +58,16 @@ export function explainLeftovers(
     }
     return { entryId: l.id, reasonCode: 'NO_CANDIDATE', detail: 'no candidate line found', nearMissIds: [] };
   });
+}
+
+/** The first NEAR_MISS_LIMIT lines (in the given order) similar enough to `l`; stops looking once found. */
+function firstSimilar(l: Line, nearest: readonly Line[], min: number): Line[] {
+  const out: Line[] = [];
+  for (const o of nearest) {
+    if (out.length === NEAR_MISS_LIMIT) break;
+    if (isSimilar(l, o, min)) out.push(o);
+  }
+  return out;
 }
 
 function absKey(v: bigint): string {

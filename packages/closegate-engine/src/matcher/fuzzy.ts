@@ -2,13 +2,16 @@ import type { MatcherConfig } from './config.js';
 import { AmountIndex } from './index.js';
 import { absBig, type Line } from './prepare.js';
 import type { ProposalSink } from './proposal.js';
-import { referenceSimilarity, textSimilarity } from './text.js';
+import { lineSimilarity } from './similarity.js';
 
+/** An acceptable pair; its rationale is written only if it becomes a proposal. */
 interface Candidate {
   score: number;
   left: Line;
   right: Line;
-  why: string;
+  delta: bigint;
+  cross: boolean;
+  text: number;
 }
 
 const CANDIDATES_PER_LINE = 32;
@@ -29,30 +32,20 @@ export function fuzzyPass(
 ): void {
   const open = right.filter((r) => !r.taken);
   if (open.length === 0) return;
-  const sign = negate ? -1n : 1n;
   const tol = BigInt(cfg.toleranceMinorUnits);
-  const width = tol + 1n;
-  const same = new AmountIndex(
-    width,
-    (l) => sign * l.minor,
-    (l) => l.currency,
-  ).add(open);
-  const cross = new AmountIndex(
-    width,
-    (l) => sign * l.usdCents,
-    () => 'USD',
-  ).add(open);
+  const same = new AmountIndex(tol + 1n, negate, false).add(open);
+  const cross = new AmountIndex(tol + 1n, negate, true).add(open);
   const found: Candidate[] = [];
+  const w = cfg.dateWindowDays;
   for (const l of left) {
     if (l.taken) continue;
-    const w = cfg.dateWindowDays;
     for (const r of same.near(l.currency, l.minor, tol, l.day, w, CANDIDATES_PER_LINE)) {
-      const c = score(l, r, absBig(l.minor - sign * r.minor), false, cfg);
+      const c = score(l, r, absBig(negate ? l.minor + r.minor : l.minor - r.minor), false, cfg);
       if (c) found.push(c);
     }
     for (const r of cross.near('USD', l.usdCents, tol, l.day, w, CANDIDATES_PER_LINE)) {
       if (r.currency === l.currency) continue;
-      const c = score(l, r, absBig(l.usdCents - sign * r.usdCents), true, cfg);
+      const c = score(l, r, absBig(negate ? l.usdCents + r.usdCents : l.usdCents - r.usdCents), true, cfg);
       if (c) found.push(c);
     }
   }
@@ -62,7 +55,7 @@ export function fuzzyPass(
   );
   for (const c of found) {
     if (c.left.taken || c.right.taken) continue;
-    sink.emit('fuzzy', c.left, [c.right], c.score, c.why, negate);
+    sink.emit('fuzzy', c.left, [c.right], c.score, rationale(c), negate);
   }
 }
 
@@ -71,13 +64,22 @@ function score(l: Line, r: Line, delta: bigint, cross: boolean, cfg: MatcherConf
   const amountScore = 1 - Number(delta) / tolPlusOne;
   const dayGap = Math.abs(l.day - r.day);
   const dateScore = 1 - dayGap / (cfg.dateWindowDays + 1);
-  const text = Math.max(referenceSimilarity(l.ref, r.ref), textSimilarity(l.text, r.text));
-  const s = 0.45 * amountScore + 0.2 * dateScore + 0.35 * text;
+  const partial = 0.45 * amountScore + 0.2 * dateScore;
+  // Even a perfect text match cannot lift this pair to the threshold: skip the text work.
+  if (partial + 0.35 * 1 < cfg.minFuzzyScore) return undefined;
+  const text = lineSimilarity(l, r);
+  const s = partial + 0.35 * text;
   const textOk = text >= cfg.minTextSimilarity || (delta === 0n && !cross);
   if (s < cfg.minFuzzyScore || !textOk) return undefined;
+  return { score: s, left: l, right: r, delta, cross, text };
+}
+
+function rationale(c: Candidate): string {
+  const { left: l, right: r, cross } = c;
   const unit = cross ? 'USD cents' : `${l.currency} minor units`;
-  const why =
-    `amount within ${delta} ${unit}` +
-    `${cross ? ` (${l.currency}/${r.currency} via USD)` : ''}, ${dayGap} day(s) apart, text similarity ${text.toFixed(2)}`;
-  return { score: s, left: l, right: r, why };
+  const dayGap = Math.abs(l.day - r.day);
+  return (
+    `amount within ${c.delta} ${unit}` +
+    `${cross ? ` (${l.currency}/${r.currency} via USD)` : ''}, ${dayGap} day(s) apart, text similarity ${c.text.toFixed(2)}`
+  );
 }

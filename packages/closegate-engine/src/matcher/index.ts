@@ -1,27 +1,45 @@
 import { absBig, type Line } from './prepare.js';
 
+interface Indexed {
+  line: Line;
+  /** The compared value: minor units or USD cents, negated for intercompany offsets. */
+  value: bigint;
+}
+
 /**
  * Candidate index: lines bucketed by (currency, amount / bucketWidth), each
  * bucket kept in (day, id) order. A lookup touches three buckets and a date
- * window inside each, so matching is near-linear, never all-pairs.
+ * window inside each, so matching is near-linear, never all-pairs. Values
+ * are computed once per line when indexed, not per lookup.
  */
 export class AmountIndex {
-  private readonly buckets = new Map<string, Line[]>();
+  private readonly byCurrency = new Map<string, Map<bigint, Indexed[]>>();
 
+  /**
+   * @param negate index negated values (intercompany offsets)
+   * @param inUsd index USD cents under 'USD' instead of the line's own minor units and currency
+   */
   constructor(
     private readonly width: bigint,
-    private readonly valueOf: (l: Line) => bigint,
-    private readonly currencyOf: (l: Line) => string,
+    private readonly negate: boolean,
+    private readonly inUsd: boolean,
   ) {}
 
   add(lines: Iterable<Line>): this {
-    for (const l of lines) {
-      const key = this.key(this.currencyOf(l), this.bucketOf(this.valueOf(l)));
-      let b = this.buckets.get(key);
-      if (b === undefined) this.buckets.set(key, (b = []));
-      b.push(l);
+    for (const line of lines) {
+      const raw = this.inUsd ? line.usdCents : line.minor;
+      const value = this.negate ? -raw : raw;
+      const currency = this.inUsd ? 'USD' : line.currency;
+      let buckets = this.byCurrency.get(currency);
+      if (buckets === undefined) this.byCurrency.set(currency, (buckets = new Map()));
+      const k = this.bucketOf(value);
+      let b = buckets.get(k);
+      if (b === undefined) buckets.set(k, (b = []));
+      b.push({ line, value });
     }
-    for (const b of this.buckets.values()) b.sort((x, y) => x.day - y.day || x.id - y.id);
+    for (const buckets of this.byCurrency.values()) {
+      for (const b of buckets.values()) b.sort((x, y) => x.line.day - y.line.day || x.line.id - y.line.id);
+    }
     return this;
   }
 
@@ -35,14 +53,16 @@ export class AmountIndex {
     limit: number,
   ): Line[] {
     const out: Line[] = [];
+    const buckets = this.byCurrency.get(currency);
+    if (buckets === undefined) return out;
     const center = this.bucketOf(value);
     for (let k = center - 1n; k <= center + 1n; k++) {
-      const bucket = this.buckets.get(this.key(currency, k));
+      const bucket = buckets.get(k);
       if (bucket === undefined) continue;
-      for (let i = firstAtOrAfter(bucket, day - window); i < bucket.length; i++) {
-        const l = bucket[i]!;
-        if (l.day > day + window || out.length >= limit) break;
-        if (!l.taken && absBig(this.valueOf(l) - value) <= tolerance) out.push(l);
+      for (let i = firstIndexedAtOrAfter(bucket, day - window); i < bucket.length; i++) {
+        const { line, value: v } = bucket[i]!;
+        if (line.day > day + window || out.length >= limit) break;
+        if (!line.taken && absBig(v - value) <= tolerance) out.push(line);
       }
     }
     return out;
@@ -53,10 +73,17 @@ export class AmountIndex {
     const q = v / this.width;
     return v < 0n && q * this.width !== v ? q - 1n : q;
   }
+}
 
-  private key(currency: string, bucket: bigint): string {
-    return `${currency}|${bucket}`;
+function firstIndexedAtOrAfter(sorted: readonly Indexed[], day: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]!.line.day < day) lo = mid + 1;
+    else hi = mid;
   }
+  return lo;
 }
 
 /** Lines of one currency in (day, id) order, for date-window scans. */

@@ -1,5 +1,6 @@
 import type { FxRateAdapter } from 'closegate-policy';
 import type { Entry } from '../domain.js';
+import { Columns } from './columns.js';
 import {
   DEFAULT_MATCHER_CONFIG,
   type MatchResult,
@@ -10,13 +11,19 @@ import { exactPass } from './exact.js';
 import { explainLeftovers } from './exceptions.js';
 import { fuzzyPass } from './fuzzy.js';
 import { manyToOnePass } from './manyToOne.js';
-import { byDayThenId, prepareLine, UsdConverter, type Line } from './prepare.js';
+import { UsdConverter, type Line } from './prepare.js';
 import { ProposalSink } from './proposal.js';
+
+/** One side of a book: its positions in (day, id) order, and after the exact pass its open lines. */
+interface Side {
+  positions: number[];
+  open: Line[];
+}
 
 interface Book {
   key: string;
-  gl: Line[];
-  other: Line[];
+  gl: Side;
+  other: Side;
 }
 
 /**
@@ -34,27 +41,29 @@ export function runMatcher(
   const cfg: MatcherConfig = { ...DEFAULT_MATCHER_CONFIG, ...config };
   const usd = new UsdConverter(fx);
   const sink = new ProposalSink(usd);
-  const lines = [...entries].sort((a, b) => a.id - b.id).map((e) => prepareLine(e, usd));
-  const { books, icSides } = partition(lines, cfg);
+  const cols = new Columns(entries, usd);
+  const { books, icSides } = partition(cols, cfg);
   const exceptions: MatcherException[] = [];
 
   for (const book of books) {
-    exactPass(book.gl, book.other, sink, false);
-    fuzzyPass(book.gl, book.other, cfg, sink, false);
-    manyToOnePass(book.gl, book.other, cfg, sink);
-    manyToOnePass(book.other, book.gl, cfg, sink);
+    exactPass(cols, book.gl.positions, book.other.positions, sink, false);
+    openLines(cols, book.gl, book.other);
+    fuzzyPass(book.gl.open, book.other.open, cfg, sink, false);
+    manyToOnePass(book.gl.open, book.other.open, cfg, sink);
+    manyToOnePass(book.other.open, book.gl.open, cfg, sink);
   }
   for (const [a, b] of icSides) {
-    exactPass(a, b, sink, true);
-    fuzzyPass(a, b, cfg, sink, true);
+    exactPass(cols, a.positions, b.positions, sink, true);
+    openLines(cols, a, b);
+    fuzzyPass(a.open, b.open, cfg, sink, true);
   }
   for (const book of books) {
-    exceptions.push(...explainLeftovers(open(book.gl), book.other, cfg));
-    exceptions.push(...explainLeftovers(open(book.other), book.gl, cfg));
+    exceptions.push(...explain(book.gl, book.other, cfg));
+    exceptions.push(...explain(book.other, book.gl, cfg));
   }
   for (const [a, b] of icSides) {
-    exceptions.push(...explainLeftovers(open(a), b, cfg));
-    exceptions.push(...explainLeftovers(open(b), a, cfg));
+    exceptions.push(...explain(a, b, cfg));
+    exceptions.push(...explain(b, a, cfg));
   }
   exceptions.sort((x, y) => x.entryId - y.entryId);
   const proposals = sink.proposals;
@@ -62,7 +71,7 @@ export function runMatcher(
     proposals,
     exceptions,
     stats: {
-      lines: lines.length,
+      lines: cols.length,
       exact: proposals.filter((p) => p.type === 'exact').length,
       fuzzy: proposals.filter((p) => p.type === 'fuzzy').length,
       manyToOne: proposals.filter((p) => p.type === 'many_to_one').length,
@@ -72,44 +81,63 @@ export function runMatcher(
   };
 }
 
-function open(lines: readonly Line[]): Line[] {
-  return lines.filter((l) => !l.taken);
+function openLines(cols: Columns, ...sides: Side[]): void {
+  for (const s of sides) s.open = cols.openLines(s.positions);
 }
 
-/** Splits lines into (entity, account) books and intercompany rule sides, each in (day, id) order. */
-function partition(
-  lines: readonly Line[],
-  cfg: MatcherConfig,
-): { books: Book[]; icSides: [Line[], Line[]][] } {
+/** Exceptions for `side`'s lines still open, against the other side (whose size says whether it exists at all). */
+function explain(side: Side, other: Side, cfg: MatcherConfig): MatcherException[] {
+  return explainLeftovers(
+    side.open.filter((l) => !l.taken),
+    other.open,
+    other.positions.length,
+    cfg,
+  );
+}
+
+/** Splits positions into (entity, account) books and intercompany rule sides, each in (day, id) order. */
+function partition(cols: Columns, cfg: MatcherConfig): { books: Book[]; icSides: [Side, Side][] } {
   const icKey = (entity: string, account: string): string => `${entity}|${account}`;
-  const icIndex = new Map<string, Line[]>();
-  const icSides: [Line[], Line[]][] = cfg.intercompanyRules.map((rule) => {
-    const a = icIndex.get(icKey(rule.a.entity, rule.a.accountCode)) ?? [];
-    const b = icIndex.get(icKey(rule.b.entity, rule.b.accountCode)) ?? [];
+  const newSide = (): Side => ({ positions: [], open: [] });
+  const icIndex = new Map<string, Side>();
+  const icSides: [Side, Side][] = cfg.intercompanyRules.map((rule) => {
+    const a = icIndex.get(icKey(rule.a.entity, rule.a.accountCode)) ?? newSide();
+    const b = icIndex.get(icKey(rule.b.entity, rule.b.accountCode)) ?? newSide();
     icIndex.set(icKey(rule.a.entity, rule.a.accountCode), a);
     icIndex.set(icKey(rule.b.entity, rule.b.accountCode), b);
     return [a, b];
   });
-  const books = new Map<string, Book>();
-  for (const l of lines) {
-    const k = icKey(l.entry.entity, l.entry.accountCode);
-    const ic = l.isGl ? icIndex.get(k) : undefined;
+  // entity -> account -> book, so no key string is built per line; a new
+  // (entity, account) still goes through its key, like any pair spelling the same key
+  const books = new Map<string, Map<string, Book>>();
+  const byKey = new Map<string, Book>();
+  for (let p = 0; p < cols.length; p++) {
+    const { entity, accountCode } = cols.entries[p]!;
+    const isGl = cols.isGl[p] === 1;
+    const ic = isGl && icIndex.size > 0 ? icIndex.get(icKey(entity, accountCode)) : undefined;
     if (ic !== undefined) {
-      ic.push(l);
+      ic.positions.push(p);
       continue;
     }
-    let book = books.get(k);
-    if (book === undefined) books.set(k, (book = { key: k, gl: [], other: [] }));
-    (l.isGl ? book.gl : book.other).push(l);
+    let byAccount = books.get(entity);
+    if (byAccount === undefined) books.set(entity, (byAccount = new Map()));
+    let book = byAccount.get(accountCode);
+    if (book === undefined) {
+      const key = icKey(entity, accountCode);
+      book = byKey.get(key);
+      if (book === undefined) byKey.set(key, (book = { key, gl: newSide(), other: newSide() }));
+      byAccount.set(accountCode, book);
+    }
+    (isGl ? book.gl : book.other).positions.push(p);
   }
-  const sorted = [...books.values()].sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+  const sorted = [...byKey.values()].sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
   for (const b of sorted) {
-    b.gl.sort(byDayThenId);
-    b.other.sort(byDayThenId);
+    cols.sortByDayThenId(b.gl.positions);
+    cols.sortByDayThenId(b.other.positions);
   }
   for (const [a, b] of icSides) {
-    a.sort(byDayThenId);
-    b.sort(byDayThenId);
+    cols.sortByDayThenId(a.positions);
+    cols.sortByDayThenId(b.positions);
   }
   return { books: sorted, icSides };
 }

@@ -1,11 +1,11 @@
-import { Decimal, Money, convert, minorUnitsOf, type FxRateAdapter } from 'closegate-policy';
+import { Decimal, Money, convert, type FxRateAdapter } from 'closegate-policy';
 import type { Entry, FxRecord } from '../domain.js';
-import { normalizeReference, normalizeText } from './text.js';
+import { distinctWords, normalizeText } from './text.js';
 
 /**
  * A line ready for matching: integer minor units (bigint, never a float),
- * its USD value in cents, a day number and normalised text. `taken` is the
- * only mutable field: set once the line joins a proposal.
+ * its USD value in cents, a day number and normalised reference. `taken` is
+ * the only field that changes once set: true once the line joins a proposal.
  */
 export interface Line {
   entry: Entry;
@@ -16,7 +16,11 @@ export interface Line {
   usdCents: bigint;
   day: number;
   ref: string;
-  text: string;
+  /**
+   * Distinct words of description and counterparty, built on first use by
+   * `wordsOf`: most lines match exactly and never need them.
+   */
+  words: string[] | undefined;
   taken: boolean;
 }
 
@@ -45,9 +49,55 @@ export function toMinorUnits(value: string, digits: number): bigint {
   return BigInt(rounded.times(new Decimal(10).pow(digits)).toFixed(0));
 }
 
+/** A plain decimal string as integer units / 10^scale. */
+interface Scaled {
+  negative: boolean;
+  units: bigint;
+  scale: number;
+  /** Significant digits of `units`. */
+  digits: number;
+}
+
+/** Decimal's precision (closegate-policy money/decimal.ts): products up to this many digits are exact there. */
+const DECIMAL_PRECISION = 34;
+
+function scaledOf(value: string): Scaled | null {
+  const m = PLAIN.exec(value);
+  if (m === null) return null;
+  const frac = m[3] ?? '';
+  const units = BigInt(m[2]! + frac);
+  return { negative: m[1] === '-', units, scale: frac.length, digits: units.toString().length };
+}
+
+/**
+ * amount x rate in USD cents, rounded half-even, in integer arithmetic: the
+ * same value as the Decimal computation whenever the exact product fits in
+ * Decimal's precision (Decimal then multiplies exactly too); undefined when it
+ * might not, so the caller falls back to Decimal.
+ */
+function exactUsdCents(amount: string, rate: Scaled | null): bigint | undefined {
+  if (rate === null) return undefined;
+  const a = scaledOf(amount);
+  if (a === null || a.digits + rate.digits > DECIMAL_PRECISION) return undefined;
+  const product = a.units * rate.units;
+  const scale = a.scale + rate.scale;
+  let cents: bigint;
+  if (scale <= 2) {
+    cents = product * 10n ** BigInt(2 - scale);
+  } else {
+    const divisor = 10n ** BigInt(scale - 2);
+    cents = product / divisor;
+    const twiceRest = 2n * (product % divisor);
+    if (twiceRest > divisor || (twiceRest === divisor && cents % 2n === 1n)) cents += 1n;
+  }
+  return a.negative !== rate.negative ? -cents : cents;
+}
+
 /** Converts lines to USD through the adapter, caching one rate per currency and date. */
 export class UsdConverter {
   private readonly cache = new Map<string, FxRecord>();
+  private readonly rates = new Map<string, Decimal>();
+  private readonly scaled = new Map<string, Scaled | null>();
   constructor(private readonly fx: FxRateAdapter) {}
 
   /** The rate record used for `currency` on `date` (null for USD). */
@@ -66,25 +116,43 @@ export class UsdConverter {
   /** USD value of an amount in cents, rounded half-even. */
   usdCents(amount: string, currency: string, date: string): bigint {
     if (currency === 'USD') return toMinorUnits(amount, 2);
-    const rate = this.rateFor(currency, date)!;
-    const usd = new Decimal(amount).times(rate.rate).toDecimalPlaces(2, Decimal.ROUND_HALF_EVEN);
+    const exact = exactUsdCents(amount, this.scaledRate(currency, date));
+    if (exact !== undefined) return exact;
+    const usd = new Decimal(amount)
+      .times(this.rateDecimal(currency, date))
+      .toDecimalPlaces(2, Decimal.ROUND_HALF_EVEN);
     return BigInt(usd.times(100).toFixed(0));
+  }
+
+  /** The rate as a scaled integer, once per currency and date (null if not a plain decimal). */
+  private scaledRate(currency: string, date: string): Scaled | null {
+    const key = `${currency}|${date}`;
+    let r = this.scaled.get(key);
+    if (r === undefined) {
+      r = scaledOf(this.rateFor(currency, date)!.rate);
+      this.scaled.set(key, r);
+    }
+    return r;
+  }
+
+  /** The rate as a Decimal, parsed once per currency and date rather than once per line. */
+  private rateDecimal(currency: string, date: string): Decimal {
+    const key = `${currency}|${date}`;
+    let d = this.rates.get(key);
+    if (d === undefined) {
+      d = new Decimal(this.rateFor(currency, date)!.rate);
+      this.rates.set(key, d);
+    }
+    return d;
   }
 }
 
-export function prepareLine(entry: Entry, usd: UsdConverter): Line {
-  return {
-    entry,
-    id: entry.id,
-    isGl: entry.source === 'gl',
-    currency: entry.currency,
-    minor: toMinorUnits(entry.amount, minorUnitsOf(entry.currency)),
-    usdCents: usd.usdCents(entry.amount, entry.currency, entry.postingDate),
-    day: dayNumber(entry.postingDate),
-    ref: normalizeReference(entry.reference),
-    text: normalizeText(`${entry.description} ${entry.counterparty}`),
-    taken: false,
-  };
+/** The line's distinct description/counterparty words, normalised once and kept. */
+export function wordsOf(l: Line): string[] {
+  if (l.words === undefined) {
+    l.words = distinctWords(normalizeText(`${l.entry.description} ${l.entry.counterparty}`));
+  }
+  return l.words;
 }
 
 /** Cents (bigint) as a decimal string "1234.50". */
@@ -97,9 +165,4 @@ export function centsToString(cents: bigint): string {
 
 export function absBig(v: bigint): bigint {
   return v < 0n ? -v : v;
-}
-
-/** Deterministic line order: posting day, then id. */
-export function byDayThenId(a: Line, b: Line): number {
-  return a.day - b.day || a.id - b.id;
 }

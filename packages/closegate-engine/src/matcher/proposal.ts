@@ -1,4 +1,4 @@
-import type { MatchType } from '../domain.js';
+import type { Entry, FxRecord, MatchType } from '../domain.js';
 import type { MatchProposal } from './config.js';
 import { absBig, centsToString, type Line, type UsdConverter } from './prepare.js';
 
@@ -15,27 +15,62 @@ export class ProposalSink {
     rationale: string,
     intercompany: boolean,
   ): void {
-    const lines = [anchor, ...others];
-    for (const l of lines) l.taken = true;
-    const fx = [];
+    anchor.taken = true;
+    const entries = [anchor.entry];
+    for (const o of others) {
+      o.taken = true;
+      entries.push(o.entry);
+    }
+    this.record(type, anchor.entry, anchor.usdCents, entries, score, rationale, intercompany);
+  }
+
+  /** An exact pair found on the columns (the caller marks both lines taken there). */
+  emitPair(
+    anchor: Entry,
+    anchorUsdCents: bigint,
+    other: Entry,
+    rationale: string,
+    intercompany: boolean,
+  ): void {
+    this.record('exact', anchor, anchorUsdCents, [anchor, other], 1, rationale, intercompany);
+  }
+
+  private record(
+    type: MatchType,
+    anchor: Entry,
+    anchorUsdCents: bigint,
+    entries: Entry[],
+    score: number,
+    rationale: string,
+    intercompany: boolean,
+  ): void {
+    entries.sort((a, b) => a.id - b.id);
+    this.proposals.push({
+      type,
+      entryIds: entries.map((e) => e.id),
+      anchorId: anchor.id,
+      score: score.toFixed(4),
+      amountUsd: centsToString(absBig(anchorUsdCents)),
+      fx: this.ratesUsed(entries),
+      rationale,
+      intercompany,
+    });
+  }
+
+  /** Distinct FX records of the lines (ascending id order); none when all are USD. */
+  private ratesUsed(entries: readonly Entry[]): FxRecord[] {
+    const fx: FxRecord[] = [];
+    if (entries.every((e) => e.currency === 'USD')) return fx;
     const seen = new Set<string>();
-    for (const l of [...lines].sort((a, b) => a.id - b.id)) {
-      const r = this.usd.rateFor(l.currency, l.entry.postingDate);
-      const key = r === null ? '' : `${r.base}|${r.asOf}`;
-      if (r !== null && !seen.has(key)) {
+    for (const e of entries) {
+      const r = this.usd.rateFor(e.currency, e.postingDate);
+      if (r === null) continue;
+      const key = `${r.base}|${r.asOf}`;
+      if (!seen.has(key)) {
         seen.add(key);
         fx.push(r);
       }
     }
-    this.proposals.push({
-      type,
-      entryIds: lines.map((l) => l.id).sort((a, b) => a - b),
-      anchorId: anchor.id,
-      score: score.toFixed(4),
-      amountUsd: centsToString(absBig(anchor.usdCents)),
-      fx,
-      rationale,
-      intercompany,
-    });
+    return fx;
   }
 }
