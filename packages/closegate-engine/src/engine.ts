@@ -9,6 +9,7 @@ import { runReconPass, type ReconPassOptions, type ReconPassResult } from './rec
 import { DEFAULT_HEARTBEAT_TIMEOUT_MS, sweepOrphanedRuns } from './recon/sweeper.js';
 import { seedDemo } from './seed/seed.js';
 import { ReconStore } from './store/index.js';
+import type { WriteMark } from './store/writeMarks.js';
 
 export interface OpenEngineOptions {
   dbPath: string;
@@ -49,17 +50,24 @@ function policyFrom(opts: OpenEngineOptions): Policy {
   return loadPolicy(fs.readFileSync(file, 'utf8'));
 }
 
-/** A lazily built fixed-rate adapter over the database's fx_rates table. */
+/**
+ * A fixed-rate adapter over the database's fx_rates table, rebuilt only
+ * after a write. A matcher run asks for a rate once per currency and date;
+ * re-reading the table for each cost more than the whole exact-match stage.
+ * The cached table is kept only when read outside a transaction: inside one
+ * it may hold this connection's uncommitted rows, which a rollback removes
+ * without moving the write mark back.
+ */
 function storedRates(store: ReconStore, env: NodeJS.ProcessEnv): FxRateAdapter {
-  let adapter: FixedRateAdapter | undefined;
-  let size = -1;
+  const environment = env.CLOSEGATE_ENV ?? 'dev';
+  let cached: { adapter: FixedRateAdapter; mark: WriteMark } | undefined;
   return {
     rate(base, quote, asOf) {
-      const rates = store.config.rates();
-      if (adapter === undefined || rates.length !== size) {
-        adapter = new FixedRateAdapter(rates, { environment: env.CLOSEGATE_ENV ?? 'dev' });
-        size = rates.length;
-      }
+      if (cached !== undefined && store.marks.unchangedSince(cached.mark))
+        return cached.adapter.rate(base, quote, asOf);
+      const mark = store.marks.take();
+      const adapter = new FixedRateAdapter(store.config.rates(), { environment });
+      cached = store.db.inTransaction ? undefined : { adapter, mark };
       return adapter.rate(base, quote, asOf);
     },
   };

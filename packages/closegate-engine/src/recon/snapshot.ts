@@ -1,6 +1,6 @@
-import type Database from 'better-sqlite3';
 import type { Entry } from '../domain.js';
 import type { EngineContext } from '../operations/context.js';
+import type { WriteMark, WriteMarks } from '../store/writeMarks.js';
 
 const PAGE_ROWS = 50_000;
 
@@ -9,30 +9,26 @@ const PAGE_ROWS = 50_000;
  * way to tell later whether they can still be trusted.
  *
  * Each batch of the pass would otherwise re-read every line it touches to
- * see whether another actor took it meanwhile. SQLite already knows: its
- * `data_version` changes when any other connection commits, and
- * `total_changes()` counts every row this connection changed. When neither
- * moved since the pass last looked (apart from the pass's own writes), the
- * lines are exactly as loaded, minus those the pass itself used.
+ * see whether another actor took it meanwhile. A write mark says whether
+ * anything wrote since the pass last looked (apart from the pass's own
+ * writes, after which it takes a new mark); if not, the lines are exactly
+ * as loaded, minus those the pass itself used.
  */
 export class LoadedLines {
   readonly entries: readonly Entry[];
-  private readonly db: Database.Database;
-  private readonly versionStmt: Database.Statement;
-  private readonly changesStmt: Database.Statement;
-  private dataVersion: number;
-  private changes: number;
+  private readonly marks: WriteMarks;
+  private mark: WriteMark;
   private readonly used = new Set<number>();
 
   private constructor(ctx: EngineContext) {
-    this.db = ctx.store.db;
-    this.versionStmt = this.db.prepare('PRAGMA data_version').pluck();
-    this.changesStmt = this.db.prepare('SELECT total_changes()').pluck();
-    const loaded = this.db.transaction(() => ({ entries: readUnmatched(ctx), version: this.version() }));
-    const { entries, version } = loaded.deferred();
+    this.marks = ctx.store.marks;
+    const loaded = ctx.store.db.transaction(() => ({
+      entries: readUnmatched(ctx),
+      mark: this.marks.take(),
+    }));
+    const { entries, mark } = loaded.deferred();
     this.entries = entries;
-    this.dataVersion = version;
-    this.changes = this.changeCount();
+    this.mark = mark;
   }
 
   static load(ctx: EngineContext): LoadedLines {
@@ -45,12 +41,9 @@ export class LoadedLines {
    * load; once anything else did, every later piece is told so too.
    */
   ownWrite<T>(work: (clean: boolean) => T): T {
-    const clean = this.version() === this.dataVersion && this.changeCount() === this.changes;
+    const clean = this.marks.unchangedSince(this.mark);
     const result = work(clean);
-    if (clean) {
-      this.dataVersion = this.version();
-      this.changes = this.changeCount();
-    }
+    if (clean) this.mark = this.marks.take();
     return result;
   }
 
@@ -81,14 +74,6 @@ export class LoadedLines {
       else hi = mid - 1;
     }
     return undefined;
-  }
-
-  private version(): number {
-    return this.versionStmt.get() as number;
-  }
-
-  private changeCount(): number {
-    return this.changesStmt.get() as number;
   }
 }
 

@@ -11,6 +11,7 @@ import { MatchStore } from './matches.js';
 import { migrate } from './migrations.js';
 import { PeriodStore } from './periods.js';
 import { RunStore } from './runs.js';
+import { WriteMarks } from './writeMarks.js';
 
 export const AUDIT_TABLE = 'audit_events';
 
@@ -32,6 +33,7 @@ export class ReconStore {
   readonly idempotency: IdempotencyStore;
   readonly deadLetters: DeadLetterStore;
   readonly config: BookConfigStore;
+  readonly marks: WriteMarks;
 
   private constructor(db: Database.Database) {
     this.db = db;
@@ -46,6 +48,7 @@ export class ReconStore {
     this.idempotency = new IdempotencyStore(db);
     this.deadLetters = new DeadLetterStore(db);
     this.config = new BookConfigStore(db);
+    this.marks = new WriteMarks(db);
   }
 
   /** Opens (creating if needed) and migrates a recon database. */
