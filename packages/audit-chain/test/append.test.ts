@@ -88,6 +88,28 @@ describe('AuditChain.append', () => {
     expect(chain.query({})[0]!.payload).toEqual({ amount: '0.10' });
   });
 
+  it('appendReturningHead stores the same chained row and returns only the new head', () => {
+    const { db, chain } = freshChain();
+    const full = chain.append({ type: 't', actor: 'a', payload: { amount: '1.50' } });
+    const head = chain.appendReturningHead({ type: 't', actor: 'b', payload: { amount: '2.50' } });
+    expect(head).toEqual(chain.head());
+    expect(head.seq).toBe(2);
+    const row = db.prepare('SELECT * FROM audit_events WHERE seq = 2').get() as Record<string, string>;
+    expect(row.prev_hash).toBe(full.hash);
+    expect(head.hash).toBe(
+      readmeHash(
+        full.hash,
+        { seq: 2, eventId: row.event_id!, ts: row.ts!, actor: 'b', type: 't' },
+        row.payload!,
+      ),
+    );
+    expect(chain.verify()).toMatchObject({ ok: true, count: 2 });
+    const ro = new AuditChain(openSqlite(db.name, { readonly: true }));
+    expect(() => ro.appendReturningHead({ type: 't', actor: 'a', payload: {} })).toThrow(
+      expect.objectContaining({ code: 'AUDIT_READONLY' }),
+    );
+  });
+
   it('atomicity: an append inside a caller transaction that then throws leaves no audit row', () => {
     const { db, chain } = freshChain();
     db.exec('CREATE TABLE state (id INTEGER PRIMARY KEY, v TEXT NOT NULL)');

@@ -55,5 +55,5 @@ export function recordToolCall(engine: Engine, record: ToolCallRecord): number {
     payload: compact(record),
     ts: engine.context.now().toISOString(),
   };
-  return engine.context.store.tx(() => engine.context.store.audit.append(event).seq);
+  return engine.context.store.tx(() => engine.context.store.audit.appendReturningHead(event).seq);
 }

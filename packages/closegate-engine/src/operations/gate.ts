@@ -111,7 +111,7 @@ export function audit(
   payload: Record<string, unknown>,
   now: string,
 ): number {
-  return ctx.store.audit.append({ type, actor: actor.raw, payload, ts: now }).seq;
+  return ctx.store.audit.appendReturningHead({ type, actor: actor.raw, payload, ts: now }).seq;
 }
 
 /**
