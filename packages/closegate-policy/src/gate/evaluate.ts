@@ -8,7 +8,7 @@ import { checkT3Approvals, isPeriodState, t3Facts } from './rules/t3-rules.js';
 import { firstBlocking } from './rules/types.js';
 import {
   escalationSubjectSchema,
-  matchSubjectSchema,
+  parseMatchSubject,
   parseSubject,
   periodSubjectSchema,
   postingSubjectSchema,
@@ -24,7 +24,7 @@ type Evaluator = (subject: unknown, actor: Actor, policy: Policy, context: GateC
 
 function evaluateConfirm(subject: unknown, actor: Actor, policy: Policy, context: GateContext): Decision {
   const facts = matchFacts(
-    { subject: parseSubject(matchSubjectSchema, subject, 'confirm'), actor, policy },
+    { subject: parseMatchSubject(subject, 'confirm'), actor, policy },
     context.actorSessionId,
   );
   const blocked = firstBlocking(CONFIRM_RULES, facts);
@@ -36,7 +36,7 @@ function evaluateConfirm(subject: unknown, actor: Actor, policy: Policy, context
 
 function evaluateReject(subject: unknown, actor: Actor, policy: Policy, context: GateContext): Decision {
   const facts = matchFacts(
-    { subject: parseSubject(matchSubjectSchema, subject, 'reject'), actor, policy },
+    { subject: parseMatchSubject(subject, 'reject'), actor, policy },
     context.actorSessionId,
   );
   return firstBlocking(REJECT_RULES, facts) ?? allow(policy, policy.document.tiers.reject);
