@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { FixedRateAdapter, loadPolicy, type FxRateAdapter, type Policy } from 'closegate-policy';
+import { loadPolicy, type FxRateAdapter, type Policy } from 'closegate-policy';
 import { resolvePolicyPath } from './config.js';
 import type { RunRecord } from './domain.js';
 import { createOperations, type Operations } from './operations/index.js';
@@ -9,7 +9,7 @@ import { runReconPass, type ReconPassOptions, type ReconPassResult } from './rec
 import { DEFAULT_HEARTBEAT_TIMEOUT_MS, sweepOrphanedRuns } from './recon/sweeper.js';
 import { seedDemo } from './seed/seed.js';
 import { ReconStore } from './store/index.js';
-import type { WriteMark } from './store/writeMarks.js';
+import { storedRates } from './storedRates.js';
 
 export interface OpenEngineOptions {
   dbPath: string;
@@ -48,29 +48,6 @@ function policyFrom(opts: OpenEngineOptions): Policy {
   if (opts.policyText !== undefined) return loadPolicy(opts.policyText);
   const file = opts.policyPath ?? resolvePolicyPath(undefined, opts.env ?? process.env);
   return loadPolicy(fs.readFileSync(file, 'utf8'));
-}
-
-/**
- * A fixed-rate adapter over the database's fx_rates table, rebuilt only
- * after a write. A matcher run asks for a rate once per currency and date;
- * re-reading the table for each cost more than the whole exact-match stage.
- * The cached table is kept only when read outside a transaction: inside one
- * it may hold this connection's uncommitted rows, which a rollback removes
- * without moving the write mark back.
- */
-function storedRates(store: ReconStore, env: NodeJS.ProcessEnv): FxRateAdapter {
-  const environment = env.CLOSEGATE_ENV ?? 'dev';
-  let cached: { adapter: FixedRateAdapter; mark: WriteMark } | undefined;
-  return {
-    rate(base, quote, asOf) {
-      if (cached !== undefined && store.marks.unchangedSince(cached.mark))
-        return cached.adapter.rate(base, quote, asOf);
-      const mark = store.marks.take();
-      const adapter = new FixedRateAdapter(store.config.rates(), { environment });
-      cached = store.db.inTransaction ? undefined : { adapter, mark };
-      return adapter.rate(base, quote, asOf);
-    },
-  };
 }
 
 /** Opens (creating and migrating if needed) a recon database with a policy. */

@@ -8,6 +8,7 @@ import type { ProposalFacts } from '../operations/propose.js';
 import type { EngineContext, OperationResult } from '../operations/context.js';
 import { applyFlagException } from '../operations/flagException.js';
 import { audit } from '../operations/gate.js';
+import { pinnedRates } from '../storedRates.js';
 import { LoadedLines } from './snapshot.js';
 
 export const MATCHER_ACTOR = 'engine:matcher';
@@ -104,7 +105,7 @@ function executePass(
   result.timingsMs.load = performance.now() - t;
   t = performance.now();
   const intercompanyRules = opts.matcher?.intercompanyRules ?? ctx.store.config.intercompanyRules();
-  const matched = runMatcher(entries, ctx.fx, { ...opts.matcher, intercompanyRules });
+  const matched = runMatcher(entries, pinnedRates(ctx.fx), { ...opts.matcher, intercompanyRules });
   progress({ stage: 'match', done: matched.proposals.length, total: matched.proposals.length });
   result.timingsMs.match = performance.now() - t;
   // a long match must not let the run look orphaned; a short one is covered by the first batch's beat
