@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import type { Engine, ReconProgress } from '../src/index.js';
+import type { Engine, ReconPassResult, ReconProgress } from '../src/index.js';
 import { demoEngine } from './helpers.js';
 
 /**
@@ -28,6 +28,15 @@ function linesInTwoMatches(e: Engine): number {
     .get() as number;
 }
 
+/** The pass left the taken line alone: skipped, in no match, still the other actor's exception. */
+function expectTakenLineSkipped(e: Engine, pass: ReconPassResult, taken: number): void {
+  expect(pass.skippedStale).toBeGreaterThanOrEqual(1);
+  const items = [...pass.autoConfirmed, ...pass.escalated, ...pass.denied];
+  expect(items.some((i) => i.entryIds.includes(taken))).toBe(false);
+  expect(e.context.store.entries.get(taken)?.state).toBe('exception');
+  expect(linesInTwoMatches(e)).toBe(0);
+}
+
 function afterMatching(action: () => void): (p: ReconProgress) => void {
   let done = false;
   return (p) => {
@@ -51,11 +60,7 @@ describe('recon pass against lines taken while it was matching', () => {
     other.close();
     expect(pass.error).toBeUndefined();
     expect(pass.state).toBe('SUCCEEDED');
-    expect(pass.skippedStale).toBeGreaterThanOrEqual(1);
-    const items = [...pass.autoConfirmed, ...pass.escalated, ...pass.denied];
-    expect(items.some((i) => i.entryIds.includes(taken))).toBe(false);
-    expect(e.context.store.entries.get(taken)?.state).toBe('exception');
-    expect(linesInTwoMatches(e)).toBe(0);
+    expectTakenLineSkipped(e, pass, taken);
     e.close();
   });
 
@@ -74,11 +79,7 @@ describe('recon pass against lines taken while it was matching', () => {
       }),
     });
     expect(pass.state).toBe('SUCCEEDED');
-    expect(pass.skippedStale).toBeGreaterThanOrEqual(1);
-    const items = [...pass.autoConfirmed, ...pass.escalated, ...pass.denied];
-    expect(items.some((i) => i.entryIds.includes(taken))).toBe(false);
-    expect(e.context.store.entries.get(taken)?.state).toBe('exception');
-    expect(linesInTwoMatches(e)).toBe(0);
+    expectTakenLineSkipped(e, pass, taken);
     e.close();
   });
 
