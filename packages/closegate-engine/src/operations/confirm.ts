@@ -1,5 +1,5 @@
 import type { Actor, Decision } from 'closegate-policy';
-import type { Entry, MatchRecord } from '../domain.js';
+import type { MatchRecord } from '../domain.js';
 import type { EngineContext, OperationResult } from './context.js';
 import { audit, decisionJson, denied, evaluateMatch } from './gate.js';
 import { runOperation } from './runner.js';
@@ -18,18 +18,16 @@ export function confirm(ctx: EngineContext, input: unknown): OperationResult {
   });
 }
 
-/** Core of confirm (caller holds the transaction). Used by confirm, the recon pass and escalation approval. */
 /** Options of the confirm core. */
 export interface ConfirmOptions {
   rationale?: string | undefined;
   /** The escalation being approved, if any. */
   escalationId?: number | undefined;
-  /** The match's entries as already read in this transaction. */
-  known?: Entry[] | undefined;
   /** The acting transport session. */
   sessionId?: string | undefined;
 }
 
+/** Core of confirm (caller holds the transaction). Used by confirm and escalation approval. */
 export function applyConfirm(
   ctx: EngineContext,
   actor: Actor,
@@ -37,14 +35,14 @@ export function applyConfirm(
   now: string,
   opts: ConfirmOptions = {},
 ): OperationResult {
-  const { rationale, escalationId, known } = opts;
-  const decision = evaluateMatch(ctx, 'confirm', match, actor, rationale, known, opts.sessionId);
+  const { rationale, escalationId } = opts;
+  const decision = evaluateMatch(ctx, 'confirm', match, actor, rationale, undefined, opts.sessionId);
   const subject = { matchId: match.id, state: match.state, escalationId };
   if (decision.outcome === 'deny') return denied(ctx, 'confirm', actor, decision, subject, now);
   if (decision.outcome === 'require_human_approval')
     return escalateMatch(ctx, actor, match, decision, 'confirm', rationale ?? '', now);
   moveMatch(ctx, match, 'confirmed', actor.raw, rationale ?? null, now);
-  moveEntries(ctx, match.entryIds, 'matched', known);
+  moveEntries(ctx, match.entryIds, 'matched');
   // a match still in 'proposed' has no open escalation (escalating moves it to pending_approval)
   const openEscalation =
     escalationId ??
