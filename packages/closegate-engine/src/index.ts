@@ -55,7 +55,7 @@ export {
   type ReconPassResult,
   type ReconItem,
   type ReconProgress,
-} from './recon/pass.js';
+} from './recon/types.js';
 export { DEFAULT_HEARTBEAT_TIMEOUT_MS, SWEEPER_ACTOR } from './recon/sweeper.js';
 export { CSV_COLUMNS, validateEntriesCsv } from './import/entriesCsv.js';
 export { parseCsv, CsvSyntaxError } from './import/csv.js';

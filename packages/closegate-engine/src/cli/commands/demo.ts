@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { resolvePolicyPath } from '../../config.js';
 import { openEngine, type Engine } from '../../engine.js';
-import { AUTOCONFIRM_ACTOR, type ReconPassResult } from '../../recon/pass.js';
+import { AUTOCONFIRM_ACTOR, type ReconPassResult } from '../../recon/types.js';
 import { DEMO_MARKERS } from '../../seed/demoPack.js';
 import { parse, DB_OPTION } from '../args.js';
 import { EXIT_AUDIT_BROKEN, EXIT_OK, printJson, type CliIo } from '../io.js';

@@ -1,7 +1,7 @@
 import { parse, DB_OPTION } from '../args.js';
 import { EXIT_OK, EXIT_USAGE, printJson, UsageError, type CliIo } from '../io.js';
 import { openExisting, withEngine } from '../shared.js';
-import type { ReconProgress } from '../../recon/pass.js';
+import type { ReconProgress } from '../../recon/types.js';
 import type { Command } from './types.js';
 
 const HELP = `usage: closegate-engine recon run [--db PATH] [--policy FILE] [--json]

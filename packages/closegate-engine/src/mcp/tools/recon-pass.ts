@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Actor } from 'closegate-policy';
 import type { Engine } from '../../engine.js';
 import { IdempotencyConflictError } from '../../errors.js';
-import type { ReconPassResult } from '../../recon/pass.js';
+import type { ReconPassResult } from '../../recon/types.js';
 import { data, type ToolOutcome } from '../context.js';
 
 const OPERATION = 'run_recon_pass';

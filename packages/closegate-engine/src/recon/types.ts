@@ -1,0 +1,44 @@
+import type { MatcherConfig } from '../matcher/config.js';
+
+export const MATCHER_ACTOR = 'engine:matcher';
+export const AUTOCONFIRM_ACTOR = 'engine:autoconfirm';
+
+export interface ReconProgress {
+  stage: 'load' | 'match' | 'apply' | 'exceptions';
+  done: number;
+  total: number;
+}
+
+export interface ReconPassOptions {
+  /** Matcher settings; intercompany rules default to the database's. */
+  matcher?: Partial<MatcherConfig>;
+  /** Proposals per transaction (each batch also refreshes the heartbeat). */
+  batchSize?: number;
+  onProgress?: (p: ReconProgress) => void;
+}
+
+export interface ReconItem {
+  matchId: number;
+  type: string;
+  entryIds: number[];
+  amountUsd: string;
+  escalationId?: number;
+  code?: string;
+  clauseText?: string;
+  clausePointer?: string;
+}
+
+export interface ReconPassResult {
+  runId: number;
+  state: 'SUCCEEDED' | 'FAILED';
+  proposed: number;
+  autoConfirmed: ReconItem[];
+  escalated: ReconItem[];
+  denied: ReconItem[];
+  exceptions: { entryId: number; exceptionId: number; reasonCode: string; detail: string }[];
+  skippedStale: number;
+  /** Proposals not made again because a person already rejected exactly these lines. */
+  skippedRejected: number;
+  timingsMs: { load: number; match: number; apply: number };
+  error?: string;
+}
