@@ -69,16 +69,40 @@ function arrayFast(arr: readonly unknown[], depth: number): string | undefined {
 function objectFast(obj: Record<string, unknown>, depth: number): string | undefined {
   const proto: unknown = Object.getPrototypeOf(obj);
   if (proto !== Object.prototype && proto !== null) return undefined;
-  const keys = Object.keys(obj).sort();
+  const keys = Object.keys(obj);
+  if (!isSorted(keys)) keys.sort();
   let out = '{';
   for (const key of keys) {
     const child = obj[key];
     if (child === undefined) continue;
     const text = writeFast(child, depth);
     if (text === undefined) return undefined;
-    out += (out.length === 1 ? '' : ',') + JSON.stringify(key) + ':' + text;
+    out += (out.length === 1 ? '' : ',') + quotedKey(key) + ':' + text;
   }
   return out + '}';
+}
+
+/** `<` on strings compares UTF-16 code units, the order `sort()` uses. */
+function isSorted(keys: readonly string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return false;
+  return true;
+}
+
+/**
+ * Payload keys repeat from event to event ("matchId", "amountUsd"), so their
+ * quoted form is kept; the bound stops a stream of distinct keys from growing
+ * it without limit (past it, keys are quoted each time).
+ */
+const QUOTED_KEYS_MAX = 4096;
+const quotedKeys = new Map<string, string>();
+
+function quotedKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key);
+    if (quotedKeys.size < QUOTED_KEYS_MAX) quotedKeys.set(key, quoted);
+  }
+  return quoted;
 }
 
 class CanonicalWriter {
