@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import type { CliIo } from '../src/cli/io.js';
+import { alignedRows } from '../src/cli/shared.js';
 import { tempDir } from './helpers.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -183,5 +184,18 @@ describe('closegate-engine CLI', () => {
     }
     expect((await run(['frobnicate'])).code).toBe(1);
     expect((await run(['recon', 'run', '--db', db, '--bogus'])).code).toBe(1);
+  });
+});
+
+describe('alignedRows', () => {
+  it('pads each column to its widest cell, right-aligns amounts, leaves no trailing spaces', () => {
+    const lines = alignedRows(
+      [
+        ['match 1', 'exact', '1200.00', 'INV-1'],
+        ['match 10', 'many_to_one', '-45.00', ''],
+      ],
+      [false, false, true],
+    );
+    expect(lines).toEqual(['match 1   exact        1200.00  INV-1', 'match 10  many_to_one   -45.00']);
   });
 });

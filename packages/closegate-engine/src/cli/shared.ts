@@ -55,3 +55,19 @@ export async function withEngine<T>(engine: Engine, fn: (e: Engine) => T | Promi
     engine.close();
   }
 }
+
+/**
+ * Rows of cells as aligned text lines: each column as wide as its widest
+ * cell, numbers (ids, amounts) right-aligned where `right[i]` is set, two
+ * spaces between columns, no trailing spaces.
+ */
+export function alignedRows(rows: readonly (readonly string[])[], right: readonly boolean[] = []): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows.map((row) =>
+    row
+      .map((cell, i) => (right[i] ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd(),
+  );
+}

@@ -5,7 +5,7 @@ import { AUTOCONFIRM_ACTOR, type ReconPassResult } from '../../recon/types.js';
 import { DEMO_MARKERS } from '../../seed/demoPack.js';
 import { parse, DB_OPTION } from '../args.js';
 import { EXIT_AUDIT_BROKEN, EXIT_OK, printJson, type CliIo } from '../io.js';
-import { dbPathOf, withEngine } from '../shared.js';
+import { alignedRows, dbPathOf, withEngine } from '../shared.js';
 import type { Command } from './types.js';
 
 const HELP = `usage: closegate-engine demo [--db PATH] [--policy FILE] [--json]
@@ -136,24 +136,46 @@ function printReport(io: CliIo, r: Report): void {
   );
   w('');
   w(`Auto-confirmed by ${AUTOCONFIRM_ACTOR} (${r.autoConfirmed.length}):`);
-  for (const m of r.autoConfirmed)
-    w(
-      `  match ${m.matchId}  ${m.type.padEnd(11)} ${m.entity} ${m.accountCode}  ${m.amount} ${m.currency}  ${m.reference}`,
-    );
+  const confirmedRows = r.autoConfirmed.map((m) => [
+    `match ${m.matchId}`,
+    m.type,
+    m.entity,
+    m.accountCode,
+    m.amount,
+    m.currency,
+    m.reference,
+  ]);
+  for (const line of alignedRows(confirmedRows, [false, false, false, false, true])) w(`  ${line}`);
   w('');
   w(`Escalated to a human (${r.escalated.length}):`);
-  for (const x of r.escalated) {
-    w(
-      `  escalation ${x.escalationId}  ${x.subject}  ${x.type ?? ''} ${x.entity ?? ''} ${x.accountCode ?? ''}  ${x.amount ?? ''} ${x.currency ?? ''}  ${x.reference ?? ''}`,
-    );
+  const escalatedRows = r.escalated.map((x) => [
+    `escalation ${x.escalationId}`,
+    x.subject,
+    x.type ?? '',
+    x.entity ?? '',
+    x.accountCode ?? '',
+    x.amount ?? '',
+    x.currency ?? '',
+    x.reference ?? '',
+  ]);
+  alignedRows(escalatedRows, [false, false, false, false, false, true]).forEach((line, i) => {
+    const x = r.escalated[i]!;
+    w(`  ${line}`);
     w(`      ${x.code}: "${x.clauseText}" [${x.clausePointer}]`);
-  }
+  });
   w('');
   w(`Exceptions (${r.exceptions.length}):`);
-  for (const x of r.exceptions)
-    w(
-      `  entry ${x.entryId}  ${x.entity} ${x.accountCode} ${x.source}  ${x.amount} ${x.currency}  ${x.reference}  ${x.reasonCode}: ${x.detail}`,
-    );
+  const exceptionRows = r.exceptions.map((x) => [
+    `entry ${x.entryId}`,
+    x.entity,
+    x.accountCode,
+    x.source,
+    x.amount,
+    x.currency,
+    x.reference,
+    `${x.reasonCode}: ${x.detail}`,
+  ]);
+  for (const line of alignedRows(exceptionRows, [false, false, false, false, true])) w(`  ${line}`);
   if (r.promptInjection) {
     w('');
     w(
