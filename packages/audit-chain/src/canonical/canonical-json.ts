@@ -69,8 +69,7 @@ function arrayFast(arr: readonly unknown[], depth: number): string | undefined {
 function objectFast(obj: Record<string, unknown>, depth: number): string | undefined {
   const proto: unknown = Object.getPrototypeOf(obj);
   if (proto !== Object.prototype && proto !== null) return undefined;
-  const keys = Object.keys(obj);
-  if (!isSorted(keys)) keys.sort();
+  const keys = sortKeys(Object.keys(obj));
   let out = '{';
   for (const key of keys) {
     const child = obj[key];
@@ -82,10 +81,28 @@ function objectFast(obj: Record<string, unknown>, depth: number): string | undef
   return out + '}';
 }
 
-/** `<` on strings compares UTF-16 code units, the order `sort()` uses. */
-function isSorted(keys: readonly string[]): boolean {
-  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return false;
-  return true;
+/** Past this many keys an insertion sort loses to `Array.prototype.sort`. */
+const INSERTION_SORT_MAX = 24;
+
+/**
+ * The keys in `sort()` order (UTF-16 code units, which `<` on strings
+ * compares), sorted in place. A payload has a handful of keys, and for those
+ * an insertion sort allocates nothing where `sort()` allocates a work array:
+ * that was the largest allocation of an audit append. Keys are distinct, so
+ * stability does not arise.
+ */
+function sortKeys(keys: string[]): string[] {
+  if (keys.length > INSERTION_SORT_MAX) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i]!;
+    let j = i - 1;
+    while (j >= 0 && keys[j]! > key) {
+      keys[j + 1] = keys[j]!;
+      j--;
+    }
+    keys[j + 1] = key;
+  }
+  return keys;
 }
 
 /**
