@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { AuditChainError } from '../errors.js';
 import { DEFAULT_TABLE, ensureSchema, isReadOnly, validateTableName } from '../store/schema.js';
+import { AuditBatch } from './batch.js';
 import { prepareEvent, type AuditEventInput, type PreparedEvent } from './event.js';
 import { GENESIS_HASH, hashText, sha256Hex } from './hash-format.js';
 import { compileQuery, toRecord, type StoredRow } from './query.js';
@@ -35,6 +36,7 @@ export class AuditChain {
   private readonly headStmt: Database.Statement;
   private readonly insertStmt: Database.Statement | undefined;
   private readonly countStmt: Database.Statement;
+  private insertManyStmt: Database.Statement | undefined;
   private readonly appendTx: Database.Transaction<
     (event: PreparedEvent, insert: Database.Statement) => StoredLink
   >;
@@ -80,6 +82,27 @@ export class AuditChain {
     return { seq, hash };
   }
 
+  /**
+   * Opens an {@link AuditBatch} in the caller's open transaction: events
+   * added to it are appended together by its `flush`, which must run before
+   * that transaction commits.
+   */
+  batch(): AuditBatch {
+    if (this.insertStmt === undefined) {
+      throw new AuditChainError('AUDIT_READONLY', 'cannot append: the database was opened read-only');
+    }
+    if (!this.db.inTransaction) {
+      throw new AuditChainError(
+        'AUDIT_CONCURRENT_APPEND',
+        'an audit batch needs an open transaction: the head it starts from must not move before it is flushed',
+      );
+    }
+    return new AuditBatch(
+      { head: () => this.head(), insertRows: (values, events) => this.insertRows(values, events) },
+      this.head(),
+    );
+  }
+
   /** Newest event's seq and hash, or null for an empty chain. */
   head(): ChainHead | null {
     const row = this.headStmt.get() as ChainHead | undefined;
@@ -115,6 +138,25 @@ export class AuditChain {
     return this.appendTx.immediate(prepared, insert);
   }
 
+  /** Rows laid end to end, ROWS_PER_INSERT to a statement, then one at a time. */
+  private insertRows(values: unknown[], events: readonly PreparedEvent[]): void {
+    const insert = this.insertStmt!;
+    this.insertManyStmt ??= this.db.prepare(
+      `INSERT INTO ${this.table} (seq, event_id, ts, actor, type, payload, prev_hash, hash) VALUES ${Array(ROWS_PER_INSERT).fill('(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+    );
+    let row = 0;
+    try {
+      for (; row + ROWS_PER_INSERT <= events.length; row += ROWS_PER_INSERT)
+        this.insertManyStmt.run(values.slice(row * COLUMNS, (row + ROWS_PER_INSERT) * COLUMNS));
+      for (; row < events.length; row++) insert.run(values.slice(row * COLUMNS, (row + 1) * COLUMNS));
+    } catch (err) {
+      // the failed statement left nothing behind: an id found now was stored before, or repeats in the batch
+      const ids = events.map((e) => e.eventId);
+      const duplicate = ids.find((id, i) => ids.indexOf(id) !== i || this.eventIdExists(id));
+      throw translateInsertError(err, duplicate ?? '', duplicate !== undefined);
+    }
+  }
+
   private appendInTransaction(event: PreparedEvent, insert: Database.Statement): StoredLink {
     const head = this.head();
     const seq = head === null ? 1 : head.seq + 1;
@@ -131,6 +173,10 @@ export class AuditChain {
     return { seq, hash, prevHash };
   }
 }
+
+/** Columns of one row, and rows per multi-row INSERT of a batch (measured: 10-50 rows cost the same). */
+const COLUMNS = 8;
+const ROWS_PER_INSERT = 16;
 
 /** Where one stored event sits in the chain. */
 interface StoredLink {

@@ -1,3 +1,4 @@
+import type { AuditBatch } from 'audit-chain';
 import type { FxRateAdapter, Policy } from 'closegate-policy';
 import type { ReconStore } from '../store/index.js';
 
@@ -10,6 +11,12 @@ export interface EngineContext {
   policy: Policy;
   fx: FxRateAdapter;
   now: () => Date;
+  /**
+   * Set only inside a recon pass batch (one transaction that rolls back whole
+   * on any error): audit events are queued here and appended together when
+   * the batch ends, before it commits.
+   */
+  auditBatch?: AuditBatch | undefined;
   /** Test hook: called inside the transaction after the mutation and audit append, before commit. */
   faultInjector?: ((point: FaultPoint, operation: string) => void) | undefined;
 }

@@ -103,7 +103,7 @@ export function evaluateMatch(
   return worst ?? evaluate(action, undefined, actor, ctx.policy);
 }
 
-/** Appends one audit event and returns its seq. */
+/** Appends one audit event (or queues it in the open batch, see EngineContext) and returns its seq. */
 export function audit(
   ctx: EngineContext,
   type: string,
@@ -111,7 +111,9 @@ export function audit(
   payload: Record<string, unknown>,
   now: string,
 ): number {
-  return ctx.store.audit.appendReturningHead({ type, actor: actor.raw, payload, ts: now }).seq;
+  const event = { type, actor: actor.raw, payload, ts: now };
+  if (ctx.auditBatch !== undefined) return ctx.auditBatch.add(event);
+  return ctx.store.audit.appendReturningHead(event).seq;
 }
 
 /**

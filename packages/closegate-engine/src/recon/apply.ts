@@ -56,10 +56,14 @@ export function applyInBatches(
         // the batch holds the write lock and the pass never rejects: no rejection can appear mid-batch
         const rejectionsExist = ctx.store.matches.anyRejected();
         const step: StepContext = { runId, actors, rejectionsExist, lines: clean ? lines : undefined };
+        // nothing in a batch catches an error, so its audit events can be appended together at its end
+        const batch = ctx.store.audit.batch();
+        const inBatch: EngineContext = { ...ctx, auditBatch: batch };
         for (let k = start; k < end; k++) {
-          if (k < proposals.length) applyOne(ctx, step, proposals[k]!, result);
-          else flagOne(ctx, runId, exceptions[k - proposals.length]!, result, actors.matcher);
+          if (k < proposals.length) applyOne(inBatch, step, proposals[k]!, result);
+          else flagOne(inBatch, runId, exceptions[k - proposals.length]!, result, actors.matcher);
         }
+        batch.flush();
         ctx.store.runs.heartbeat(runId, ctx.now().toISOString());
         ctx.faultInjector?.('after_mutation', 'recon_pass');
       }),
