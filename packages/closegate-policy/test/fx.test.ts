@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  checkedRate,
   Decimal,
   FixedRateAdapter,
   FxError,
@@ -215,5 +216,20 @@ describe('convert', () => {
       'FX_RATE_INVALID',
     );
     expect(convert(usd, 'EUR', '2026-03-01', liar({})).money.toString()).toBe('1.10');
+  });
+
+  it('checkedRate applies the same checks and returns the record convert uses, as a copy', () => {
+    const liar = (answer: Partial<FxRate>): FxRateAdapter => ({
+      rate: (base, quote, asOf) => ({ base, quote, rate: '1.1', source: 'test', asOf, ...answer }),
+    });
+    for (const bad of [{ base: 'GBP' }, { rate: '0' }, { rate: 'NaN' }, { asOf: '2026-03-02' }]) {
+      expect(fxCode(() => checkedRate('USD', 'EUR', '2026-03-01', liar(bad)))).toBe('FX_RATE_INVALID');
+    }
+    expect(() => checkedRate('XXX1', 'USD', '2026-03-01', liar({}))).toThrow(/unknown currency/);
+    const answer = { base: 'JPY', quote: 'USD', rate: '0.0067', source: 'test', asOf: '2026-02-27' };
+    const record = checkedRate('JPY', 'USD', '2026-03-01', { rate: () => answer });
+    expect(record).toEqual(answer);
+    expect(record).not.toBe(answer);
+    expect(record).toEqual(convert(Money.of('5', 'JPY'), 'USD', '2026-03-01', { rate: () => answer }).rate);
   });
 });

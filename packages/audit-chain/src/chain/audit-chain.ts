@@ -36,7 +36,7 @@ export class AuditChain {
   private readonly headStmt: Database.Statement;
   private readonly insertStmt: Database.Statement | undefined;
   private readonly countStmt: Database.Statement;
-  private insertManyStmt: Database.Statement | undefined;
+  private readonly insertManyStmt: Database.Statement | undefined;
   private readonly appendTx: Database.Transaction<
     (event: PreparedEvent, insert: Database.Statement) => StoredLink
   >;
@@ -47,11 +47,11 @@ export class AuditChain {
     ensureSchema(db, this.table);
     this.headStmt = db.prepare(`SELECT seq, hash FROM ${this.table} ORDER BY seq DESC LIMIT 1`);
     this.countStmt = db.prepare(`SELECT count(*) FROM ${this.table}`).pluck();
-    this.insertStmt = isReadOnly(db)
-      ? undefined
-      : db.prepare(
-          `INSERT INTO ${this.table} (seq, event_id, ts, actor, type, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        );
+    const insertSql = (rows: number): string =>
+      `INSERT INTO ${this.table} (seq, event_id, ts, actor, type, payload, prev_hash, hash) VALUES ${Array(rows).fill('(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`;
+    const readOnly = isReadOnly(db);
+    this.insertStmt = readOnly ? undefined : db.prepare(insertSql(1));
+    this.insertManyStmt = readOnly ? undefined : db.prepare(insertSql(ROWS_PER_INSERT));
     this.appendTx = db.transaction((event: PreparedEvent, insert: Database.Statement) =>
       this.appendInTransaction(event, insert),
     );
@@ -141,13 +141,11 @@ export class AuditChain {
   /** Rows laid end to end, ROWS_PER_INSERT to a statement, then one at a time. */
   private insertRows(values: unknown[], events: readonly PreparedEvent[]): void {
     const insert = this.insertStmt!;
-    this.insertManyStmt ??= this.db.prepare(
-      `INSERT INTO ${this.table} (seq, event_id, ts, actor, type, payload, prev_hash, hash) VALUES ${Array(ROWS_PER_INSERT).fill('(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-    );
+    const insertMany = this.insertManyStmt!;
     let row = 0;
     try {
       for (; row + ROWS_PER_INSERT <= events.length; row += ROWS_PER_INSERT)
-        this.insertManyStmt.run(values.slice(row * COLUMNS, (row + ROWS_PER_INSERT) * COLUMNS));
+        insertMany.run(values.slice(row * COLUMNS, (row + ROWS_PER_INSERT) * COLUMNS));
       for (; row < events.length; row++) insert.run(values.slice(row * COLUMNS, (row + 1) * COLUMNS));
     } catch (err) {
       // the failed statement left nothing behind: an id found now was stored before, or repeats in the batch

@@ -1,4 +1,4 @@
-import { Decimal, Money, convert, type FxRateAdapter } from 'closegate-policy';
+import { Decimal, checkedRate, type FxRateAdapter } from 'closegate-policy';
 import type { Entry, FxRecord } from '../domain.js';
 import { distinctWords, normalizeText } from './text.js';
 
@@ -106,8 +106,7 @@ export class UsdConverter {
     const key = `${currency}|${date}`;
     let r = this.cache.get(key);
     if (r === undefined) {
-      const conv = convert(Money.of('1', currency), 'USD', date, this.fx);
-      r = { ...conv.rate };
+      r = checkedRate(currency, 'USD', date, this.fx);
       this.cache.set(key, r);
     }
     return r;

@@ -18,11 +18,22 @@ export interface Conversion {
  * rate, date not after asOf) because adapters may wrap outside services.
  */
 export function convert(money: Money, quote: string, asOf: string, adapter: FxRateAdapter): Conversion {
+  const rate = checkedRate(money.currency, quote, asOf, adapter);
+  return { money: money.mulRate(rate.rate, quote).roundToMinor(), rate };
+}
+
+/**
+ * The rate record {@link convert} would use for base -> quote on `asOf`,
+ * checked the same way, without converting an amount: for callers that
+ * convert many amounts at one rate.
+ */
+export function checkedRate(base: string, quote: string, asOf: string, adapter: FxRateAdapter): FxRate {
+  assertCurrency(base);
   assertCurrency(quote);
   assertFxDate(asOf, 'asOf');
-  const rate = adapter.rate(money.currency, quote, asOf);
-  checkRateRecord(rate, money.currency, quote, asOf);
-  return { money: money.mulRate(rate.rate, quote).roundToMinor(), rate: { ...rate } };
+  const rate = adapter.rate(base, quote, asOf);
+  checkRateRecord(rate, base, quote, asOf);
+  return { ...rate };
 }
 
 function checkRateRecord(rate: FxRate, base: string, quote: string, asOf: string): void {

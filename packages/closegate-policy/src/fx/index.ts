@@ -1,4 +1,4 @@
 export type { DatedRate, FxRate, FxRateAdapter } from './types.js';
 export { FixedRateAdapter, type FixedRateAdapterOptions } from './fixed-rate-adapter.js';
-export { convert, type Conversion } from './convert.js';
+export { checkedRate, convert, type Conversion } from './convert.js';
 export { isIsoDate } from './dates.js';
