@@ -1,7 +1,7 @@
 import { assertEntryTransition, assertMatchTransition, evaluate, type Actor } from 'closegate-policy';
 import type { Entry, MatchRecord, MatchSource } from '../domain.js';
 import { StateConflictError } from '../errors.js';
-import { confirmationRecorded, escalateMatch } from './confirm.js';
+import { confirmationRecorded, escalationRecorded } from './confirm.js';
 import type { EngineContext, OperationResult } from './context.js';
 import { denied, evaluateMatch } from './gate.js';
 import { proposalRecorded, type ProposalFacts } from './propose.js';
@@ -17,9 +17,10 @@ export interface AutoMatchResult {
  * `confirmer` at once tries to confirm it. Exactly the gate decisions and
  * audit events of propose followed by confirm (MATCH_PROPOSED, then
  * MATCH_CONFIRMED, MATCH_ESCALATED or POLICY_VIOLATION), but both decisions
- * are taken before anything is written, so an allowed match is inserted
- * already confirmed and its lines are written once, as matched. That halves
- * the row writes of the commonest case on large books.
+ * are taken before anything is written, so the match is inserted in its
+ * final state (confirmed, or pending_approval when escalated) and an allowed
+ * match's lines are written once, as matched. That halves the row writes of
+ * the commonest case on large books.
  *
  * The caller holds the write lock and has checked that every entry is
  * `unmatched` inside it.
@@ -39,6 +40,7 @@ export function proposeAndAutoConfirm(
   const match = draftMatch(ctx.store.matches.nextId(), proposer, entryIds, facts, now);
   const decision = evaluateMatch(ctx, 'confirm', match, confirmer, undefined, entries);
   const allowed = decision.outcome === 'allow';
+  const escalated = decision.outcome === 'require_human_approval';
   const entryState = allowed ? 'matched' : 'proposed';
   for (const e of entries) {
     if (e.state !== 'unmatched')
@@ -46,10 +48,11 @@ export function proposeAndAutoConfirm(
     assertEntryTransition(e.state, 'proposed');
     if (allowed) assertEntryTransition('proposed', 'matched');
   }
-  if (allowed) assertMatchTransition('proposed', 'confirmed');
+  const matchState = allowed ? 'confirmed' : escalated ? 'pending_approval' : 'proposed';
+  if (matchState !== 'proposed') assertMatchTransition('proposed', matchState);
   ctx.store.matches.add(match, now, {
     id: match.id,
-    state: allowed ? 'confirmed' : 'proposed',
+    state: matchState,
     decidedBy: allowed ? confirmer.raw : null,
   });
   for (const e of entries) ctx.store.entries.setState(e.id, entryState);
@@ -59,8 +62,8 @@ export function proposeAndAutoConfirm(
       proposed,
       confirmed: confirmationRecorded(ctx, confirmer, match, decision, undefined, undefined, now),
     };
-  if (decision.outcome === 'require_human_approval')
-    return { proposed, confirmed: escalateMatch(ctx, confirmer, match, decision, 'confirm', '', now) };
+  if (escalated)
+    return { proposed, confirmed: escalationRecorded(ctx, confirmer, match, decision, 'confirm', '', now) };
   const subject = { matchId: match.id, state: match.state, escalationId: undefined };
   return { proposed, confirmed: denied(ctx, 'confirm', confirmer, decision, subject, now) };
 }

@@ -99,6 +99,23 @@ export function escalateMatch(
   requestRationale: string,
   now: string,
 ): OperationResult {
+  moveMatch(ctx, match, 'pending_approval', null, null, now);
+  return escalationRecorded(ctx, actor, match, decision, action, requestRationale, now);
+}
+
+/**
+ * The escalation row and its MATCH_ESCALATED event for a match already
+ * stored as pending_approval (the recon pass inserts it in that state).
+ */
+export function escalationRecorded(
+  ctx: EngineContext,
+  actor: Actor,
+  match: MatchRecord,
+  decision: Decision,
+  action: 'confirm' | 'reject',
+  requestRationale: string,
+  now: string,
+): OperationResult {
   const d = decisionJson(decision);
   const escalationId = ctx.store.escalations.add({
     action,
@@ -113,7 +130,6 @@ export function escalateMatch(
     requestRationale,
     createdAt: now,
   });
-  moveMatch(ctx, match, 'pending_approval', null, null, now);
   const auditSeq = audit(
     ctx,
     'MATCH_ESCALATED',
