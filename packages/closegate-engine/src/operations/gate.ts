@@ -1,5 +1,7 @@
 import {
   Decimal,
+  absPlain,
+  comparePlainAbs,
   evaluate,
   type Action,
   type Actor,
@@ -59,8 +61,7 @@ export function matchSubjects(
       accountCodes,
     };
     const local = currency === undefined ? undefined : largestLocal(entries, entity, currency);
-    if (local !== undefined && currency !== undefined)
-      subject.localAmount = { amount: local.toFixed(), currency };
+    if (local !== undefined && currency !== undefined) subject.localAmount = { amount: local, currency };
     if (rationale !== undefined) subject.rationale = rationale;
     if (match.proposerSession !== null && match.proposerSession !== undefined)
       subject.proposerSessionId = match.proposerSession;
@@ -68,15 +69,30 @@ export function matchSubjects(
   });
 }
 
-/** The largest absolute amount among the entity's lines booked in its functional currency. */
-function largestLocal(entries: readonly Entry[], entity: string, currency: string): Decimal | undefined {
+/**
+ * The largest absolute amount among the entity's lines booked in its
+ * functional currency, written as Decimal's toFixed() writes it.
+ */
+function largestLocal(entries: readonly Entry[], entity: string, currency: string): string | undefined {
+  let max: string | undefined;
+  for (const e of entries) {
+    if (e.entity !== entity || e.currency !== currency) continue;
+    const v = absPlain(e.amount);
+    if (v === undefined) return largestLocalDecimal(entries, entity, currency);
+    if (max === undefined || comparePlainAbs(v, max) > 0) max = v;
+  }
+  return max;
+}
+
+/** {@link largestLocal} for amounts that are not plain decimal strings. */
+function largestLocalDecimal(entries: readonly Entry[], entity: string, currency: string): string {
   let max: Decimal | undefined;
   for (const e of entries) {
     if (e.entity !== entity || e.currency !== currency) continue;
     const v = new Decimal(e.amount).abs();
     if (max === undefined || v.gt(max)) max = v;
   }
-  return max;
+  return max!.toFixed();
 }
 
 function sortedUnique(values: string[]): string[] {

@@ -1,4 +1,5 @@
 import { Decimal } from '../money/decimal.js';
+import { absPlain, comparePlainAbs } from '../money/plain.js';
 import type { Policy } from '../policy/load.js';
 import type { MatchSubject } from './subjects.js';
 
@@ -18,26 +19,17 @@ export function isMaterial(subject: MatchSubject, policy: Policy): boolean {
     const override = overrides[subject.entity]!;
     const local = subject.localAmount;
     if (!local || local.currency !== override.currency) return true;
-    return new Decimal(local.amount).abs().gt(threshold(override.amount));
+    return exceeds(local.amount, override.amount);
   }
-  return new Decimal(subject.amountUsd).abs().gt(threshold(policy.document.materiality_threshold_usd));
+  return exceeds(subject.amountUsd, policy.document.materiality_threshold_usd);
 }
 
-/**
- * A policy's thresholds as Decimals, parsed once rather than on every
- * decision (a Decimal is immutable, so one can be shared). A policy has a
- * handful; the bound only guards against a stream of reloaded policies.
- */
-const THRESHOLDS_MAX = 256;
-const thresholds = new Map<string, Decimal>();
-
-function threshold(text: string): Decimal {
-  let d = thresholds.get(text);
-  if (d === undefined) {
-    d = new Decimal(text);
-    if (thresholds.size < THRESHOLDS_MAX) thresholds.set(text, d);
-  }
-  return d;
+/** |amount| > threshold, as text when both are plain decimals (no Decimal per decision). */
+function exceeds(amount: string, threshold: string): boolean {
+  const a = absPlain(amount);
+  const t = threshold.startsWith('-') ? undefined : absPlain(threshold);
+  if (a !== undefined && t !== undefined) return comparePlainAbs(a, t) > 0;
+  return new Decimal(amount).abs().gt(threshold);
 }
 
 /** True when the rationale is present and at least the policy's minimum length once trimmed. */

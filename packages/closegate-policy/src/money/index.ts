@@ -7,4 +7,5 @@ export {
   minorUnitsOf,
 } from './currencies.js';
 export { isDecimalString, parseAmount, parseRate } from './parse.js';
+export { absPlain, comparePlainAbs } from './plain.js';
 export { Money, type MoneyJson } from './money.js';
