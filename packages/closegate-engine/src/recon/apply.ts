@@ -32,7 +32,8 @@ export function inLineOrder(proposals: readonly MatchProposal[]): MatchProposal[
 /**
  * Proposals, then exceptions, as one work list cut into batches of
  * `batchSize` items: each batch is one IMMEDIATE transaction (every item
- * still gated and audited inside it) that also refreshes the heartbeat. A
+ * still gated and audited inside it) that also refreshes the heartbeat. The
+ * last batch also runs `inLastBatch` (the pass finishes its run there). A
  * small book (the demo pack) is a single transaction.
  */
 export function applyInBatches(
@@ -42,6 +43,7 @@ export function applyInBatches(
   batchSize: number,
   result: ReconPassResult,
   progress: (p: ReconProgress) => void,
+  inLastBatch: () => void,
 ): void {
   const { proposals, exceptions, lines } = work;
   const actors: PassActors = {
@@ -65,6 +67,7 @@ export function applyInBatches(
         }
         batch.flush();
         ctx.store.runs.heartbeat(runId, ctx.now().toISOString());
+        if (end === total) inLastBatch();
         ctx.faultInjector?.('after_mutation', 'recon_pass');
       }),
     );

@@ -35,13 +35,19 @@ export function runReconPass(ctx: EngineContext, opts: ReconPassOptions = {}): R
     skippedRejected: 0,
     timingsMs: { load: 0, match: 0, apply: 0 },
   };
+  // the run is finished inside its last batch's transaction when there is one (one commit fewer)
+  let finished = false;
   try {
-    executePass(ctx, runId, opts, result);
+    executePass(ctx, runId, opts, result, () => {
+      recordFinish(ctx, result);
+      finished = true;
+    });
   } catch (err) {
+    finished = false; // a failed last batch rolled its finish back
     result.state = 'FAILED';
     result.error = err instanceof Error ? err.message : String(err);
   }
-  finishRun(ctx, result);
+  if (!finished) ctx.store.tx(() => recordFinish(ctx, result));
   return result;
 }
 
@@ -50,6 +56,7 @@ function executePass(
   runId: number,
   opts: ReconPassOptions,
   result: ReconPassResult,
+  finishInLastBatch: () => void,
 ): void {
   const progress = opts.onProgress ?? (() => undefined);
   let t = performance.now();
@@ -67,14 +74,15 @@ function executePass(
     ctx.store.tx(() => lines.ownWrite(() => ctx.store.runs.heartbeat(runId, ctx.now().toISOString())));
   t = performance.now();
   const work = { proposals: inLineOrder(matched.proposals), exceptions: matched.exceptions, lines };
-  applyInBatches(ctx, runId, work, opts.batchSize ?? 500, result, progress);
+  applyInBatches(ctx, runId, work, opts.batchSize ?? 500, result, progress, finishInLastBatch);
   result.timingsMs.apply = performance.now() - t;
 }
 
 /** A match slower than this gets its own heartbeat transaction before the batches start. */
 const HEARTBEAT_AFTER_MATCH_MS = 1000;
 
-function finishRun(ctx: EngineContext, r: ReconPassResult): void {
+/** Marks the run SUCCEEDED or FAILED with its tallies, audited; the caller holds the transaction. */
+function recordFinish(ctx: EngineContext, r: ReconPassResult): void {
   const stats = {
     proposed: r.proposed,
     autoConfirmed: r.autoConfirmed.length,
@@ -84,12 +92,10 @@ function finishRun(ctx: EngineContext, r: ReconPassResult): void {
     skippedStale: r.skippedStale,
     skippedRejected: r.skippedRejected,
   };
-  ctx.store.tx(() => {
-    const now = ctx.now().toISOString();
-    ctx.store.runs.finish(r.runId, r.state, stats, r.error ?? null, now);
-    if (r.state === 'FAILED')
-      ctx.store.deadLetters.add('recon_pass', { runId: r.runId }, r.error ?? 'unknown error', now);
-    const type = r.state === 'SUCCEEDED' ? 'RECON_RUN_SUCCEEDED' : 'RECON_RUN_FAILED';
-    audit(ctx, type, parseActor(MATCHER_ACTOR), { runId: r.runId, ...stats, error: r.error ?? null }, now);
-  });
+  const now = ctx.now().toISOString();
+  ctx.store.runs.finish(r.runId, r.state, stats, r.error ?? null, now);
+  if (r.state === 'FAILED')
+    ctx.store.deadLetters.add('recon_pass', { runId: r.runId }, r.error ?? 'unknown error', now);
+  const type = r.state === 'SUCCEEDED' ? 'RECON_RUN_SUCCEEDED' : 'RECON_RUN_FAILED';
+  audit(ctx, type, parseActor(MATCHER_ACTOR), { runId: r.runId, ...stats, error: r.error ?? null }, now);
 }
