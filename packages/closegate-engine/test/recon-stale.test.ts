@@ -83,6 +83,42 @@ describe('recon pass against lines taken while it was matching', () => {
     e.close();
   });
 
+  it('does not flag again a line the matcher left over that another actor flagged meanwhile', () => {
+    const probe = demoEngine();
+    const leftover = probe.runReconPass().exceptions[0]!.entryId; // demo packs are seeded identically
+    probe.close();
+    for (const via of ['same connection', 'other connection'] as const) {
+      const e = demoEngine();
+      const other = new Database(e.dbPath);
+      const pass = e.runReconPass({
+        onProgress: afterMatching(() => {
+          if (via === 'other connection')
+            other.prepare("UPDATE entries SET state = 'exception' WHERE id = ?").run(leftover);
+          else
+            e.operations.flagException({
+              actor: 'human:alice',
+              idempotencyKey: 'flag-leftover',
+              entryId: leftover,
+              reason: 'known timing difference',
+            });
+        }),
+      });
+      other.close();
+      expect(pass.state, via).toBe('SUCCEEDED');
+      expect(pass.exceptions.length, via).toBeGreaterThan(0);
+      expect(
+        pass.exceptions.some((x) => x.entryId === leftover),
+        via,
+      ).toBe(false);
+      const flagged = e.context.store.db
+        .prepare('SELECT count(*) FROM exceptions WHERE entry_id = ?')
+        .pluck()
+        .get(leftover);
+      expect(flagged, via).toBe(via === 'same connection' ? 1 : 0);
+      e.close();
+    }
+  });
+
   it('with nothing else writing, proposes every line the matcher paired exactly once', () => {
     const e = demoEngine();
     const pass = e.runReconPass({ batchSize: 5 });

@@ -1,4 +1,5 @@
 import { evaluate, type Actor } from 'closegate-policy';
+import type { Entry } from '../domain.js';
 import { NotFoundError, StateConflictError } from '../errors.js';
 import type { EngineContext, OperationResult } from './context.js';
 import { audit, decisionJson, denied } from './gate.js';
@@ -13,7 +14,10 @@ export function flagException(ctx: EngineContext, input: unknown): OperationResu
   );
 }
 
-/** Core of flag_exception (caller holds the transaction); also used by the recon pass. */
+/**
+ * Core of flag_exception (caller holds the transaction); also used by the
+ * recon pass, which passes the entry as it read it inside this transaction.
+ */
 export function applyFlagException(
   ctx: EngineContext,
   actor: Actor,
@@ -22,8 +26,9 @@ export function applyFlagException(
   detail: string,
   runId: number | null,
   now: string,
+  known?: Entry,
 ): OperationResult {
-  const entry = ctx.store.entries.get(entryId);
+  const entry = known ?? ctx.store.entries.get(entryId);
   if (entry === undefined) throw new NotFoundError('entry', entryId);
   if (entry.state !== 'unmatched') {
     throw new StateConflictError(
@@ -33,7 +38,7 @@ export function applyFlagException(
   }
   const decision = evaluate('flag_exception', { entryId }, actor, ctx.policy);
   if (decision.outcome !== 'allow') return denied(ctx, 'flag_exception', actor, decision, { entryId }, now);
-  moveEntries(ctx, [entryId], 'exception');
+  moveEntries(ctx, [entryId], 'exception', [entry]);
   const exceptionId = ctx.store.exceptions.add(entryId, reasonCode, detail, actor.raw, runId, now);
   const auditSeq = audit(
     ctx,

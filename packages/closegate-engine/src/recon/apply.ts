@@ -63,7 +63,7 @@ export function applyInBatches(
         const inBatch: EngineContext = { ...ctx, auditBatch: batch };
         for (let k = start; k < end; k++) {
           if (k < proposals.length) applyOne(inBatch, step, proposals[k]!, result);
-          else flagOne(inBatch, runId, exceptions[k - proposals.length]!, result, actors.matcher);
+          else flagOne(inBatch, step, exceptions[k - proposals.length]!, result);
         }
         batch.flush();
         ctx.store.runs.heartbeat(runId, ctx.now().toISOString());
@@ -184,17 +184,14 @@ function itemOf(p: MatchProposal, r: OperationResult): ReconItem {
   return item;
 }
 
-function flagOne(
-  ctx: EngineContext,
-  runId: number,
-  x: MatcherException,
-  result: ReconPassResult,
-  matcher: Actor,
-): void {
-  const entry = ctx.store.entries.get(x.entryId);
-  if (entry === undefined || entry.state !== 'unmatched') return;
+function flagOne(ctx: EngineContext, step: StepContext, x: MatcherException, result: ReconPassResult): void {
+  const ids = [x.entryId];
+  const entry = (step.lines !== undefined ? step.lines.take(ids) : currentLines(ctx, ids))?.[0];
+  // taken by another actor since the pass loaded it
+  if (entry === undefined) return;
   const detail = x.nearMissIds.length > 0 ? `${x.detail} (near: ${x.nearMissIds.join(', ')})` : x.detail;
-  const r = applyFlagException(ctx, matcher, x.entryId, x.reasonCode, detail, runId, ctx.now().toISOString());
+  const now = ctx.now().toISOString();
+  const r = applyFlagException(ctx, step.actors.matcher, x.entryId, x.reasonCode, detail, step.runId, now, entry);
   if (r.exceptionId !== undefined)
     result.exceptions.push({
       entryId: x.entryId,
