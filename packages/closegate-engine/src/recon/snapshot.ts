@@ -18,7 +18,8 @@ export class LoadedLines {
   readonly entries: readonly Entry[];
   private readonly marks: WriteMarks;
   private mark: WriteMark;
-  private readonly used = new Set<number>();
+  /** One flag per loaded line, by position: set once the pass used the line. */
+  private readonly used: Uint8Array;
 
   private constructor(ctx: EngineContext) {
     this.marks = ctx.store.marks;
@@ -28,6 +29,7 @@ export class LoadedLines {
     }));
     const { entries, mark } = loaded.deferred();
     this.entries = entries;
+    this.used = new Uint8Array(entries.length);
     this.mark = mark;
   }
 
@@ -53,27 +55,29 @@ export class LoadedLines {
    */
   take(ids: readonly number[]): Entry[] | undefined {
     const out: Entry[] = [];
+    const at: number[] = [];
     for (const id of ids) {
-      const e = this.used.has(id) ? undefined : this.find(id);
-      if (e === undefined) return undefined;
-      out.push(e);
+      const i = this.positionOf(id);
+      if (i < 0 || this.used[i] === 1 || this.entries[i]!.state !== 'unmatched') return undefined;
+      out.push(this.entries[i]!);
+      at.push(i);
     }
-    for (const id of ids) this.used.add(id);
+    for (const i of at) this.used[i] = 1;
     return out;
   }
 
-  /** Binary search: the load is ordered by id. */
-  private find(id: number): Entry | undefined {
+  /** Binary search (the load is ordered by id); -1 when the id was not loaded. */
+  private positionOf(id: number): number {
     let lo = 0;
     let hi = this.entries.length - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
-      const e = this.entries[mid]!;
-      if (e.id === id) return e.state === 'unmatched' ? e : undefined;
-      if (e.id < id) lo = mid + 1;
+      const midId = this.entries[mid]!.id;
+      if (midId === id) return mid;
+      if (midId < id) lo = mid + 1;
       else hi = mid - 1;
     }
-    return undefined;
+    return -1;
   }
 }
 
