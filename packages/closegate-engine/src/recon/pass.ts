@@ -43,9 +43,10 @@ export function runReconPass(ctx: EngineContext, opts: ReconPassOptions = {}): R
       finished = true;
     });
   } catch (err) {
-    finished = false; // a failed last batch rolled its finish back
-    result.state = 'FAILED';
     result.error = err instanceof Error ? err.message : String(err);
+    // a failed last batch rolled its finish back; an error after it committed (a progress callback) did not
+    finished = ctx.store.runs.get(runId)?.state !== 'RUNNING';
+    if (!finished) result.state = 'FAILED';
   }
   if (!finished) ctx.store.tx(() => recordFinish(ctx, result));
   return result;
