@@ -209,9 +209,16 @@ function child(n: number): void {
   const insertMs = performance.now() - t;
   const bareFile = path.join(dir, 'bare.db');
   e.context.store.db.exec(`VACUUM INTO '${bareFile}'`);
+  // maxRSS never goes down, so the setup's peak is taken apart and the pass's RSS is sampled per batch
+  const peakRssMbAfterInsert = process.resourceUsage().maxRSS / 1024;
+  let passRssMb = 0;
+  const sampleRss = (): void => {
+    passRssMb = Math.max(passRssMb, process.memoryUsage.rss() / 2 ** 20);
+  };
   t = performance.now();
-  const pass = e.runReconPass({ batchSize: 2000 });
+  const pass = e.runReconPass({ batchSize: 2000, onProgress: sampleRss });
   const passMs = performance.now() - t;
+  sampleRss();
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
   const verifyStart = performance.now();
   const verify = e.queries.verifyAudit();
@@ -246,6 +253,8 @@ function child(n: number): void {
       bareSqlPairs: bare.pairs,
     },
     peakRssMbDuringPass: peakRssMb,
+    peakRssMbAfterInsert,
+    rssMbSampledDuringPass: passRssMb,
   };
   fs.rmSync(dir, { recursive: true, force: true });
   process.stdout.write(JSON.stringify(out));
@@ -392,7 +401,7 @@ function main(): void {
     books.push(b);
     console.log(
       `book ${n}/side: insert ${b.ms.insert.toFixed(0)} ms (setup, ${b.totalLines} lines); recon pass end to end ${b.ms.pass.toFixed(0)} ms = load ${b.ms.load.toFixed(0)} + match ${b.ms.match.toFixed(0)} + ` +
-        `propose+confirm+audit ${b.ms.proposeConfirmAudit.toFixed(0)} ms; peak RSS ${b.peakRssMbDuringPass.toFixed(0)} MB; verify ${b.ms.verify.toFixed(0)} ms for ${b.auditEvents} events; ` +
+        `propose+confirm+audit ${b.ms.proposeConfirmAudit.toFixed(0)} ms; peak RSS ${b.peakRssMbDuringPass.toFixed(0)} MB (after setup ${b.peakRssMbAfterInsert.toFixed(0)}, pass sampled per batch ${b.rssMbSampledDuringPass.toFixed(0)}); verify ${b.ms.verify.toFixed(0)} ms for ${b.auditEvents} events; ` +
         `baseline bare SQL pass (no controls, exact only) ${b.baseline.bareSqlPassMs.toFixed(0)} ms, pass/baseline ${(b.ms.pass / b.baseline.bareSqlPassMs).toFixed(1)}x; ` +
         `bare exact join ${b.baseline.bareExactJoinMs.toFixed(1)} ms, match/join ${(b.ms.match / b.baseline.bareExactJoinMs).toFixed(1)}x; ` +
         `${b.proposed} proposed, ${b.autoConfirmed} auto-confirmed, ${b.escalated} escalated, ${b.exceptions} exceptions`,

@@ -6,7 +6,7 @@ export { openSqlite, type OpenSqliteOptions } from './store/open-sqlite.js';
 export { DEFAULT_TABLE, schemaSql } from './store/schema.js';
 export { canonicalJson, MAX_CANONICAL_DEPTH } from './canonical/canonical-json.js';
 export { AuditChain, type AuditChainOptions } from './chain/audit-chain.js';
-export { AuditBatch } from './chain/batch.js';
+export { AuditBatch, BATCH_FLUSH_EVERY } from './chain/batch.js';
 export type { AuditEventInput } from './chain/event.js';
 export { GENESIS_HASH, hashInput, eventHash, type HashedFields } from './chain/hash-format.js';
 export { parseHead, formatHead } from './chain/head.js';

@@ -13,8 +13,8 @@ export interface EngineContext {
   now: () => Date;
   /**
    * Set only inside a recon pass batch (one transaction that rolls back whole
-   * on any error): audit events are queued here and appended together when
-   * the batch ends, before it commits.
+   * on any error): audit events go through it and are appended in groups
+   * (one head read, multi-row INSERTs), the last group before the commit.
    */
   auditBatch?: AuditBatch | undefined;
   /** Test hook: called inside the transaction after the mutation and audit append, before commit. */

@@ -119,7 +119,7 @@ export function evaluateMatch(
   return worst ?? evaluate(action, undefined, actor, ctx.policy);
 }
 
-/** Appends one audit event (or queues it in the open batch, see EngineContext) and returns its seq. */
+/** Appends one audit event (through the open batch, if any: see EngineContext) and returns its seq. */
 export function audit(
   ctx: EngineContext,
   type: string,

@@ -58,7 +58,7 @@ export function applyInBatches(
         // the batch holds the write lock and the pass never rejects: no rejection can appear mid-batch
         const rejectionsExist = ctx.store.matches.anyRejected();
         const step: StepContext = { runId, actors, rejectionsExist, lines: clean ? lines : undefined };
-        // nothing in a batch catches an error, so its audit events can be appended together at its end
+        // nothing in a batch catches an error, so its audit events can be appended in groups
         const batch = ctx.store.audit.batch();
         const inBatch: EngineContext = { ...ctx, auditBatch: batch };
         for (let k = start; k < end; k++) {
@@ -191,7 +191,16 @@ function flagOne(ctx: EngineContext, step: StepContext, x: MatcherException, res
   if (entry === undefined) return;
   const detail = x.nearMissIds.length > 0 ? `${x.detail} (near: ${x.nearMissIds.join(', ')})` : x.detail;
   const now = ctx.now().toISOString();
-  const r = applyFlagException(ctx, step.actors.matcher, x.entryId, x.reasonCode, detail, step.runId, now, entry);
+  const r = applyFlagException(
+    ctx,
+    step.actors.matcher,
+    x.entryId,
+    x.reasonCode,
+    detail,
+    step.runId,
+    now,
+    entry,
+  );
   if (r.exceptionId !== undefined)
     result.exceptions.push({
       entryId: x.entryId,
