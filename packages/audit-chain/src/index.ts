@@ -3,6 +3,12 @@
  * See README.md for the hash format an auditor can re-implement.
  */
 export { openSqlite, type OpenSqliteOptions } from './store/open-sqlite.js';
+export {
+  startBackgroundCheckpoints,
+  type BackgroundCheckpointOptions,
+  type BackgroundCheckpoints,
+  type CheckpointStats,
+} from './store/checkpoints.js';
 export { DEFAULT_TABLE, schemaSql } from './store/schema.js';
 export { canonicalJson, MAX_CANONICAL_DEPTH } from './canonical/canonical-json.js';
 export { AuditChain, type AuditChainOptions } from './chain/audit-chain.js';

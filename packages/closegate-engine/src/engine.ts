@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { startBackgroundCheckpoints, type BackgroundCheckpointOptions } from 'audit-chain';
 import { loadPolicy, type FxRateAdapter, type Policy } from 'closegate-policy';
 import { resolvePolicyPath } from './config.js';
 import type { RunRecord } from './domain.js';
@@ -26,6 +27,12 @@ export interface OpenEngineOptions {
   /** Test hook: called after the mutation and audit append, before commit. */
   faultInjector?: (point: FaultPoint, operation: string) => void;
   env?: NodeJS.ProcessEnv;
+  /**
+   * WAL checkpoints from a worker thread instead of inside the COMMIT that
+   * crosses SQLite's threshold (audit-chain `startBackgroundCheckpoints`):
+   * for long-running processes such as the MCP server. Default off.
+   */
+  backgroundCheckpoints?: boolean | BackgroundCheckpointOptions;
 }
 
 export interface Engine {
@@ -66,6 +73,11 @@ export function openEngine(opts: OpenEngineOptions): Engine {
     };
     const timeout = opts.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS;
     const startupOrphans = opts.sweepOnOpen === false ? [] : sweepOrphanedRuns(context, timeout);
+    const bg = opts.backgroundCheckpoints;
+    const checkpoints =
+      bg === undefined || bg === false
+        ? undefined
+        : startBackgroundCheckpoints(store.db, bg === true ? {} : bg);
     return {
       dbPath: opts.dbPath,
       policy,
@@ -77,7 +89,10 @@ export function openEngine(opts: OpenEngineOptions): Engine {
       seedDemo: () => seedDemo(context),
       isEmpty: () => store.isEmpty(),
       context,
-      close: () => store.close(),
+      close: () => {
+        void checkpoints?.stop(); // the worker has its own connection: closing ours need not wait
+        store.close();
+      },
     };
   } catch (err) {
     store.close();

@@ -30,7 +30,14 @@ export function openMcpDeps(opts: OpenMcpDepsOptions): McpDeps {
     );
   const policyFile = opts.policyPath ?? resolvePolicyPath(undefined, env);
   const policyText = fs.readFileSync(policyFile, 'utf8');
-  const engine = openEngine({ dbPath: opts.dbPath, policyText, env, ...(opts.now ? { now: opts.now } : {}) });
+  // a long-running server: WAL checkpoints in a worker, not inside a tool call's commit
+  const engine = openEngine({
+    dbPath: opts.dbPath,
+    policyText,
+    env,
+    backgroundCheckpoints: true,
+    ...(opts.now ? { now: opts.now } : {}),
+  });
   try {
     const calendar = env.CLOSEGATE_CALENDAR
       ? fileCalendarSource(env.CLOSEGATE_CALENDAR)

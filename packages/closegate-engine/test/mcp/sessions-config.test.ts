@@ -8,7 +8,17 @@ import {
   stdioActorFromEnv,
   tokenEntriesFromEnv,
 } from '../../src/mcp/index.js';
-import { bearer, call, httpClient, seededDb, startHttp, tempDir, TOKEN_ENV, TOKENS } from './helpers.js';
+import {
+  bearer,
+  call,
+  httpClient,
+  inspect,
+  seededDb,
+  startHttp,
+  tempDir,
+  TOKEN_ENV,
+  TOKENS,
+} from './helpers.js';
 
 const rnd = () => 'abc123';
 
@@ -124,5 +134,31 @@ describe('configuration from the environment', () => {
     expect(() => httpConfigFromEnv({ CLOSEGATE_HTTP_MAX_SESSIONS: '0' })).toThrow(
       /CLOSEGATE_HTTP_MAX_SESSIONS/,
     );
+  });
+});
+
+describe('WAL checkpoints of the long-running server', () => {
+  it('run in a worker: the server writer only checkpoints at the backstop, a plain engine at SQLite default', async () => {
+    const dbPath = seededDb();
+    const plain = inspect(dbPath);
+    expect(plain.context.store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    plain.close();
+    const fixture = await startHttp(dbPath, {
+      CLOSEGATE_AUTH_BACKEND: 'token',
+      CLOSEGATE_HTTP_TOKENS: TOKEN_ENV,
+    });
+    try {
+      const db = fixture.deps.engine.context.store.db;
+      expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(20_000);
+      // the server still works and its chain stays intact with the worker running
+      const client = await httpClient(fixture.url, bearer(TOKENS.alice));
+      const pass = await call(client, 'run_recon_pass', { idempotency_key: 'checkpoint-test-pass-1' });
+      expect(pass.isError).toBe(false);
+      expect(pass.body).toMatchObject({ state: 'SUCCEEDED' });
+      await client.close();
+      expect(fixture.deps.engine.queries.verifyAudit().ok).toBe(true);
+    } finally {
+      await fixture.close();
+    }
   });
 });
