@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 
@@ -70,7 +71,7 @@ export function startBackgroundCheckpoints(
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
     workerData: {
-      file: db.name,
+      file: path.resolve(db.name),
       everyMs,
       shared: shared.buffer,
       sqlitePath: requireHere.resolve('better-sqlite3'),
