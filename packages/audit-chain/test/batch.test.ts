@@ -65,7 +65,7 @@ describe('AuditChain.batch', () => {
 
   it('needs an open transaction', () => {
     const { chain } = freshChain();
-    expect(() => chain.batch()).toThrow(/needs an open transaction/);
+    expect(() => chain.batch()).toThrow(expect.objectContaining({ code: 'AUDIT_NO_TRANSACTION' }));
   });
 
   it('appends nothing when the transaction rolls back after the flush', () => {

@@ -84,8 +84,8 @@ export class AuditChain {
 
   /**
    * Opens an {@link AuditBatch} in the caller's open transaction: events
-   * added to it are appended together by its `flush`, which must run before
-   * that transaction commits.
+   * added to it are written in groups, the last by its `flush`, which must
+   * run before that transaction commits.
    */
   batch(): AuditBatch {
     if (this.insertStmt === undefined) {
@@ -93,7 +93,7 @@ export class AuditChain {
     }
     if (!this.db.inTransaction) {
       throw new AuditChainError(
-        'AUDIT_CONCURRENT_APPEND',
+        'AUDIT_NO_TRANSACTION',
         'an audit batch needs an open transaction: the head it starts from must not move before it is flushed',
       );
     }
