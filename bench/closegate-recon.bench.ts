@@ -3,6 +3,7 @@
  *   npm run bench -- closegate-recon            (all figures)
  *   CLOSEGATE_BENCH_SIZES=1000,10000 npm run bench -- closegate-recon
  *   CLOSEGATE_BENCH_SIZES=1000000 npm run bench -- closegate-recon   (1M lines per side)
+ *   CLOSEGATE_BENCH_BACKGROUND_CHECKPOINTS=1 ...   (books as `recon run` opens them)
  * 1. Synthetic books (N lines per side: 90 % exact pairs, 5 % fuzzy, 3 %
  *    many-to-one splits, 2 % exceptions), each size in its own child process
  *    for a clean peak RSS. Insert (setup, chunked like an import) is timed
@@ -205,6 +206,8 @@ function child(n: number): void {
   const e = openEngine({
     dbPath: path.join(dir, 'recon.db'),
     fx: new FixedRateAdapter(DEMO_FX_RATES, { environment: 'bench' }),
+    // off by default (the library's default, comparable with earlier runs); `recon run` turns it on
+    backgroundCheckpoints: process.env.CLOSEGATE_BENCH_BACKGROUND_CHECKPOINTS === '1',
   });
   let t = performance.now();
   e.context.store.tx(() =>

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseActor } from 'closegate-policy';
 import { resolveDbPath, resolvePolicyPath } from '../config.js';
-import { openEngine, type Engine } from '../engine.js';
+import { openEngine, type Engine, type OpenEngineOptions } from '../engine.js';
 import type { DecisionJson } from '../operations/context.js';
 import { UsageError, type CliIo } from './io.js';
 
@@ -16,6 +16,7 @@ export function openExisting(
   policyFlag: string | undefined,
   io: CliIo,
   help: string,
+  extra: Pick<OpenEngineOptions, 'backgroundCheckpoints'> = {},
 ): Engine {
   const dbPath = dbPathOf(flag, io);
   if (!fs.existsSync(dbPath)) {
@@ -24,7 +25,7 @@ export function openExisting(
       help,
     );
   }
-  return openEngine({ dbPath, policyPath: resolvePolicyPath(policyFlag, io.env), env: io.env });
+  return openEngine({ dbPath, policyPath: resolvePolicyPath(policyFlag, io.env), env: io.env, ...extra });
 }
 
 /** CLOSEGATE_ACTOR_ID, which must be a human for approvals. */

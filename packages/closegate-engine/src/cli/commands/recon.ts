@@ -22,7 +22,8 @@ export const reconCommand: Command = {
     if (sub !== 'run') throw new UsageError(`unknown subcommand: recon ${sub}`, HELP);
     const { values } = parse(rest, { ...DB_OPTION, policy: { type: 'string' } }, HELP);
     if (values.help) return (io.out(HELP), EXIT_OK);
-    const engine = openExisting(values.db, values.policy, io, HELP);
+    // a large book writes for minutes: WAL checkpoints run in a worker, not inside the pass's commits
+    const engine = openExisting(values.db, values.policy, io, HELP, { backgroundCheckpoints: true });
     return withEngine(engine, (e) => {
       for (const r of e.startupOrphans) io.err(`sweeper: run ${r.id} was orphaned (${r.error})`);
       const result = e.runReconPass({ onProgress: io.stderrIsTty ? progressPrinter(io) : undefined });
