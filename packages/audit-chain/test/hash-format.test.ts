@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AuditChain, canonicalJson, GENESIS_HASH, hashInput, openSqlite } from '../src/index.js';
-import { hashBodySql } from '../src/chain/hash-format.js';
+import { hashBody, hashBodySql, hashText } from '../src/chain/hash-format.js';
 
 const label = fc
   .string({ unit: 'grapheme', minLength: 1, maxLength: 20 })
@@ -23,6 +23,35 @@ describe('hash format', () => {
           expect(hashInput(GENESIS_HASH, fields)).toBe(GENESIS_HASH + expected);
         },
       ),
+    );
+  });
+
+  it('hashText (append) writes the same text as prev_hash + hashBody (verify) for any strings', () => {
+    // quotes, backslashes, controls, non-ASCII and lone surrogates take the JSON.stringify path
+    const text = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 40 }),
+      fc.string({ unit: fc.constantFrom('a', '"', '\\', '-', ':', '\u0001', 'é', '\ud800'), maxLength: 12 }),
+      fc.uuid(),
+      fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+    );
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 64, maxLength: 64 }),
+        fc.nat(),
+        text,
+        text,
+        text,
+        text,
+        text,
+        (prev, seq, eventId, ts, actor, type, payloadJson) => {
+          // twice: the second call takes the remembered quoted labels
+          for (let i = 0; i < 2; i++)
+            expect(hashText(prev, seq, eventId, ts, actor, type, payloadJson)).toBe(
+              prev + hashBody(seq, eventId, ts, actor, type, payloadJson),
+            );
+        },
+      ),
+      { numRuns: 5000 },
     );
   });
 

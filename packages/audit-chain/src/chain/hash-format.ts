@@ -32,7 +32,12 @@ export function hashInput(prevHash: string, f: HashedFields): string {
   return hashText(prevHash, f.seq, f.eventId, f.ts, f.actor, f.type, f.payloadJson);
 }
 
-/** Positional form of {@link hashInput} (no object per row). */
+/**
+ * Positional form of {@link hashInput} (no object per row), for appends:
+ * the same text as `prevHash + hashBody(...)`, built with less garbage.
+ * Actors and event types repeat, so their quoted form is kept; an id or
+ * timestamp with nothing to escape is quoted by hand.
+ */
 export function hashText(
   prevHash: string,
   seq: number,
@@ -42,7 +47,27 @@ export function hashText(
   type: string,
   payloadJson: string,
 ): string {
-  return prevHash + hashBody(seq, eventId, ts, actor, type, payloadJson);
+  return `${prevHash}{"actor":${quotedLabel(actor)},"event_id":${quoted(eventId)},"payload":${payloadJson},"seq":${seq},"ts":${quoted(ts)},"type":${quotedLabel(type)}}`;
+}
+
+/** Printable ASCII without `"` and `\`: JSON.stringify would only add the quotes. */
+const NOTHING_TO_ESCAPE = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+function quoted(s: string): string {
+  return NOTHING_TO_ESCAPE.test(s) ? `"${s}"` : JSON.stringify(s);
+}
+
+/** Bounded: a stream of distinct actors must not grow it without limit (past it, quoted each time). */
+const QUOTED_LABELS_MAX = 1024;
+const quotedLabels = new Map<string, string>();
+
+function quotedLabel(label: string): string {
+  let q = quotedLabels.get(label);
+  if (q === undefined) {
+    q = JSON.stringify(label);
+    if (quotedLabels.size < QUOTED_LABELS_MAX) quotedLabels.set(label, q);
+  }
+  return q;
 }
 
 /** {@link hashInput} without the leading prev_hash: the canonical JSON of the event. */
