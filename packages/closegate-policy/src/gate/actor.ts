@@ -12,8 +12,26 @@ export interface Actor {
 
 export const ACTOR_PATTERN = /^(human|llm|engine):([A-Za-z0-9._@-]{1,64})$/;
 
+/**
+ * Actors already parsed (frozen, so shared safely): the gate parses the
+ * same few actors on every decision. Bounded, so a stream of distinct
+ * actors cannot grow it without limit (past it, parsed each time).
+ */
+const PARSED_MAX = 1024;
+const parsed = new Map<string, Actor>();
+
 /** Parses 'human:<id>', 'llm:<id>' or 'engine:<id>'; anything else is ActorError ACTOR_INVALID. */
 export function parseActor(value: unknown): Actor {
+  if (typeof value === 'string') {
+    const known = parsed.get(value);
+    if (known !== undefined) return known;
+  }
+  const actor = parseUncached(value);
+  if (parsed.size < PARSED_MAX) parsed.set(actor.raw, actor);
+  return actor;
+}
+
+function parseUncached(value: unknown): Actor {
   const match = typeof value === 'string' ? ACTOR_PATTERN.exec(value) : null;
   if (!match) {
     throw new ActorError(
