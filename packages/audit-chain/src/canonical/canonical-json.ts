@@ -76,7 +76,7 @@ function objectFast(obj: Record<string, unknown>, depth: number): string | undef
     if (child === undefined) continue;
     const text = writeFast(child, depth);
     if (text === undefined) return undefined;
-    out += (out.length === 1 ? '' : ',') + quotedKey(key) + ':' + text;
+    out += (out.length === 1 ? firstMember(key) : nextMember(key)) + text;
   }
   return out + '}';
 }
@@ -106,20 +106,31 @@ function sortKeys(keys: string[]): string[] {
 }
 
 /**
- * Payload keys repeat from event to event ("matchId", "amountUsd"), so their
- * quoted form is kept; the bound stops a stream of distinct keys from growing
- * it without limit (past it, keys are quoted each time).
+ * Payload keys repeat from event to event ("matchId", "amountUsd"), so the
+ * text written before a member's value (`"key":`, or `,"key":` after the
+ * first member) is kept; building it each time was half the garbage of a
+ * payload. The bound stops a stream of distinct keys from growing the maps
+ * without limit (past it, the text is built each time).
  */
-const QUOTED_KEYS_MAX = 4096;
-const quotedKeys = new Map<string, string>();
+const MEMBER_KEYS_MAX = 4096;
+const firstMembers = new Map<string, string>();
+const nextMembers = new Map<string, string>();
 
-function quotedKey(key: string): string {
-  let quoted = quotedKeys.get(key);
-  if (quoted === undefined) {
-    quoted = JSON.stringify(key);
-    if (quotedKeys.size < QUOTED_KEYS_MAX) quotedKeys.set(key, quoted);
+function firstMember(key: string): string {
+  return memberText(firstMembers, key, '');
+}
+
+function nextMember(key: string): string {
+  return memberText(nextMembers, key, ',');
+}
+
+function memberText(cache: Map<string, string>, key: string, separator: string): string {
+  let text = cache.get(key);
+  if (text === undefined) {
+    text = `${separator}${JSON.stringify(key)}:`;
+    if (cache.size < MEMBER_KEYS_MAX) cache.set(key, text);
   }
-  return quoted;
+  return text;
 }
 
 class CanonicalWriter {
