@@ -44,7 +44,7 @@ export class ProposalSink {
     rationale: string,
     intercompany: boolean,
   ): void {
-    entries.sort((a, b) => a.id - b.id);
+    byId(entries);
     this.proposals.push({
       type,
       entryIds: entries.map((e) => e.id),
@@ -73,4 +73,18 @@ export class ProposalSink {
     }
     return fx;
   }
+}
+
+/** Sorts lines by id in place; a pair (most proposals) is swapped by hand, as `sort` allocates a work array. */
+function byId(entries: Entry[]): void {
+  if (entries.length === 2) {
+    const a = entries[0]!;
+    const b = entries[1]!;
+    if (a.id > b.id) {
+      entries[0] = b;
+      entries[1] = a;
+    }
+    return;
+  }
+  entries.sort((x, y) => x.id - y.id);
 }
