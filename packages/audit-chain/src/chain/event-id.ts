@@ -40,21 +40,19 @@ function tick(now: number): void {
   }
 }
 
+/** The id's first 15 characters ("tttttttt-tttt-7") for `prefixMs`: a burst of events shares one millisecond. */
+let prefixMs = -1;
+let prefix = '';
+
 export function timeOrderedUuid(now: number = Date.now()): string {
   tick(now);
   const at = randomOffset();
   pool[at] = (pool[at]! & 0x3f) | 0x80; // RFC 9562 variant bits 10
-  const ms = lastMs.toString(16).padStart(12, '0');
+  if (prefixMs !== lastMs) {
+    const ms = lastMs.toString(16).padStart(12, '0');
+    prefix = `${ms.slice(0, 8)}-${ms.slice(8)}-7`;
+    prefixMs = lastMs;
+  }
   const rand = pool.toString('hex', at, at + RANDOM_BYTES_PER_ID);
-  return (
-    ms.slice(0, 8) +
-    '-' +
-    ms.slice(8) +
-    '-7' +
-    counter.toString(16).padStart(3, '0') +
-    '-' +
-    rand.slice(0, 4) +
-    '-' +
-    rand.slice(4)
-  );
+  return `${prefix}${counter.toString(16).padStart(3, '0')}-${rand.slice(0, 4)}-${rand.slice(4)}`;
 }
