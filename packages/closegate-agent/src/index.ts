@@ -1,0 +1,2 @@
+// closegate-agent: the agent service (recon-operator loop, LLM backends, operator API).
+export {};
