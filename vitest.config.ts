@@ -11,6 +11,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Temp dirs a test file creates are removed when it ends.
+    setupFiles: ['tools/test-support/remove-temp-dirs.ts'],
     // Some dependencies (eventsource-parser, used by the SDK client) also publish a
     // "source" export that points at raw .ts files; letting Vite transform them keeps
     // Node from choking on them when our "source" condition is on.

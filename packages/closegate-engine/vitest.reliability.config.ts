@@ -13,6 +13,7 @@ export default defineConfig({
     testTimeout: 1_200_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    setupFiles: ['tools/test-support/remove-temp-dirs.ts'],
     // one suite at a time: each one saturates the 2-core machine on its own
     fileParallelism: false,
     server: { deps: { inline: [/@modelcontextprotocol\/sdk\/dist\/esm\/client/, /eventsource/] } },
