@@ -21,6 +21,7 @@ const DESK_TOOLS = [
   'desk_recon_status',
   'desk_search_audit',
   'desk_calendar',
+  'desk_verify_audit',
 ];
 
 let dbPath: string;
@@ -135,6 +136,11 @@ describe('desk tools', () => {
     const match = asAlice.match as { id: number; entries: unknown[]; fx: unknown[]; proposedBy: string };
     expect(match.entries.length).toBeGreaterThanOrEqual(2);
     expect(asAlice.proposer).toBe(match.proposedBy);
+    const sides = asAlice.sides as { left: { source: string }[]; right: { source: string }[] };
+    expect(sides.left.length + sides.right.length).toBe(match.entries.length);
+    expect(sides.left.length).toBeGreaterThan(0);
+    expect(sides.right.length).toBeGreaterThan(0);
+    expect(asAlice.varianceUsd).toMatch(/^-?\d+\.\d{2}$/);
     const events = asAlice.auditEvents as { type: string; payload: { matchId?: number }; seq: number }[];
     expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['MATCH_PROPOSED', 'MATCH_ESCALATED']));
     expect(events.every((e) => e.payload.matchId === match.id)).toBe(true);
@@ -234,10 +240,19 @@ describe('desk tools', () => {
   it('gives the calendar with period states', async () => {
     const body = (await call(alice, 'desk_calendar', {})).body;
     expect((body.calendar as { windows: unknown[] }).windows.length).toBeGreaterThan(0);
+    const utc = body.windowsUtc as { opensUtc: string; closesUtc: string }[];
+    expect(utc.length).toBeGreaterThan(0);
+    expect(Date.parse(utc[0]!.closesUtc)).toBeGreaterThan(Date.parse(utc[0]!.opensUtc));
     expect(body.periods).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ entity: 'US01', period: '2026-03', state: 'closing' }),
       ]),
     );
+  });
+
+  it('verifies the audit chain', async () => {
+    const body = (await call(alice, 'desk_verify_audit', {})).body;
+    expect(body).toMatchObject({ ok: true });
+    expect(body.count as number).toBeGreaterThan(0);
   });
 });

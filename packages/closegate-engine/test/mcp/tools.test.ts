@@ -47,6 +47,7 @@ const EXPECTED_TIERS: Record<string, string> = {
   desk_recon_status: 'T0',
   desk_search_audit: 'T0',
   desk_calendar: 'T0',
+  desk_verify_audit: 'T0',
 };
 
 let dbPath: string;

@@ -9,6 +9,7 @@ import { amountField, entityField, idField, periodField, strictArgs } from '../s
 import { defineTool } from './define.js';
 import { auditPage, ESCALATION_SORTS, exceptionPage, inboxPage, type EscalationSort } from './desk-sql.js';
 import { deskStatus } from './desk-status.js';
+import { sidesOf, varianceUsd, windowsUtc } from './desk-sides.js';
 
 /**
  * T0 reads for the reviewer desk: the inbox paged, filtered and sorted in SQL,
@@ -55,9 +56,12 @@ function escalationDetail(engine: Engine, id: number, actor: Actor) {
     match === null
       ? auditPage(db, { escalationId: esc.id, offset: 0, limit: 200 }).rows
       : auditPage(db, { matchId: match.id, offset: 0, limit: 200 }).rows;
+  const sides = match === null ? null : sidesOf(match.entries, match.intercompany);
   return {
     escalation: esc,
     match,
+    sides,
+    varianceUsd: match === null || sides === null ? null : varianceUsd(sides, match.fx, match.intercompany),
     proposer,
     proposerRationale: match?.rationale || esc.requestRationale,
     votesRequired: esc.subjectKind === 'period' ? PERIOD_VOTES_REQUIRED : 1,
@@ -224,10 +228,24 @@ export const deskTools = [
     title: 'Close calendar with period states',
     description: 'The close calendar (windows, conflicts) plus the state of every entity period.',
     inputSchema: strictArgs({ period: periodField.optional() }),
-    handler: (args, { deps }) =>
-      data({
-        ...calendarView(deps.engine, deps.calendar, args.period),
+    handler: (args, { deps }) => {
+      const view = calendarView(deps.engine, deps.calendar, args.period);
+      return data({
+        ...view,
+        windowsUtc: windowsUtc(view.calendar),
         periods: deps.engine.context.store.periods.list(),
-      }),
+      });
+    },
+  }),
+  defineTool({
+    name: 'desk_verify_audit',
+    tier: 'T0',
+    title: 'Verify the audit chain',
+    description:
+      'Walks the whole hash chain and reports ok with the count and head, or the first broken seq and why.',
+    inputSchema: strictArgs({}),
+    // a long read: never inside the tool's write transaction
+    transactional: false,
+    handler: (_args, { deps }) => data(deps.engine.queries.verifyAudit()),
   }),
 ];
