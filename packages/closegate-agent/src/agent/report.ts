@@ -75,9 +75,10 @@ export function recordFlag(report: RunReport, item: FlaggedItem): void {
 
 /** A one-paragraph summary for the CLI and the run record. */
 export function reportSummary(report: RunReport, modelText: string): string {
+  const passEscalated = Array.isArray(report.reconPass?.escalated) ? report.reconPass.escalated.length : 0;
   const parts = [
     `proposed ${report.proposed.length}`,
-    `escalated by the gate ${report.escalated.length}`,
+    `escalated by the gate ${report.escalated.length + passEscalated}`,
     `denied by the gate ${report.denied.length}`,
     `flagged ${report.flagged.length}`,
     `refused by the agent ${report.refused.length}`,
