@@ -115,6 +115,9 @@ export class OidcLogin {
         idTokenExpected: true,
       });
       claims = tokens.claims() as Record<string, unknown> | undefined;
+      // Many IdPs put email (and name) only in userinfo: ask it, for the same subject.
+      if (claims !== undefined && claims[this.actorClaim] === undefined && typeof claims.sub === 'string')
+        claims = { ...(await oidc.fetchUserInfo(this.config, tokens.access_token, claims.sub)), ...claims };
     } catch (err) {
       throw new OidcLoginError(`the identity provider login failed: ${(err as Error).message}`);
     }

@@ -118,6 +118,7 @@ export function runEvents(ctx: ApiContext): Promise<typeof HANDLED> {
     connection: 'keep-alive',
     'x-accel-buffering': 'no',
   });
+  res.flushHeaders();
   let seq = 0;
   let closed = false;
   const send = (event: RunEvent) => {
