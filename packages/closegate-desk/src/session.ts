@@ -22,3 +22,13 @@ export async function loadSession(): Promise<void> {
     session.checked = true;
   }
 }
+
+/** Ends the server-side session (POST with the CSRF token), then shows the login page. */
+export async function logout(): Promise<void> {
+  try {
+    await api.logout();
+  } finally {
+    session.me = null;
+    setCsrfToken('');
+  }
+}

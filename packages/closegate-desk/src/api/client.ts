@@ -89,6 +89,7 @@ const q = (filters: object): string => toQueryString(filters as Filters);
 
 export const api = {
   me: () => request<MeResponse>('GET', '/api/me'),
+  logout: () => request<Record<string, never>>('POST', '/auth/logout'),
   escalations: (query: EscalationListQuery) =>
     request<EscalationListResponse>('GET', `/api/escalations${q(query)}`),
   escalation: (id: number) => request<EscalationDetail>('GET', `/api/escalations/${id}`),
