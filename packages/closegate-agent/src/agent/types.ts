@@ -75,14 +75,15 @@ export interface RunReport {
   reconPass: Record<string, unknown> | null;
 }
 
-export interface FlaggedItem {
+/** A type alias (not an interface) so events stay assignable to index-signature shapes. */
+export type FlaggedItem = {
   entryId: number;
   quote: string;
   by: 'model' | 'detector';
   /** Engine outcome of the flag_exception call (`allow`, or the error code, e.g. STATE_CONFLICT). */
   engineOutcome: string;
   idempotencyKey: string | null;
-}
+};
 
 export interface RunRecord {
   id: string;
