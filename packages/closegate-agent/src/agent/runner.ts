@@ -296,11 +296,17 @@ export function createAgentRunner(options: AgentRunnerOptions): AgentRunner {
       const messages: LlmMessage[] = [];
       for (const h of (input.history ?? []).slice(-20)) {
         if (h.text.trim() === '') continue;
-        messages.push({ role: h.role, content: [{ type: 'text', text: h.text.slice(0, MAX_TASK_CHARS) }] });
+        const block = { type: 'text' as const, text: h.text.slice(0, MAX_TASK_CHARS) };
+        const prev = messages.at(-1);
+        // the Messages API wants alternating roles: consecutive turns of one role are merged
+        if (prev?.role === h.role) prev.content.push(block);
+        else messages.push({ role: h.role, content: [block] });
       }
       // The Messages API wants alternating roles starting with the user.
       while (messages.length > 0 && messages[0]!.role !== 'user') messages.shift();
-      messages.push({ role: 'user', content: [{ type: 'text', text: input.message }] });
+      const last = messages.at(-1);
+      if (last?.role === 'user') last.content.push({ type: 'text', text: input.message });
+      else messages.push({ role: 'user', content: [{ type: 'text', text: input.message }] });
       store.appendTranscript(run.id, {
         ts: now().toISOString(),
         kind: 'user',
