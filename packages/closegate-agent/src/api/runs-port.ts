@@ -24,7 +24,11 @@ export interface DeskTranscriptItem {
   isError?: boolean | undefined;
 }
 
-export type DeskRunEvent = { type: string; runId: string } & Record<string, unknown>;
+/** A runner progress event; its other members depend on the type (see agent/types.ts RunEvent). */
+export interface DeskRunEvent {
+  type: string;
+  runId: string;
+}
 
 export interface DeskRunner {
   startRun(input: { task: string; requestedBy: string }): { runId: string };

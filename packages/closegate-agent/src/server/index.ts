@@ -128,3 +128,4 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 export type { OidcOptions } from '../auth/oidc.js';
 export type { EngineGatewayOptions } from './engine.js';
 export type { DeskRunner } from '../api/runs-port.js';
+export { runServeCommand, SERVE_USAGE } from './serve-command.js';

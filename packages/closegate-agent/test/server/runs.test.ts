@@ -32,7 +32,7 @@ class StepRunner implements DeskRunner {
     this.transcripts.set(id, []);
     return { runId: id };
   }
-  emit(e: DeskRunEvent) {
+  emit(e: DeskRunEvent & Record<string, unknown>) {
     for (const l of this.listeners.get(e.runId) ?? []) l(e);
   }
   finish(id: string) {

@@ -79,7 +79,8 @@ export async function chat(ctx: ApiContext): Promise<ChatResponse> {
 }
 
 /** Maps the runner's progress events onto the contract's item / state / done messages. */
-export function toContractEvent(r: DeskRunner, e: DeskRunEvent, seq: number): RunEvent | null {
+export function toContractEvent(r: DeskRunner, event: DeskRunEvent, seq: number): RunEvent | null {
+  const e = event as DeskRunEvent & Record<string, unknown>;
   const run = r.getRun(e.runId);
   if (e.type === 'run.finished') return run === null ? null : { type: 'done', run: runSummary(run) };
   if (e.type === 'run.started') return run === null ? null : { type: 'state', run: runSummary(run) };
