@@ -1,66 +1,10 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anthropicBackend } from '../../src/llm/anthropic.js';
 import { LlmBackendError } from '../../src/llm/types.js';
 import { harness, removeTempDirs, SERVICE_TOKEN, type Harness } from '../agent/helpers.js';
+import { fakeMessagesApi, message, toolUse, type Seen } from './fake-messages-api.js';
 
 const KEY = 'sk-ant-test-dummy-key-0123456789abcdef';
-
-interface Seen {
-  headers: http.IncomingHttpHeaders;
-  body: {
-    model: string;
-    system: string;
-    max_tokens: number;
-    tools: { name: string; input_schema: { properties?: Record<string, unknown> } }[];
-    messages: {
-      role: string;
-      content: { type: string; tool_use_id?: string; content?: string; is_error?: boolean }[];
-    }[];
-  };
-}
-
-type Reply = { status: number; headers?: Record<string, string>; body: unknown };
-
-/** A fake Messages API on loopback: each POST /v1/messages gets the next reply of `plan(seen)`. */
-async function fakeMessagesApi(plan: (seen: Seen[]) => Reply) {
-  const seen: Seen[] = [];
-  const server = http.createServer((req, res) => {
-    let raw = '';
-    req.on('data', (c: Buffer) => (raw += c.toString('utf8')));
-    req.on('end', () => {
-      if (req.method !== 'POST' || req.url !== '/v1/messages') {
-        res.writeHead(404).end();
-        return;
-      }
-      seen.push({ headers: req.headers, body: JSON.parse(raw) as Seen['body'] });
-      const reply = plan(seen);
-      res.writeHead(reply.status, { 'content-type': 'application/json', ...(reply.headers ?? {}) });
-      res.end(JSON.stringify(reply.body));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, seen, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
-
-let n = 0;
-const message = (content: unknown[], stop = 'tool_use') => ({
-  status: 200,
-  body: {
-    id: `msg_${++n}`,
-    type: 'message',
-    role: 'assistant',
-    model: 'claude-test',
-    content,
-    stop_reason: stop,
-    stop_sequence: null,
-    usage: { input_tokens: 100, output_tokens: 20 },
-  },
-});
-const toolUse = (name: string, input: unknown, text?: string) =>
-  message([...(text ? [{ type: 'text', text }] : []), { type: 'tool_use', id: `toolu_${++n}`, name, input }]);
 
 /** The JSON of the last tool_result the agent sent back. */
 function lastResult(seen: Seen[]): Record<string, unknown> {
