@@ -88,8 +88,10 @@ describe('closegate-agent run --backend anthropic --engine-url (fake Messages AP
       const text = out.join('\n');
       expect(text).toContain('backend anthropic (claude-cli-test), engine actor llm:recon-operator');
       expect(text).toMatch(
-        /recon pass \(engine run \d+\): proposed 70, auto-confirmed 50, escalated by the gate 20/,
+        /recon pass \(engine run \d+\): proposed 71, auto-confirmed 50, escalated by the gate 21/,
       );
+      // without a look first, the memo line is matched by the pass: 4 escalations on account 1030
+      expect(text).toContain('4 x ACCOUNT_FORCED_HUMAN');
       expect(text).toContain(`match ${proposed} lines 60, 61: INV-4400`);
       expect(text).toContain(`confirm_match match ${proposed} SOD_SAME_ACTOR`);
       expect(api.seen).toHaveLength(4);
