@@ -86,6 +86,17 @@ describe.skipIf(skip)('closegate desk in Chromium against the real service', { t
       .toEqual(new Set(['ACCOUNT_FORCED_HUMAN']));
     await page.click('button.sort:has-text("Amount (USD)")');
     await expect.poll(() => page.url()).toContain('sort=amountUsd');
+    // Keyboard: the first Tab reaches "Skip to content", Enter moves focus into the page.
+    await page.reload();
+    await page.getByTestId('actor').waitFor();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+    // Sorting works from the keyboard too.
+    await page.focus('button.sort:has-text("Age")');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.url()).toMatch(/order=asc.*sort=age|sort=age.*order=asc/);
     await page.click('text=Clear');
     await expect.poll(() => page.url()).not.toContain('clause=');
   });
