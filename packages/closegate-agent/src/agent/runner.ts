@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { LlmMessage } from '../llm/types.js';
+import { redactValue } from '../store/redact.js';
 import { runLoop, type LoopEnd } from './loop.js';
 import { emptyReport, reportSummary } from './report.js';
 import { defaultSkillsDir, loadSkill, type Skill } from './skills.js';
@@ -71,9 +72,12 @@ export function createAgentRunner(options: AgentRunnerOptions): AgentRunner {
   const live = new Map<string, LiveRun>();
   const pending = new Set<Promise<unknown>>();
 
-  const emitFor = (runId: string) => (event: RunEvent) => {
+  const secrets = options.secrets ?? [];
+  const emitFor = (runId: string) => (raw: RunEvent) => {
     const entry = live.get(runId);
     if (!entry) return;
+    // events go to SSE subscribers: redacted like the transcript
+    const event = redactValue(raw, secrets) as RunEvent;
     entry.events.push(event);
     for (const l of entry.listeners) {
       try {

@@ -208,7 +208,7 @@ export interface AgentRunnerOptions {
   chatBudgets?: Partial<Budgets> | undefined;
   /** Directory holding skills/<name>/ (default: this package's skills/). */
   skillsDir?: string | undefined;
-  /** Secrets to redact from transcripts besides the built-in patterns (service token, API keys). */
+  /** Exact secrets to redact from run events (besides the built-in key/token patterns); the store has its own list. */
   secrets?: string[] | undefined;
   /** Clock for timestamps and the wall-time budget (tests inject one). */
   now?: (() => Date) | undefined;

@@ -144,11 +144,12 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   const keySecrets = [env.ANTHROPIC_API_KEY, env.CLOSEGATE_AGENT_GATEWAY_TOKEN].filter(
     (s): s is string => !!s,
   );
-  const store = openAgentStore(agentDb, { secrets: [...secrets, ...keySecrets] });
+  const allSecrets = [...secrets, ...keySecrets];
+  const store = openAgentStore(agentDb, { secrets: allSecrets });
   let engine: EngineConnection | null = null;
   try {
     engine = await connectEngine(opts);
-    const runner = createAgentRunner({ engine, store, backend });
+    const runner = createAgentRunner({ engine, store, backend, secrets: allSecrets });
     const handle = runner.startRun({ task, requestedBy: env.CLOSEGATE_AGENT_REQUESTED_BY ?? 'cli', budgets });
     if (values.json !== true) void progress(handle.events(), io);
     const record: RunRecord = await handle.done;

@@ -111,6 +111,26 @@ describe('transcripts in agent.db', () => {
     expect(inWindow.map((e) => e.tool)).toEqual(['get_recon_status', 'propose_match', 'get_recon_status']);
   });
 
+  it('run events (what SSE subscribers get) are redacted too', async () => {
+    const { createAgentRunner } = await import('../../src/agent/runner.js');
+    const runner = createAgentRunner({
+      engine: h.engine,
+      store: h.store,
+      secrets: [SERVICE_TOKEN, API_KEY],
+      backend: fnBackend((_req, turn) =>
+        turn === 0
+          ? { content: [{ type: 'tool_use', id: 'u', name: 'list_unmatched', input: { limit: 1000 } }] }
+          : { content: [{ type: 'text', text: `bye ${API_KEY}` }] },
+      ),
+    });
+    const handle = runner.startRun({ task: 'look', requestedBy: 'cron' });
+    const events: unknown[] = [];
+    for await (const e of handle.events()) events.push(e);
+    const dump = JSON.stringify(events);
+    expect(dump).toContain('LEAK-1');
+    for (const secret of [SERVICE_TOKEN, API_KEY, GH_TOKEN]) expect(dump).not.toContain(secret);
+  });
+
   it('redaction patterns (unit)', () => {
     expect(redactText('x Bearer abcdefgh12345678 y')).toBe('x Bearer [REDACTED] y');
     expect(redactText('"password": "hunter2hunter2"')).toContain('[REDACTED]');
