@@ -24,7 +24,10 @@ export interface ToolOffer {
   dropped: { name: string; why: string }[];
 }
 
-function stripKey(schema: Record<string, unknown>): { schema: Record<string, unknown>; had: boolean } {
+/** The schema offered to the model: no idempotency key (the service sets it), no `$schema` dialect tag. */
+function stripKey(input: Record<string, unknown>): { schema: Record<string, unknown>; had: boolean } {
+  const { $schema: _dialect, ...schema } = input;
+  void _dialect;
   const props = (schema.properties ?? {}) as Record<string, unknown>;
   if (!(IDEMPOTENCY_ARG in props)) return { schema, had: false };
   const { [IDEMPOTENCY_ARG]: _dropped, ...rest } = props;

@@ -43,6 +43,8 @@ describe('tools offered to the model', () => {
     for (const t of backend.requests[0]!.tools) {
       expect(Object.keys((t.inputSchema.properties ?? {}) as object)).not.toContain('idempotency_key');
       expect((t.inputSchema.required as string[] | undefined) ?? []).not.toContain('idempotency_key');
+      expect(t.inputSchema).not.toHaveProperty('$schema');
+      expect(t.inputSchema.additionalProperties).toBe(false);
     }
   });
 
