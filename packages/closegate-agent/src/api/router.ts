@@ -50,6 +50,15 @@ export const ROUTES: readonly Route[] = [
   r('POST', '/api/chat', chat),
 ];
 
+/** A path segment, percent-decoded; a malformed escape is no id at all. */
+function decodeParam(p: string): string {
+  try {
+    return decodeURIComponent(p);
+  } catch {
+    return '';
+  }
+}
+
 /** The route for a method and path: the handler and captured params, 'method' for a wrong method, or null. */
 export function findRoute(
   method: string,
@@ -60,8 +69,7 @@ export function findRoute(
     const m = route.pattern.exec(pathname);
     if (m === null) continue;
     pathMatched = true;
-    if (route.method === method)
-      return { handler: route.handler, params: m.slice(1).map((p) => decodeURIComponent(p)) };
+    if (route.method === method) return { handler: route.handler, params: m.slice(1).map(decodeParam) };
   }
   return pathMatched ? 'method' : null;
 }

@@ -78,7 +78,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     dev,
     secureCookies,
   };
-  const server = http.createServer();
+  let handler: http.RequestListener | null = null;
+  // Until OIDC discovery is done, requests get a clear 503 instead of hanging.
+  const server = http.createServer((req, res) => {
+    if (handler !== null) return handler(req, res);
+    res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+    res.end(JSON.stringify({ error: { code: 'INTERNAL', message: 'starting' } }));
+  });
   server.headersTimeout = 30_000;
   server.requestTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
@@ -100,22 +106,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await close();
     throw err;
   }
-  server.on(
-    'request',
-    createHandler({
-      lists: allowListsFor(host, port, options.publicUrl),
-      auth,
-      api: {
-        engine,
-        runner: options.runner ?? null,
-        verifications: new Verifications(),
-        now: options.now ?? (() => new Date()),
-      },
-      assetsDir,
-      maxBodyBytes: options.maxBodyBytes ?? 64 * 1024,
-      logger,
-    }),
-  );
+  handler = createHandler({
+    lists: allowListsFor(host, port, options.publicUrl),
+    auth,
+    api: {
+      engine,
+      runner: options.runner ?? null,
+      verifications: new Verifications(),
+      now: options.now ?? (() => new Date()),
+    },
+    assetsDir,
+    maxBodyBytes: options.maxBodyBytes ?? 64 * 1024,
+    logger,
+  });
   if (publicUrl !== undefined)
     logger.warn(`serving under public URL ${publicUrl.origin}: put TLS in front of it`);
   return {
