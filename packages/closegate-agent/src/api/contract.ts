@@ -155,7 +155,7 @@ export interface EscalationRow {
   subjectId: string;
   tier: string;
   clauseCode: string;
-  /** Largest line amount in the entity's local currency (null for a period close). */
+  /** The match's first line (lowest id) amount in its own currency (null for a period close). */
   amountLocal: Money | null;
   amountUsd: string | null;
   entity: string | null;
