@@ -1,6 +1,11 @@
 // closegate-agent: the agent service (recon-operator loop, LLM backends, operator API).
 export * from './agent/types.js';
-export { createAgentRunner, AgentInputError, DEFAULT_SKILL } from './agent/runner.js';
+export {
+  createAgentRunner,
+  AgentInputError,
+  DEFAULT_SKILL,
+  type AgentRunnerOptions,
+} from './agent/runner.js';
 export { loadSkill, defaultSkillsDir, SkillError, type Skill } from './agent/skills.js';
 export { offerTools, checkToolCall } from './agent/tool-policy.js';
 export { detectInjections, looksLikeInjection, INJECTION_REASON_PREFIX } from './agent/injection.js';

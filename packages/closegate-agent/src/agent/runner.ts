@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { LlmMessage } from '../llm/types.js';
+import type { LlmBackend, LlmMessage } from '../llm/types.js';
+import type { EngineConnection } from '../mcp-client/types.js';
+import type { AgentStore } from '../store/types.js';
 import { redactValue } from '../store/redact.js';
 import { runLoop, type LoopEnd } from './loop.js';
 import { emptyReport, reportSummary } from './report.js';
@@ -9,7 +11,6 @@ import {
   DEFAULT_BUDGETS,
   DEFAULT_CHAT_BUDGETS,
   type AgentRunner,
-  type AgentRunnerOptions,
   type Budgets,
   type ChatInput,
   type ChatResult,
@@ -19,6 +20,25 @@ import {
   type RunRecord,
   type StartRunInput,
 } from './types.js';
+
+/** What the runner is given (it owns none of it: the caller closes the connection, store and backend). */
+export interface AgentRunnerOptions {
+  /** The engine, connected as the agent's actor (see connectEngine). */
+  engine: EngineConnection;
+  store: AgentStore;
+  backend: LlmBackend;
+  /** Upper bounds for every run (defaults: DEFAULT_BUDGETS). */
+  budgets?: Partial<Budgets> | undefined;
+  chatBudgets?: Partial<Budgets> | undefined;
+  /** Directory holding skills/<name>/ (default: this package's skills/). */
+  skillsDir?: string | undefined;
+  /** Exact secrets to redact from run events (besides the built-in key/token patterns); the store has its own list. */
+  secrets?: string[] | undefined;
+  /** Clock for timestamps and the wall-time budget (tests inject one). */
+  now?: (() => Date) | undefined;
+  /** Max output tokens per model turn (default 4096). */
+  maxOutputTokens?: number | undefined;
+}
 
 export const DEFAULT_SKILL = 'recon-operator';
 const MAX_TASK_CHARS = 8000;

@@ -2,9 +2,7 @@
  * Public types of the agent runner: what the CLI and the HTTP service (src/server)
  * call, and the progress events they stream. Stable: change only additively.
  */
-import type { LlmBackend, LlmUsage } from '../llm/types.js';
-import type { EngineConnection } from '../mcp-client/types.js';
-import type { AgentStore } from '../store/types.js';
+import type { LlmUsage } from '../llm/types.js';
 
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'budget_exceeded';
 export type RunKind = 'task' | 'chat';
@@ -196,24 +194,6 @@ export interface ChatResult {
   runId: string;
   reply: string;
   status: Exclude<RunStatus, 'running'>;
-}
-
-export interface AgentRunnerOptions {
-  /** The engine, connected as the agent's actor (see connectEngine). */
-  engine: EngineConnection;
-  store: AgentStore;
-  backend: LlmBackend;
-  /** Upper bounds for every run (defaults: DEFAULT_BUDGETS). */
-  budgets?: Partial<Budgets> | undefined;
-  chatBudgets?: Partial<Budgets> | undefined;
-  /** Directory holding skills/<name>/ (default: this package's skills/). */
-  skillsDir?: string | undefined;
-  /** Exact secrets to redact from run events (besides the built-in key/token patterns); the store has its own list. */
-  secrets?: string[] | undefined;
-  /** Clock for timestamps and the wall-time budget (tests inject one). */
-  now?: (() => Date) | undefined;
-  /** Max output tokens per model turn (default 4096). */
-  maxOutputTokens?: number | undefined;
 }
 
 export interface AgentRunner {

@@ -11,8 +11,8 @@ import {
   openMcpDeps,
   serveCloseGateHttp,
 } from '../../../closegate-engine/src/mcp/index.js';
-import { createAgentRunner } from '../../src/agent/runner.js';
-import type { AgentRunnerOptions, Budgets, RunRecord } from '../../src/agent/types.js';
+import { createAgentRunner, type AgentRunnerOptions } from '../../src/agent/runner.js';
+import type { Budgets, RunRecord } from '../../src/agent/types.js';
 import { parseScript, scriptedBackend } from '../../src/llm/scripted.js';
 import type { LlmBackend, LlmRequest, LlmResponse } from '../../src/llm/types.js';
 import { connectEngine } from '../../src/mcp-client/connect.js';
