@@ -221,6 +221,10 @@ describe.skipIf(skip)('closegate desk in Chromium against the real service', { t
     expect(await page.locator('.transcript li .kind:text-is("tool call")').count()).toBeGreaterThan(0);
     await page.locator('button:has-text("Run run_")').first().click();
     await page.getByRole('heading', { name: /Transcript of run/ }).waitFor();
+    // The chat box asks the agent about the book and shows its reply.
+    await page.fill('#chat-msg', 'What is still open?');
+    await page.click('button:has-text("Send")');
+    await poll(() => page.getByTestId('chat-log').textContent(), 120_000).toMatch(/Agent \(run \S+\):/);
     await check(users.alice!, 'agent');
   });
 
