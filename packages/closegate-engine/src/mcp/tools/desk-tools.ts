@@ -54,8 +54,8 @@ function escalationDetail(engine: Engine, id: number, actor: Actor) {
   const db = engine.context.store.db;
   const events =
     match === null
-      ? auditPage(db, { escalationId: esc.id, offset: 0, limit: 200 }).rows
-      : auditPage(db, { matchId: match.id, offset: 0, limit: 200 }).rows;
+      ? auditPage(db, { escalationId: esc.id, offset: 0, limit: 200 }, false).rows
+      : auditPage(db, { matchId: match.id, offset: 0, limit: 200 }, false).rows;
   const sides = match === null ? null : sidesOf(match.entries, match.intercompany);
   return {
     escalation: esc,
