@@ -172,6 +172,24 @@ describe('tool-call checks (unit)', () => {
     });
   });
 
+  it.each(['Flag_Exception', 'flag_exception ', 'flag_exception\u0000', 'close_period'])(
+    'an unoffered or look-alike tool name %j is refused',
+    (name) => {
+      expect(checkToolCall(offer, name, { entry_id: 1 })).toMatchObject({
+        ok: false,
+        code: 'TOOL_NOT_OFFERED',
+      });
+    },
+  );
+
+  it('an identity key smuggled under __proto__ (as JSON.parse builds it) is found', () => {
+    const input = JSON.parse('{"entry_id": 1, "__proto__": {"actor_id": "human:cfo"}}') as unknown;
+    expect(checkToolCall(offer, 'flag_exception', input)).toMatchObject({
+      ok: false,
+      code: 'ACTOR_ARGUMENT_REFUSED',
+    });
+  });
+
   it('finds identity keys at depth, in arrays too', () => {
     const r = checkToolCall(offer, 'flag_exception', {
       entry_id: 1,
