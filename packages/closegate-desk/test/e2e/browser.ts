@@ -9,24 +9,27 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
-export const CHROMIUM = process.env.CLOSEGATE_CHROMIUM ?? '/usr/bin/chromium';
-export const HAVE_CHROMIUM = fs.existsSync(CHROMIUM);
-const IN_CI = process.env.CI === 'true' || process.env.CI === '1';
+/** Debian's Chromium, or CLOSEGATE_CHROMIUM. */
+export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
+  return env.CLOSEGATE_CHROMIUM ?? '/usr/bin/chromium';
+}
 
 /** True when the e2e suite should be skipped (after saying so loudly). */
-export function skipE2e(): boolean {
-  if (HAVE_CHROMIUM) return false;
-  if (IN_CI) return false; // launch() will fail and so will the suite: CI must have a browser.
+export function skipE2e(env: NodeJS.ProcessEnv = process.env, exists = fs.existsSync): boolean {
+  const browser = chromiumPath(env);
+  if (exists(browser)) return false;
+  // In CI a missing browser is a failure: do not skip, let launch() fail the suite.
+  if (env.CI === 'true' || env.CI === '1') return false;
   console.warn(
-    `\n!!! closegate-desk e2e SKIPPED: no Chromium at ${CHROMIUM}. Install it (apt-get install -y chromium); ` +
-      'in CI this is a failure.\n',
+    `\n!!! closegate-desk e2e SKIPPED: no Chromium at ${browser}. Install it (apt-get install -y chromium); ` +
+      'in CI (CI=true) this is a failure.\n',
   );
   return true;
 }
 
 export async function launch(): Promise<Browser> {
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: chromiumPath(),
     headless: true,
     args: [
       '--no-sandbox',

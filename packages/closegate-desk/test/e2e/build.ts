@@ -6,6 +6,14 @@ import { fileURLToPath } from 'node:url';
 
 let built: Promise<string> | null = null;
 
+/** Deletes the temp build (after the suite). */
+export async function removeDeskBuild(): Promise<void> {
+  if (built === null) return;
+  const dir = await built.catch(() => null);
+  built = null;
+  if (dir !== null) fs.rmSync(dir, { recursive: true, force: true });
+}
+
 export function buildDesk(): Promise<string> {
   built ??= (async () => {
     const { build } = await import('vite');

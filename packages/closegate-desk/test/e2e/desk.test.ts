@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launch, screenshot, seriousA11yViolations, skipE2e, watchConsole } from './browser';
-import { buildDesk } from './build';
+import { buildDesk, removeDeskBuild } from './build';
 import { SERVICE_TOKEN, startDeskStack, type DeskStack } from './stack';
 
 const skip = skipE2e();
@@ -34,6 +34,7 @@ describe.skipIf(skip)('closegate desk in Chromium against the real service', { t
     for (const u of Object.values(users)) await u.context.close().catch(() => undefined);
     await browser?.close();
     await stack?.close();
+    await removeDeskBuild();
   });
 
   /** OIDC login through the service's /auth/login and the IdP's own login and consent forms. */
