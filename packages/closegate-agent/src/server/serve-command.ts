@@ -90,11 +90,7 @@ function oidcFrom(v: Record<string, unknown>, env: NodeJS.ProcessEnv): OidcOptio
 }
 
 /** `closegate-agent serve`: the service with an agent runner, until a signal (or `until`). */
-export async function runServeCommand(
-  argv: string[],
-  io: CliIo,
-  until: Promise<void> = untilSignal(),
-): Promise<number> {
+export async function runServeCommand(argv: string[], io: CliIo, until?: Promise<void>): Promise<number> {
   let v: Record<string, unknown>;
   try {
     v = parseArgs({ args: argv, options: OPTIONS, allowPositionals: false, strict: true }).values as Record<
@@ -166,7 +162,8 @@ export async function runServeCommand(
       if (service.devLoginUrl !== undefined) io.out(`one-time login link: ${service.devLoginUrl}`);
       if (oidc !== undefined) io.out(`operators log in at ${service.url}/auth/login`);
     }
-    await until;
+    // signals are listened for only once the service runs
+    await (until ?? untilSignal());
     await service.close();
     await runner.drain();
     return EXIT_OK;
