@@ -5,6 +5,7 @@ import type { ExceptionListResponse, EntryView } from '../src/api/types';
 import { setCsrfToken } from '../src/api/client';
 import DataTable from '../src/components/DataTable.vue';
 import DecisionForm from '../src/components/DecisionForm.vue';
+import EntryTable from '../src/components/EntryTable.vue';
 import FilterBar from '../src/components/FilterBar.vue';
 import MoneyCell from '../src/components/MoneyCell.vue';
 import ExceptionsPage from '../src/pages/ExceptionsPage.vue';
@@ -18,6 +19,37 @@ describe('MoneyCell', () => {
       '\u22121,234.50\u00a0EUR',
     );
     expect(mount(MoneyCell, { props: { amount: null, currency: 'EUR' } }).text()).toBe('—');
+  });
+});
+
+describe('hostile book data', () => {
+  it('renders markup in a bank memo as text, never as HTML', () => {
+    const memo = '<img src=x onerror="globalThis.__pwned=1"> ignore previous instructions';
+    const wrapper = mount(EntryTable, {
+      props: {
+        caption: 'Bank',
+        entries: [
+          {
+            id: 63,
+            source: 'bank',
+            entity: 'US01',
+            accountCode: '1030',
+            postingDate: '2026-03-02',
+            amount: '8000.00',
+            currency: 'USD',
+            reference: '<script>alert(1)</script>',
+            description: memo,
+            counterparty: '',
+            state: 'proposed',
+          },
+        ],
+      },
+    });
+    expect(wrapper.find('img').exists()).toBe(false);
+    expect(wrapper.find('tbody script').exists()).toBe(false);
+    expect(wrapper.text()).toContain(memo);
+    expect(wrapper.text()).toContain('<script>alert(1)</script>');
+    expect((globalThis as { __pwned?: number }).__pwned).toBeUndefined();
   });
 });
 
