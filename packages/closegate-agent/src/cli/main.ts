@@ -53,13 +53,14 @@ function isEntryPoint(): boolean {
   }
 }
 
-if (isEntryPoint()) {
+/** Runs `main` as the process's command: exit code, EPIPE and a last-resort error line. */
+export function runAsCommand(argv: string[] = process.argv.slice(2)): void {
   // A closed pipe (`... | head`) is not an error worth a stack trace.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw err;
   });
-  main(process.argv.slice(2)).then(
+  main(argv).then(
     (code) => (process.exitCode = code),
     (err: unknown) => {
       process.stderr.write(`closegate-agent: ${(err as Error).message}\n`);
@@ -67,3 +68,5 @@ if (isEntryPoint()) {
     },
   );
 }
+
+if (isEntryPoint()) runAsCommand();
