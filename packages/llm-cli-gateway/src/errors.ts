@@ -20,7 +20,9 @@ export type GatewayErrorCode =
   | 'WORKSPACE_ESCAPE'
   | 'WORKSPACE_MISMATCH'
   | 'PROVIDER_NOT_ALLOWED'
-  | 'PERMISSION_CEILING';
+  | 'PERMISSION_CEILING'
+  | 'LIMIT_EXCEEDED'
+  | 'SESSION_NOT_OWNED';
 
 export class GatewayError extends Error {
   constructor(

@@ -54,6 +54,14 @@ export interface GatewayConfig {
     readonly syncDeadlineMs: number;
     readonly dedupWindowMs: number;
     readonly jobLeaseMs: number;
+    /** Longest timeoutMs / idleTimeoutMs a request may ask for (the smaller of the global and per-principal ceilings). */
+    readonly maxTimeoutMs: number;
+    readonly perPrincipal: {
+      /** CLI slots one principal may hold at once. */
+      readonly maxConcurrent: number;
+      /** Requests one principal may have waiting for a slot (sync and async). */
+      readonly maxQueued: number;
+    };
   };
   readonly approval: {
     readonly strategy: ApprovalStrategy;
@@ -61,6 +69,8 @@ export interface GatewayConfig {
     readonly claudePermissionMode: ManagedClaudeMode;
   };
   readonly mcpServers: Readonly<Record<string, McpServerConfig>>;
+  /** `[providers.<cli>] cloud`: cloud backends whose credentials may reach that CLI. */
+  readonly cloudBackends: Readonly<Partial<Record<ProviderId, readonly string[]>>>;
   /** `[workspaces]`: where HTTP callers' agents may run, and with what ceiling. */
   readonly workspaces: WorkspaceRegistry;
   /** Environment variables that overrode the file (names only, never values). */
@@ -229,6 +239,16 @@ export function resolveConfig(
       syncDeadlineMs: l.sync_deadline_seconds * 1000,
       dedupWindowMs: l.dedup_window_seconds * 1000,
       jobLeaseMs: l.job_lease_seconds * 1000,
+      maxTimeoutMs:
+        Math.min(l.max_timeout_seconds, l.per_principal.max_timeout_seconds ?? l.max_timeout_seconds) * 1000,
+      perPrincipal: {
+        // Default: half the slots and a quarter of the queue, so one token cannot take them all.
+        maxConcurrent: Math.min(
+          l.max_concurrent,
+          l.per_principal.max_concurrent ?? Math.max(1, Math.floor(l.max_concurrent / 2)),
+        ),
+        maxQueued: l.per_principal.max_queued ?? Math.max(1, Math.floor(l.max_queue / 4)),
+      },
     },
     approval: {
       strategy: file.approval.strategy,
@@ -236,6 +256,9 @@ export function resolveConfig(
       claudePermissionMode: file.approval.claude_permission_mode,
     },
     mcpServers: file.mcp_servers,
+    cloudBackends: Object.fromEntries(
+      Object.entries(file.providers).map(([cli, p]) => [cli, p?.cloud ?? []]),
+    ),
     workspaces: workspaceRegistry(file.workspaces),
     envOverrides: overrides,
   };

@@ -134,6 +134,15 @@ export class FlightRecorder {
   }
 
   /** Read-only SQL over the caller's own rows only (see query.ts for how that is enforced). */
+  /** True when one of `owner`'s own rows for `cli` recorded this provider session id. */
+  ownsProviderSession(owner: string, cli: string, providerSessionId: string): boolean {
+    return (
+      this.readDb
+        .prepare('SELECT 1 FROM requests WHERE owner = ? AND cli = ? AND provider_session_id = ? LIMIT 1')
+        .get(owner, cli, providerSessionId) !== undefined
+    );
+  }
+
   query(sql: string, owner: string, opts: QueryOptions = {}): QueryResult {
     return queryOwnRows(this.readDb, sql, owner, opts);
   }
