@@ -48,7 +48,8 @@ export function createGateway(opts: GatewayOptions = {}): Gateway {
   const secrets = redaction.values();
   const sessions = new SessionStore(home);
   const dbPath = logsDbPath(env);
-  const recorder = dbPath === null ? null : new FlightRecorder(dbPath, secrets);
+  const recorder =
+    dbPath === null ? null : new FlightRecorder(dbPath, secrets, { timeoutMs: config.limits.queryTimeoutMs });
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const service = new RequestService({
     sessions,

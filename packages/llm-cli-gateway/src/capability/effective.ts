@@ -61,7 +61,17 @@ function draft(mode: PermissionLevel): Draft {
 const CLAUDE_SHELL = new Set(['Bash', 'BashOutput', 'KillShell', 'KillBash']);
 const CLAUDE_WRITE = new Set(['Write', 'Edit', 'MultiEdit', 'NotebookEdit']);
 const CLAUDE_NETWORK = new Set(['WebFetch', 'WebSearch']);
-const CLAUDE_INERT = new Set(['Read', 'Grep', 'Glob', 'LS', 'NotebookRead', 'TodoWrite', 'TodoRead', 'Task', 'ExitPlanMode']);
+const CLAUDE_INERT = new Set([
+  'Read',
+  'Grep',
+  'Glob',
+  'LS',
+  'NotebookRead',
+  'TodoWrite',
+  'TodoRead',
+  'Task',
+  'ExitPlanMode',
+]);
 
 function claudeModeLevel(mode: unknown): PermissionLevel {
   switch (mode) {
@@ -129,11 +139,7 @@ function modeOnly(value: unknown, map: Readonly<Record<string, PermissionLevel>>
   return d;
 }
 
-function raw(
-  provider: ProviderId,
-  options: Record<string, unknown>,
-  managedMode: string | undefined,
-): Draft {
+function raw(provider: ProviderId, options: Record<string, unknown>, managedMode: string | undefined): Draft {
   switch (provider) {
     case 'claude':
       return claude(options, managedMode);

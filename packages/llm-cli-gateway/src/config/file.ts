@@ -56,6 +56,8 @@ export interface GatewayConfig {
     readonly jobLeaseMs: number;
     /** Longest timeoutMs / idleTimeoutMs a request may ask for (the smaller of the global and per-principal ceilings). */
     readonly maxTimeoutMs: number;
+    /** Time budget of one flight_recorder_query statement (its worker process is killed past it). */
+    readonly queryTimeoutMs: number;
     readonly perPrincipal: {
       /** CLI slots one principal may hold at once. */
       readonly maxConcurrent: number;
@@ -241,6 +243,7 @@ export function resolveConfig(
       jobLeaseMs: l.job_lease_seconds * 1000,
       maxTimeoutMs:
         Math.min(l.max_timeout_seconds, l.per_principal.max_timeout_seconds ?? l.max_timeout_seconds) * 1000,
+      queryTimeoutMs: l.query_timeout_ms,
       perPrincipal: {
         // Default: half the slots and a quarter of the queue, so one token cannot take them all.
         maxConcurrent: Math.min(

@@ -70,6 +70,8 @@ export const limitsSchema = z
     job_lease_seconds: posInt(3600).default(30),
     /** Operator ceiling on a request's timeoutMs / idleTimeoutMs: asking for more is refused. */
     max_timeout_seconds: posInt(86_400).default(3600),
+    /** flight_recorder_query: a statement running longer is killed with its worker process. */
+    query_timeout_ms: z.number().int().min(100).max(60_000).default(2000),
     /** Per principal (each HTTP token, the stdio user): defaults derived from the global limits. */
     per_principal: z
       .object({
