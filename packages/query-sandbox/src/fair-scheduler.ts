@@ -16,16 +16,20 @@ export interface FairSchedulerOptions {
 
 /**
  * A per-principal queue with a round-robin dispatcher. Each principal has its
- * own FIFO and at most one task running; free slots go to principals in turn,
+ * own FIFO and at most one task running; a free slot goes to the waiting
+ * principal served least recently,
  * so a caller who queues many runaway statements delays only themselves:
  * another principal's statement waits at most for a slot, never behind that
  * backlog. With `slots >= 2`, one principal can never hold every slot.
  */
 export class FairScheduler {
   readonly #queues = new Map<string, Task<unknown>[]>();
-  /** Round-robin order of principals with waiting tasks. */
+  /** Principals with waiting tasks, in arrival order. */
   readonly #ring: string[] = [];
   readonly #running = new Set<string>();
+  /** Turn number of each principal's last dispatch. */
+  readonly #served = new Map<string, number>();
+  #turn = 0;
   #closed = false;
 
   constructor(private readonly opts: FairSchedulerOptions) {}
@@ -75,23 +79,27 @@ export class FairScheduler {
   }
 
   #dispatch(): void {
-    // Walk the ring once per free slot, skipping principals that already run a task.
-    let scanned = 0;
-    while (this.#running.size < this.opts.slots && this.#ring.length > 0 && scanned < this.#ring.length) {
-      const principal = this.#ring.shift()!;
-      if (this.#running.has(principal)) {
-        this.#ring.push(principal);
-        scanned++;
-        continue;
+    while (this.#running.size < this.opts.slots) {
+      // Least recently served principal first (never served = first of all), among those not running:
+      // a principal who just had a turn goes behind everyone waiting, however fast it re-queues.
+      let pick: string | undefined;
+      for (const principal of this.#ring) {
+        if (this.#running.has(principal)) continue;
+        if (pick === undefined || (this.#served.get(principal) ?? -1) < (this.#served.get(pick) ?? -1))
+          pick = principal;
       }
-      scanned = 0;
+      if (pick === undefined) return;
+      const principal = pick;
       const queue = this.#queues.get(principal)!;
       const task = queue.shift()!;
-      if (queue.length > 0) this.#ring.push(principal);
-      else this.#queues.delete(principal);
+      if (queue.length === 0) {
+        this.#queues.delete(principal);
+        this.#ring.splice(this.#ring.indexOf(principal), 1);
+      }
+      this.#served.set(principal, ++this.#turn);
       this.#running.add(principal);
-      void task
-        .run()
+      void Promise.resolve()
+        .then(task.run)
         .then(task.resolve, task.reject)
         .finally(() => {
           this.#running.delete(principal);
