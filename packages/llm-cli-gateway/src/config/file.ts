@@ -26,7 +26,7 @@ export interface HttpPrincipalConfig {
   readonly name: string;
   /** Lowercase hex SHA-256 of the bearer token: the token itself is never kept. */
   readonly tokenSha256: string;
-  readonly source: 'config' | 'env';
+  readonly source: 'config' | 'env' | 'generated';
 }
 
 export interface GatewayConfig {
@@ -44,6 +44,8 @@ export interface GatewayConfig {
     readonly allowedHosts?: readonly string[];
     readonly allowedOrigins?: readonly string[];
     readonly principals: readonly HttpPrincipalConfig[];
+    /** `[http] auth`: "token" generates one on first start when no principal is configured. */
+    readonly auth: 'token' | 'none';
   };
   readonly limits: {
     readonly maxConcurrent: number;
@@ -232,6 +234,7 @@ export function resolveConfig(
       allowedHosts: h.allowed_hosts,
       allowedOrigins: h.allowed_origins,
       principals: principalsFrom(file, token),
+      auth: h.auth,
     },
     limits: {
       maxConcurrent: l.max_concurrent,

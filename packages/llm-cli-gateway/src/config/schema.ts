@@ -55,6 +55,12 @@ export const httpSchema = z
     allowed_hosts: z.array(safeString(255)).min(1).optional(),
     allowed_origins: z.array(safeString(512)).optional(),
     principals: z.array(principalSchema).default([]),
+    /**
+     * "token" (default): with no principal configured, a token is generated on
+     * first start (0600 file in the data dir). "none": loopback without any
+     * token, every local process is a caller; must be chosen explicitly.
+     */
+    auth: z.enum(['token', 'none']).default('token'),
   })
   .strict();
 

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { QuerySandbox} from 'query-sandbox';
+import type { QuerySandbox } from 'query-sandbox';
 import { QuerySandboxError } from 'query-sandbox';
 import { GatewayError, QueryRefusedError } from '../errors.js';
 import { createTableSql, REQUEST_COLUMNS } from './schema.js';
