@@ -11,6 +11,8 @@ export type GatewayErrorCode =
   | 'SESSION_STORE_CORRUPT'
   | 'NOT_FOUND'
   | 'QUERY_REFUSED'
+  | 'QUERY_TIMEOUT'
+  | 'QUERY_SATURATED'
   | 'RECORDER_DISABLED'
   | 'RECORDER_FAILED'
   | 'SPAWN_FAILED'
@@ -20,7 +22,9 @@ export type GatewayErrorCode =
   | 'WORKSPACE_ESCAPE'
   | 'WORKSPACE_MISMATCH'
   | 'PROVIDER_NOT_ALLOWED'
-  | 'PERMISSION_CEILING';
+  | 'PERMISSION_CEILING'
+  | 'LIMIT_EXCEEDED'
+  | 'SESSION_NOT_OWNED';
 
 export class GatewayError extends Error {
   constructor(

@@ -6,6 +6,7 @@ import { providerList } from './providers/registry.js';
 import { FlightRecorder } from './recorder/recorder.js';
 import { RequestService } from './service/request-service.js';
 import { SessionStore } from './sessions/store.js';
+import { RedactionPolicy } from './redaction/policy.js';
 
 /** Everything the tools need, built once per process. */
 export interface Gateway {
@@ -17,6 +18,8 @@ export interface Gateway {
   readonly service: RequestService;
   /** Approval gate, concurrency limits and (with a durable store) async jobs. */
   readonly plane: RequestPlane;
+  /** Applied to every tool result and stored text (redaction/policy.ts). */
+  readonly redaction: RedactionPolicy;
   /** Cancels this instance's running jobs (process groups killed), then closes the databases. */
   close(): Promise<void>;
 }
@@ -30,7 +33,9 @@ export interface GatewayOptions {
 
 /** Values of every provider credential variable present: redacted wherever they might echo. */
 export function credentialValues(env: NodeJS.ProcessEnv): string[] {
-  const names = new Set(providerList().flatMap((p) => p.credentialEnv));
+  const names = new Set(
+    providerList().flatMap((p) => [...p.credentialEnv, ...Object.values(p.cloudEnv ?? {}).flat()]),
+  );
   return [...names].map((n) => env[n]).filter((v): v is string => typeof v === 'string' && v.length >= 8);
 }
 
@@ -39,10 +44,12 @@ export function createGateway(opts: GatewayOptions = {}): Gateway {
   const config = opts.config ?? loadConfig(env);
   const home = gatewayHome(env);
   ensurePrivateDir(home);
-  const secrets = credentialValues(env);
+  const redaction = new RedactionPolicy(env, config);
+  const secrets = redaction.values();
   const sessions = new SessionStore(home);
   const dbPath = logsDbPath(env);
-  const recorder = dbPath === null ? null : new FlightRecorder(dbPath, secrets);
+  const recorder =
+    dbPath === null ? null : new FlightRecorder(dbPath, secrets, { timeoutMs: config.limits.queryTimeoutMs });
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const service = new RequestService({
     sessions,
@@ -51,6 +58,8 @@ export function createGateway(opts: GatewayOptions = {}): Gateway {
     env,
     secrets,
     workspaces: config.workspaces,
+    maxTimeoutMs: config.limits.maxTimeoutMs,
+    cloudBackends: config.cloudBackends,
   });
   const plane = createRequestPlane({
     config,
@@ -65,5 +74,5 @@ export function createGateway(opts: GatewayOptions = {}): Gateway {
     closing ??= plane.close().finally(() => recorder?.close());
     return closing;
   };
-  return { home, env, config, sessions, recorder, service, plane, close };
+  return { home, env, config, sessions, recorder, service, plane, redaction, close };
 }

@@ -10,6 +10,7 @@ import { registerProviderRequestTool } from './tools/provider-request.js';
 import { registerRequestResult } from './tools/request-result.js';
 import { registerSessionTools } from './tools/sessions.js';
 import { VERSION } from './version.js';
+import { redactEveryResult } from './redaction/tool-wrapper.js';
 
 /**
  * Builds the MCP server with every tool. Transport-agnostic: handlers take the
@@ -21,6 +22,7 @@ import { VERSION } from './version.js';
  */
 export function createGatewayServer(gateway: Gateway): McpServer {
   const server = new McpServer({ name: 'llm-cli-gateway', version: VERSION });
+  redactEveryResult(server, gateway.redaction);
   for (const provider of providerList()) registerProviderRequestTool(server, gateway, provider);
   if (gateway.plane.jobs !== null) registerJobTools(server, gateway.plane.jobs, gateway.plane.admit);
   registerApprovalList(server, gateway.plane.approvals);

@@ -63,12 +63,12 @@ describe('flight recorder', () => {
     raw.close();
   });
 
-  it('answers read-only SQL over the caller own rows', () => {
-    const r = q('SELECT cli, prompt FROM requests ORDER BY started_at');
+  it('answers read-only SQL over the caller own rows', async () => {
+    const r = await q('SELECT cli, prompt FROM requests ORDER BY started_at');
     expect(r.rows.map((x) => x.prompt)).toEqual(['alice prompt one', 'alice prompt two']);
-    expect(q('SELECT count(*) AS n FROM requests', BOB.id).rows).toEqual([{ n: 1 }]);
+    expect((await q('SELECT count(*) AS n FROM requests', BOB.id)).rows).toEqual([{ n: 1 }]);
     expect(
-      rec.query('SELECT 1 AS x UNION ALL SELECT 2 UNION ALL SELECT 3', ALICE.id, { maxRows: 2 }),
+      await rec.query('SELECT 1 AS x UNION ALL SELECT 2 UNION ALL SELECT 3', ALICE.id, { maxRows: 2 }),
     ).toMatchObject({ truncated: true });
   });
 
@@ -90,8 +90,10 @@ describe('flight recorder', () => {
     'BEGIN',
     'SELECT 1; DELETE FROM requests',
     "REPLACE INTO requests (correlation_id) VALUES ('x')",
-  ])('refuses %s', (sql) => {
-    expect(() => q(sql)).toThrow(/read-only statements|SQL rejected|more than one statement/);
+  ])('refuses %s', async (sql) => {
+    await expect(q(sql)).rejects.toThrow(
+      /read-only query|SQLite refused the statement|more than one statement/,
+    );
   });
 
   it('SQLite itself rejects writes on the read-only connection and on the snapshot', () => {
@@ -117,8 +119,8 @@ describe('flight recorder', () => {
     'SELECT * FROM pragma_database_list',
     "SELECT * FROM pragma_table_info('request_chain')",
     'SELECT group_concat(prompt) AS p, group_concat(response) AS r FROM requests',
-  ])('another owner rows stay invisible to %s', (sql) => {
-    const text = JSON.stringify(q(sql));
+  ])('another owner rows stay invisible to %s', async (sql) => {
+    const text = JSON.stringify(await q(sql));
     expect(text).not.toContain('BOB-SECRET');
     expect(text).not.toContain('http:bob');
     expect(text).not.toContain('logs.db');
@@ -129,8 +131,8 @@ describe('flight recorder', () => {
     'SELECT * FROM audit_events',
     'SELECT * FROM other.requests',
     'SELECT * FROM temp.requests',
-  ])('tables outside the snapshot do not exist: %s', (sql) => {
-    expect(() => q(sql)).toThrow(/no such table/);
+  ])('tables outside the snapshot do not exist: %s', async (sql) => {
+    await expect(q(sql)).rejects.toThrow(/no such table/);
   });
 
   it('verify passes on an intact log and detects an edited, forged or deleted row', () => {

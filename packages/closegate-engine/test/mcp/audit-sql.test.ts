@@ -1,3 +1,5 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditSqlSandbox, AUDIT_VIEWS } from '../../src/mcp/index.js';
 import type { Engine } from '../../src/index.js';
@@ -63,6 +65,17 @@ describe('audit SQL sandbox', () => {
       });
     }
     expect(engine.queries.verifyAudit().ok).toBe(true);
+  });
+
+  it('keeps its mirror in a private temp dir (0700, file 0600) that close() removes', () => {
+    const other = AuditSqlSandbox.open(dbPath);
+    const dir = other.dir;
+    expect((statSync(dir).mode & 0o777).toString(8)).toBe('700');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.db'));
+    expect(files).toHaveLength(1);
+    expect((statSync(join(dir, files[0]!)).mode & 0o777).toString(8)).toBe('600');
+    other.close();
+    expect(existsSync(dir)).toBe(false);
   });
 
   it('stops a statement over the time limit and answers the next one', async () => {

@@ -1,4 +1,5 @@
-export type ApprovalErrorCode = 'APPROVAL_DENIED' | 'APPROVAL_UNSUPPORTED_PROVIDER' | 'APPROVAL_UNAVAILABLE';
+export type ApprovalErrorCode =
+  'APPROVAL_DENIED' | 'APPROVAL_UNSUPPORTED_PROVIDER' | 'APPROVAL_UNAVAILABLE' | 'APPROVAL_STRATEGY_LOCKED';
 
 /** A managed request that may not launch. Thrown before any process is spawned. */
 export class ApprovalError extends Error {

@@ -34,6 +34,26 @@ function refusal(request: GatewayRequest, err: ApprovalError): RequestResult {
   };
 }
 
+/** Strategies from weakest to strictest: a request may move right, never left. */
+const STRICTNESS: Readonly<Record<ApprovalStrategy, number>> = { legacy: 0, mcp_managed: 1 };
+
+/**
+ * The strategy a request runs under: the operator's, unless the request asks
+ * for a stricter one. Asking for a weaker one is refused (not silently
+ * upgraded), so the caller learns the operator's setting binds it.
+ */
+export function effectiveStrategy(
+  configured: ApprovalStrategy,
+  requested: ApprovalStrategy | undefined,
+): ApprovalStrategy | ApprovalError {
+  if (requested === undefined) return configured;
+  if (STRICTNESS[requested] >= STRICTNESS[configured]) return requested;
+  return new ApprovalError(
+    'APPROVAL_STRATEGY_LOCKED',
+    `approvalStrategy "${requested}" is weaker than the operator's [approval] strategy = "${configured}"; a request may only ask for a stricter strategy`,
+  );
+}
+
 /**
  * Wraps the single request path with the approval gate. `legacy` passes
  * through unchanged. `mcp_managed` is decided before anything is spawned:
@@ -48,7 +68,8 @@ export function gatedRunner(
 ): Runner {
   return async (caller, request, hooks) => {
     const governed = request as GovernedRequest;
-    const strategy = governed.approvalStrategy ?? defaultStrategy;
+    const strategy = effectiveStrategy(defaultStrategy, governed.approvalStrategy);
+    if (strategy instanceof ApprovalError) return refusal(request, strategy);
     if (strategy === 'legacy')
       return run(caller, { ...request, managed: undefined } as GatewayRequest, hooks);
     if (approvals === null) {

@@ -1,6 +1,7 @@
 import type { ApprovalThreshold } from '../config/schema.js';
 import type { PermissionLevel, ProviderId } from '../providers/contract.js';
 import { PROVIDERS } from '../providers/registry.js';
+import { effectiveCapability, type Capability } from '../capability/effective.js';
 import { checkReviewIntegrity, isReviewRequest, type ReviewIntegrity } from './review-integrity.js';
 import { scanWording } from './wording.js';
 
@@ -39,7 +40,7 @@ export const THRESHOLD_MAX_SCORE: Readonly<Record<ApprovalThreshold, number>> = 
   permissive: 79,
 };
 
-const POINTS = { full: 60, edits: 20, destructive: 50, secret: 50, mcpServer: 10 } as const;
+const POINTS = { full: 60, network: 30, edits: 20, destructive: 50, secret: 50, mcpServer: 10 } as const;
 
 /** The flag behind a `full` permission level, named in the decision so the operator sees why. */
 const BYPASS_FLAG: Readonly<Record<ProviderId, string>> = {
@@ -50,27 +51,37 @@ const BYPASS_FLAG: Readonly<Record<ProviderId, string>> = {
   mistral: 'auto-approve agent',
 };
 
+/**
+ * Scored from the request's effective capability first (approval/../capability):
+ * what the agent may do without asking, whatever the prompt says. A request
+ * that pre-approves shell scores as high as a bypass mode, however harmless its
+ * wording; one that cannot write or run commands adds nothing here.
+ */
 function permissionFactors(
   input: ApprovalInput,
   blockers: string[],
 ): { level?: PermissionLevel; factors: RiskFactor[] } {
   const contract = PROVIDERS[input.provider];
-  let level: PermissionLevel;
+  let cap: Capability;
   try {
-    level = contract.permissionLevel(contract.parseOptions(input.options));
+    cap = effectiveCapability(input.provider, contract.parseOptions(input.options));
   } catch {
     blockers.push('provider options are invalid');
     return { factors: [] };
   }
-  if (level === 'full') {
-    return {
-      level,
-      factors: [{ code: 'bypass-permissions', points: POINTS.full, detail: BYPASS_FLAG[input.provider] }],
-    };
+  const why = cap.reasons.join('; ');
+  const factors: RiskFactor[] = [];
+  if (cap.bypass) {
+    factors.push({ code: 'bypass-permissions', points: POINTS.full, detail: BYPASS_FLAG[input.provider] });
+  } else if (cap.shell && !cap.sandboxed) {
+    factors.push({ code: 'pre-approved-shell', points: POINTS.full, detail: why });
+  } else if (cap.network) {
+    factors.push({ code: 'pre-approved-network', points: POINTS.network, detail: why });
   }
-  if (level === 'edits')
-    return { level, factors: [{ code: 'auto-edits', points: POINTS.edits, detail: 'edits without asking' }] };
-  return { level, factors: [] };
+  if (!cap.bypass && !(cap.shell && !cap.sandboxed) && cap.write) {
+    factors.push({ code: 'auto-edits', points: POINTS.edits, detail: why || 'edits without asking' });
+  }
+  return { level: cap.level, factors };
 }
 
 function mcpFactors(input: ApprovalInput, eligible: ReadonlySet<string>, blockers: string[]): RiskFactor[] {

@@ -21,6 +21,16 @@ const DESTRUCTIVE: readonly Rule[] = [
   ['drop-table', /\bdrop\s+(?:table|database|schema)\b|\btruncate\s+table\b/],
   ['delete-all-rows', /\bdelete\s+from\s+[\w."`]+\s*(?:;|$)/],
   ['disk-wipe', /\bmkfs(?:\.\w+)?\b|\bdd\s+if=|>\s*\/dev\/(?:sd|nvme|disk)|\bshred\b/],
+  // Rewordings of a recursive delete that never say `rm -rf`.
+  ['find-delete', /\bfind\b[^\n]*\s-delete\b|\bfind\b[^\n]*-exec\s+(?:rm|shred|unlink)\b/],
+  [
+    'delete-api',
+    /\bshutil\.rmtree\b|\brmtree\s*\(|\bos\.(?:remove|unlink|removedirs|rmdir)\s*\(|\bfs\.(?:rm|rmdir)(?:sync)?\s*\([^)]*recursive|\brimraf\b|\bremove-item\b[^\n]*-recurse|\bfileutils\.rm_r/,
+  ],
+  [
+    'pipe-to-interpreter',
+    /\b(?:base64|openssl\s+(?:enc|base64))\b[^\n|]*\s(?:-d|--decode)\b[^\n]*\|\s*(?:sudo\s+)?(?:ba|z|da|k|fi)?sh\b|\b(?:curl|wget)\b[^\n]*\|\s*(?:sudo\s+)?(?:(?:ba|z|da|k|fi)?sh|python3?|perl|ruby|node)\b|\b(?:ba|z)?sh\s+-c\s*["'`]?\$\(/,
+  ],
   ['chmod-777', /\bchmod\s+(?:-r\s+)?777\b/],
   ['fork-bomb', /:\(\)\s*\{\s*:\s*\|\s*:\s*&\s*\}\s*;\s*:/],
   [
@@ -30,6 +40,14 @@ const DESTRUCTIVE: readonly Rule[] = [
 ];
 
 const SECRET: readonly Rule[] = [
+  [
+    'environment-dump',
+    /\b(?:print|dump|list|show|output|echo|reveal|send|upload|post|copy)\b[^\n]{0,40}\b(?:env(?:ironment)?)\s*var(?:iable)?s?\b|\bprintenv\b|\/proc\/(?:self|\d+)\/environ\b|\benv\s*\|/,
+  ],
+  [
+    'send-elsewhere',
+    /\b(?:send|post|upload|transmit|forward|beacon|ship)\b[^\n]{0,80}\bto\s+(?:https?:\/\/|ftp:\/\/|[a-z0-9-]+(?:\.[a-z0-9-]+)+\b|my\s+(?:server|endpoint|webhook|bucket))/,
+  ],
   ['ssh-keys', /~\/\.ssh|\.ssh\/|\bid_(?:rsa|ed25519|ecdsa|dsa)\b|\bauthorized_keys\b/],
   ['dotenv', /(?:^|[\s'"`/(])\.env(?:\.[a-z]+)?\b/],
   [

@@ -10,7 +10,8 @@ import { createGateway } from '../gateway.js';
 import { createGatewayServer } from '../server.js';
 import { VERSION } from '../version.js';
 import { doctorReport, formatDoctor } from './doctor.js';
-import { verifyLogs } from './logs.js';
+import { logsHead, verifyLogs } from './logs.js';
+import { parseHead, type ChainHead } from 'audit-chain';
 import { workspaceCommand } from './workspace.js';
 
 const HELP = `llm-cli-gateway ${VERSION}: MCP server that runs the LLM coding CLIs as tools
@@ -23,7 +24,8 @@ Usage:
   llm-cli-gateway doctor [--json] installed CLIs and versions, data dir and permissions, config
   llm-cli-gateway workspace list | add <alias> <path> | remove <alias>
                                   directories agents may run in (required for HTTP callers)
-  llm-cli-gateway logs verify [--json]
+  llm-cli-gateway logs verify [--expect-head SEQ:HASH] [--json]
+  llm-cli-gateway logs head [--json]
                                   check the flight recorder's hash chain and every row against it
   llm-cli-gateway --version
   llm-cli-gateway --help          (every command also takes --help)
@@ -46,10 +48,15 @@ Reports the installed provider CLIs and their versions, the data directory and
 file permissions, the flight recorder, the transport and the registered
 workspaces (missing paths; HTTP enabled with none registered). Exit 1 on a warning.`;
 
-const HELP_LOGS = `Usage: llm-cli-gateway logs verify [--json]
+const HELP_LOGS = `Usage: llm-cli-gateway logs verify [--expect-head SEQ:HASH] [--json]
+       llm-cli-gateway logs head [--json]
 
-Verifies the flight recorder (logs.db): the hash chain, then every request row
-against the digests the chain committed to. Exit 0 when intact, 1 otherwise.`;
+verify: checks the flight recorder (logs.db): the hash chain, then every request
+row against the digests the chain committed to. With --expect-head (a head
+printed earlier by \`logs head\` and kept elsewhere), the chain must still
+contain that event with that hash: deleting the newest rows (truncation) is
+detected. Exit 0 when intact, 1 otherwise, 2 on bad usage.
+head: prints the newest chain event as SEQ:HASH.`;
 
 /** The local OS user is the stdio principal: identity comes from the process, not from tool arguments. */
 function stdioPrincipalId(): string {
@@ -138,6 +145,7 @@ async function main(argv: string[]): Promise<number> {
       version: { type: 'boolean' },
       json: { type: 'boolean' },
       transport: { type: 'string' },
+      'expect-head': { type: 'string' },
     },
   });
   const [command, sub, ...rest] = positionals;
@@ -158,8 +166,22 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'logs') {
     if (values.help || sub === undefined) return print(HELP_LOGS, values.help ? 0 : 2);
-    if (sub !== 'verify' || rest.length > 0) return fail(`unknown logs command: ${[sub, ...rest].join(' ')}`);
-    const outcome = verifyLogs(process.env);
+    if (rest.length > 0 || (sub !== 'verify' && sub !== 'head'))
+      return fail(`unknown logs command: ${[sub, ...rest].join(' ')}`);
+    if (sub === 'head') {
+      if (values['expect-head'] !== undefined) return fail('--expect-head is an option of logs verify');
+      const head = logsHead(process.env);
+      if (values.json) console.log(JSON.stringify(head, null, 2));
+      else console.log(head.ok ? (head.head ?? '(empty chain)') : `FAILED: ${head.problem}`);
+      return head.ok ? 0 : 1;
+    }
+    let expectHead: ChainHead | undefined;
+    try {
+      expectHead = values['expect-head'] === undefined ? undefined : parseHead(values['expect-head']);
+    } catch (err) {
+      return fail(errorMessage(err));
+    }
+    const outcome = verifyLogs(process.env, expectHead);
     if (values.json) console.log(JSON.stringify(outcome, null, 2));
     else
       console.log(

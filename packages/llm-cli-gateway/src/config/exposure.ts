@@ -1,3 +1,4 @@
+import { LOCAL_TOKEN_FILE } from './local-token.js';
 import { statSync } from 'node:fs';
 import { isLoopbackHost } from 'mcp-host';
 import type { GatewayConfig } from './file.js';
@@ -15,6 +16,8 @@ export interface ExposureReport {
   readonly bind: string;
   readonly loopback: boolean;
   readonly principals: readonly string[];
+  /** How HTTP callers authenticate: configured tokens, a generated local token, or none (explicit). */
+  readonly auth: 'tokens' | 'generated-token' | 'none';
   readonly publicUrl?: string;
   readonly findings: readonly ExposureFinding[];
 }
@@ -45,11 +48,17 @@ export function assessExposure(config: GatewayConfig): ExposureReport {
         'PUBLIC_BIND_WITHOUT_TOKEN',
         `http host ${h.host} is not loopback and no token is configured: the gateway refuses to start`,
       );
-    } else if (h.principals.length === 0) {
+    } else if (h.principals.length === 0 && h.auth === 'none') {
       add(
         'warning',
         'NO_TOKEN',
-        'HTTP without a token: every local process can run agents through the gateway; set LLM_GATEWAY_AUTH_TOKEN or [[http.principals]]',
+        'HTTP without a token ([http] auth = "none"): every local process can run agents through the gateway; set LLM_GATEWAY_AUTH_TOKEN or [[http.principals]]',
+      );
+    } else if (h.principals.length === 0) {
+      add(
+        'info',
+        'LOCAL_TOKEN',
+        `no token configured: a token is generated on first start in <data dir>/${LOCAL_TOKEN_FILE} (0600) and required as "Authorization: Bearer <token>"; [http] auth = "none" turns this off`,
       );
     }
     if (h.publicUrl !== undefined) {
@@ -76,6 +85,7 @@ export function assessExposure(config: GatewayConfig): ExposureReport {
     bind: `${h.host}:${h.port}`,
     loopback,
     principals: h.principals.map((p) => `${p.name} (${p.source})`),
+    auth: h.principals.length > 0 ? 'tokens' : h.auth === 'none' ? 'none' : 'generated-token',
     publicUrl: h.publicUrl,
     findings,
   };

@@ -26,7 +26,7 @@ export interface HttpPrincipalConfig {
   readonly name: string;
   /** Lowercase hex SHA-256 of the bearer token: the token itself is never kept. */
   readonly tokenSha256: string;
-  readonly source: 'config' | 'env';
+  readonly source: 'config' | 'env' | 'generated';
 }
 
 export interface GatewayConfig {
@@ -44,6 +44,8 @@ export interface GatewayConfig {
     readonly allowedHosts?: readonly string[];
     readonly allowedOrigins?: readonly string[];
     readonly principals: readonly HttpPrincipalConfig[];
+    /** `[http] auth`: "token" generates one on first start when no principal is configured. */
+    readonly auth: 'token' | 'none';
   };
   readonly limits: {
     readonly maxConcurrent: number;
@@ -54,6 +56,16 @@ export interface GatewayConfig {
     readonly syncDeadlineMs: number;
     readonly dedupWindowMs: number;
     readonly jobLeaseMs: number;
+    /** Longest timeoutMs / idleTimeoutMs a request may ask for (the smaller of the global and per-principal ceilings). */
+    readonly maxTimeoutMs: number;
+    /** Time budget of one flight_recorder_query statement (its worker process is killed past it). */
+    readonly queryTimeoutMs: number;
+    readonly perPrincipal: {
+      /** CLI slots one principal may hold at once. */
+      readonly maxConcurrent: number;
+      /** Requests one principal may have waiting for a slot (sync and async). */
+      readonly maxQueued: number;
+    };
   };
   readonly approval: {
     readonly strategy: ApprovalStrategy;
@@ -61,6 +73,8 @@ export interface GatewayConfig {
     readonly claudePermissionMode: ManagedClaudeMode;
   };
   readonly mcpServers: Readonly<Record<string, McpServerConfig>>;
+  /** `[providers.<cli>] cloud`: cloud backends whose credentials may reach that CLI. */
+  readonly cloudBackends: Readonly<Partial<Record<ProviderId, readonly string[]>>>;
   /** `[workspaces]`: where HTTP callers' agents may run, and with what ceiling. */
   readonly workspaces: WorkspaceRegistry;
   /** Environment variables that overrode the file (names only, never values). */
@@ -220,6 +234,7 @@ export function resolveConfig(
       allowedHosts: h.allowed_hosts,
       allowedOrigins: h.allowed_origins,
       principals: principalsFrom(file, token),
+      auth: h.auth,
     },
     limits: {
       maxConcurrent: l.max_concurrent,
@@ -229,6 +244,17 @@ export function resolveConfig(
       syncDeadlineMs: l.sync_deadline_seconds * 1000,
       dedupWindowMs: l.dedup_window_seconds * 1000,
       jobLeaseMs: l.job_lease_seconds * 1000,
+      maxTimeoutMs:
+        Math.min(l.max_timeout_seconds, l.per_principal.max_timeout_seconds ?? l.max_timeout_seconds) * 1000,
+      queryTimeoutMs: l.query_timeout_ms,
+      perPrincipal: {
+        // Default: half the slots and a quarter of the queue, so one token cannot take them all.
+        maxConcurrent: Math.min(
+          l.max_concurrent,
+          l.per_principal.max_concurrent ?? Math.max(1, Math.floor(l.max_concurrent / 2)),
+        ),
+        maxQueued: l.per_principal.max_queued ?? Math.max(1, Math.floor(l.max_queue / 4)),
+      },
     },
     approval: {
       strategy: file.approval.strategy,
@@ -236,6 +262,9 @@ export function resolveConfig(
       claudePermissionMode: file.approval.claude_permission_mode,
     },
     mcpServers: file.mcp_servers,
+    cloudBackends: Object.fromEntries(
+      Object.entries(file.providers).map(([cli, p]) => [cli, p?.cloud ?? []]),
+    ),
     workspaces: workspaceRegistry(file.workspaces),
     envOverrides: overrides,
   };

@@ -55,6 +55,12 @@ export const httpSchema = z
     allowed_hosts: z.array(safeString(255)).min(1).optional(),
     allowed_origins: z.array(safeString(512)).optional(),
     principals: z.array(principalSchema).default([]),
+    /**
+     * "token" (default): with no principal configured, a token is generated on
+     * first start (0600 file in the data dir). "none": loopback without any
+     * token, every local process is a caller; must be chosen explicitly.
+     */
+    auth: z.enum(['token', 'none']).default('token'),
   })
   .strict();
 
@@ -68,6 +74,19 @@ export const limitsSchema = z
     sync_deadline_seconds: nonNegInt(86_400).default(50),
     dedup_window_seconds: nonNegInt(86_400 * 7).default(300),
     job_lease_seconds: posInt(3600).default(30),
+    /** Operator ceiling on a request's timeoutMs / idleTimeoutMs: asking for more is refused. */
+    max_timeout_seconds: posInt(86_400).default(3600),
+    /** flight_recorder_query: a statement running longer is killed with its worker process. */
+    query_timeout_ms: z.number().int().min(100).max(60_000).default(2000),
+    /** Per principal (each HTTP token, the stdio user): defaults derived from the global limits. */
+    per_principal: z
+      .object({
+        max_concurrent: posInt(256).optional(),
+        max_queued: nonNegInt(100_000).optional(),
+        max_timeout_seconds: posInt(86_400).optional(),
+      })
+      .strict()
+      .default({}),
   })
   .strict();
 
@@ -102,6 +121,8 @@ export const workspaceSchema = z
     path: safeString(4096).refine((p) => p.startsWith('/'), 'must be an absolute path'),
     providers: z.array(z.enum(PROVIDER_KEYS)).min(1).optional(),
     max_permission: z.enum(WORKSPACE_PERMISSIONS).optional(),
+    /** An HTTP principal name: the workspace is private to it (see "Sessions" in the README). */
+    owner: z.string().regex(PRINCIPAL_NAME, 'must be an HTTP principal name').optional(),
   })
   .strict();
 
@@ -130,8 +151,26 @@ export const workspacesSchema = z
       });
   });
 
+/**
+ * `[providers.<cli>] cloud = [...]`: the cloud backends whose credentials
+ * (AWS_*, GOOGLE_APPLICATION_CREDENTIALS, ...) may reach that CLI. Default: none.
+ */
+export const providersSchema = z
+  .object({
+    claude: z
+      .object({ cloud: z.array(z.enum(['bedrock', 'vertex'])).max(2) })
+      .strict()
+      .optional(),
+    gemini: z
+      .object({ cloud: z.array(z.enum(['vertex'])).max(1) })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
 export const configFileSchema = z
   .object({
+    providers: providersSchema.default({}),
     persistence: persistenceSchema.default({ backend: 'sqlite' }),
     http: httpSchema.default(() => httpSchema.parse({})),
     limits: limitsSchema.default(() => limitsSchema.parse({})),

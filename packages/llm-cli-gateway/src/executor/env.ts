@@ -38,10 +38,20 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
  * Names that inject code into whatever process reads them (the dynamic
- * loader, node, shells, interpreters): never passed, even if allow-listed.
+ * loader, node, shells, interpreters, git, the JVM): never passed, even if
+ * allow-listed, unless the operator also names them in
+ * `LLM_GATEWAY_ENV_ALLOW_UNSAFE` (an explicit, separately named flag).
  */
-const NEVER_PASS =
-  /^(LD_[A-Z_]*|DYLD_[A-Z_]*|NODE_OPTIONS|NODE_PATH|BASH_ENV|ENV|PROMPT_COMMAND|PYTHONSTARTUP|PYTHONPATH|PERL5OPT|PERL5LIB|RUBYOPT|GIT_SSH_COMMAND|GIT_EXEC_PATH)$/;
+export const NEVER_PASS =
+  /^(?:LD_\w*|DYLD_\w*|NODE_OPTIONS|NODE_PATH|NODE_REPL_EXTERNAL_MODULE|ELECTRON_RUN_AS_NODE|BASH_ENV|ENV|ZDOTDIR|BASH_FUNC_\w*|SHELLOPTS|BASHOPTS|PS4|PROMPT_COMMAND|PYTHONSTARTUP|PYTHONPATH|PYTHONHOME|PYTHONUSERBASE|PYTHONINSPECT|PERL5OPT|PERL5LIB|PERLLIB|PERL5DB|RUBYOPT|RUBYLIB|GIT_SSH|GIT_SSH_COMMAND|GIT_EXEC_PATH|GIT_ASKPASS|SSH_ASKPASS|GIT_CONFIG\w*|GIT_TEMPLATE_DIR|JAVA_TOOL_OPTIONS|_JAVA_OPTIONS|JDK_JAVA_OPTIONS|TCLLIBPATH|LUA_PATH|LUA_CPATH|LUA_INIT\w*|PHPRC|PHP_INI_SCAN_DIR|GCONV_PATH|HOSTALIASES|LOCPATH|MALLOC_\w*|OPENSSL_CONF|OPENSSL_ENGINES)$/;
+
+/**
+ * Cloud credentials: they reach a CLI only through its provider's enabled
+ * cloud backend (`[providers.<cli>] cloud = [...]`), never through the
+ * operator's general allow-list, which applies to every CLI.
+ */
+export const CLOUD_CREDENTIAL =
+  /^(?:AWS_\w+|GOOGLE_APPLICATION_CREDENTIALS|GOOGLE_GENAI_USE_VERTEXAI|CLOUDSDK_\w+|AZURE_\w+|ARM_CLIENT_\w+|CLAUDE_CODE_USE_BEDROCK|CLAUDE_CODE_USE_VERTEX)$/;
 
 /**
  * Operator-declared extra names (`LLM_GATEWAY_ENV_ALLOW=NAME1,NAME2`), for
@@ -52,7 +62,15 @@ export function operatorAllowList(env: NodeJS.ProcessEnv): string[] {
   return raw
     .split(',')
     .map((s) => s.trim())
-    .filter((s) => ENV_NAME.test(s) && !NEVER_PASS.test(s));
+    .filter((s) => ENV_NAME.test(s) && !NEVER_PASS.test(s) && !CLOUD_CREDENTIAL.test(s));
+}
+
+/** `LLM_GATEWAY_ENV_ALLOW_UNSAFE`: deny-listed names the operator forces through, knowingly. */
+export function unsafeAllowList(env: NodeJS.ProcessEnv): string[] {
+  return (env.LLM_GATEWAY_ENV_ALLOW_UNSAFE ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => ENV_NAME.test(s));
 }
 
 /**
@@ -65,8 +83,19 @@ export function buildChildEnv(opts: {
   credentialNames: readonly string[];
   invocationNames: readonly string[];
   invocationEnv: Readonly<Record<string, string>>;
+  /** Names of the provider's enabled cloud backends (config `[providers.<cli>] cloud`). */
+  cloudNames?: readonly string[];
 }): Record<string, string> {
-  const allowed = new Set([...BASE_ENV_ALLOW, ...opts.credentialNames, ...operatorAllowList(opts.source)]);
+  const unsafe = new Set(unsafeAllowList(opts.source));
+  const allowed = new Set<string>();
+  for (const name of [...BASE_ENV_ALLOW, ...opts.credentialNames, ...operatorAllowList(opts.source)]) {
+    // A provider's own list is filtered too: cloud credentials only through an enabled backend.
+    if (NEVER_PASS.test(name) && !unsafe.has(name)) continue;
+    if (CLOUD_CREDENTIAL.test(name)) continue;
+    allowed.add(name);
+  }
+  for (const name of opts.cloudNames ?? []) allowed.add(name);
+  for (const name of unsafe) allowed.add(name);
   const out: Record<string, string> = {};
   for (const name of allowed) {
     const value = opts.source[name];

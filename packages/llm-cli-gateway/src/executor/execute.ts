@@ -34,6 +34,7 @@ export function prepareExecution(
   contract: ProviderContract,
   request: ProviderRequest,
   sourceEnv: NodeJS.ProcessEnv = process.env,
+  cloudBackends: readonly string[] = [],
 ): PreparedExecution {
   const invocation = contract.build(request);
   admitArgs(contract, invocation.args);
@@ -43,6 +44,7 @@ export function prepareExecution(
     credentialNames: contract.credentialEnv,
     invocationNames: contract.invocationEnv,
     invocationEnv: invocation.env,
+    cloudNames: cloudBackends.flatMap((b) => contract.cloudEnv?.[b] ?? []),
   });
   const binaryPath = resolveBinary(contract.binary, sourceEnv.PATH);
   return { binaryPath, invocation, env };

@@ -109,7 +109,7 @@ export class JobManager {
     }
     const controller = new AbortController();
     // Throws synchronously when saturated, before any row exists.
-    const slot = this.opts.scheduler.acquire(request.provider, controller.signal);
+    const slot = this.opts.scheduler.acquire(request.provider, controller.signal, caller.id);
     const job = this.opts.store.create({
       owner: caller.id,
       provider: request.provider,

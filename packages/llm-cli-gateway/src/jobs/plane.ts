@@ -50,6 +50,8 @@ export function createRequestPlane(opts: RequestPlaneOptions): RequestPlane {
     perProvider: l.perProvider,
     maxQueue: l.maxQueue,
     queueTimeoutMs: l.queueTimeoutMs,
+    perPrincipal: l.perPrincipal.maxConcurrent,
+    perPrincipalQueue: l.perPrincipal.maxQueued,
   });
   const approvals = new ApprovalManager({
     dbPath: join(opts.home, APPROVALS_DB),
@@ -83,7 +85,7 @@ export function createRequestPlane(opts: RequestPlaneOptions): RequestPlane {
     // Refused before a slot is taken: a confined request never queues behind others.
     const refused = admit(caller, request);
     if (refused !== undefined) return { kind: 'result', result: refused };
-    const slot = await scheduler.acquire(request.provider, hooks.signal);
+    const slot = await scheduler.acquire(request.provider, hooks.signal, caller.id);
     if (manager === null || l.syncDeadlineMs <= 0) {
       try {
         return { kind: 'result', result: await run(caller, request, hooks) };

@@ -6,6 +6,10 @@ export interface SchedulerLimits {
   /** Waiters allowed beyond the running slots; 0 = no queue. */
   readonly maxQueue: number;
   readonly queueTimeoutMs: number;
+  /** Slots one principal may hold at once (default: no per-principal cap). */
+  readonly perPrincipal?: number;
+  /** Waiters one principal may have queued (default: no per-principal cap). */
+  readonly perPrincipalQueue?: number;
 }
 
 /** A granted slot; `release` is idempotent. */
@@ -15,6 +19,7 @@ export interface Slot {
 
 interface Waiter {
   provider: string;
+  owner: string;
   grant: (slot: Slot) => void;
   fail: (err: Error) => void;
   timer: NodeJS.Timeout;
@@ -38,6 +43,7 @@ export interface SchedulerStats {
 export class SlotScheduler {
   private running = 0;
   private readonly byProvider = new Map<string, number>();
+  private readonly byOwner = new Map<string, number>();
   private readonly queue: Waiter[] = [];
 
   constructor(private readonly limits: SchedulerLimits) {}
@@ -47,10 +53,18 @@ export class SlotScheduler {
    * synchronously (not as a rejected promise) when the queue is full, so a
    * caller can refuse before recording anything.
    */
-  acquire(provider: string, signal?: AbortSignal): Promise<Slot> {
+  acquire(provider: string, signal?: AbortSignal, owner = ''): Promise<Slot> {
     if (signal?.aborted)
       return Promise.reject(new JobError('QUEUE_ABORTED', 'request canceled while queued'));
-    if (this.fits(provider)) return Promise.resolve(this.take(provider));
+    if (this.fits(provider, owner)) return Promise.resolve(this.take(provider, owner));
+    const ownQueued = this.queue.filter((w) => w.owner === owner).length;
+    if (this.limits.perPrincipalQueue !== undefined && ownQueued >= this.limits.perPrincipalQueue) {
+      // One caller's backlog never fills the queue others need.
+      throw new SaturatedError(
+        `of your (${owner})`,
+        Math.max(1, Math.ceil(this.limits.queueTimeoutMs / 10_000)),
+      );
+    }
     if (this.queue.length >= this.limits.maxQueue) {
       const scope = this.running >= this.limits.maxConcurrent ? 'gateway' : provider;
       throw new SaturatedError(scope, Math.max(1, Math.ceil(this.limits.queueTimeoutMs / 10_000)));
@@ -62,6 +76,7 @@ export class SlotScheduler {
       };
       const waiter: Waiter = {
         provider,
+        owner,
         grant: resolve,
         fail: reject,
         cleanup: () => {
@@ -97,16 +112,18 @@ export class SlotScheduler {
     return this.limits.perProvider[provider] ?? this.limits.maxConcurrent;
   }
 
-  private fits(provider: string): boolean {
+  private fits(provider: string, owner: string): boolean {
     return (
       this.running < this.limits.maxConcurrent &&
-      (this.byProvider.get(provider) ?? 0) < this.limitFor(provider)
+      (this.byProvider.get(provider) ?? 0) < this.limitFor(provider) &&
+      (this.limits.perPrincipal === undefined || (this.byOwner.get(owner) ?? 0) < this.limits.perPrincipal)
     );
   }
 
-  private take(provider: string): Slot {
+  private take(provider: string, owner: string): Slot {
     this.running++;
     this.byProvider.set(provider, (this.byProvider.get(provider) ?? 0) + 1);
+    this.byOwner.set(owner, (this.byOwner.get(owner) ?? 0) + 1);
     let released = false;
     return {
       release: () => {
@@ -114,6 +131,9 @@ export class SlotScheduler {
         released = true;
         this.running--;
         this.byProvider.set(provider, (this.byProvider.get(provider) ?? 1) - 1);
+        const left = (this.byOwner.get(owner) ?? 1) - 1;
+        if (left <= 0) this.byOwner.delete(owner);
+        else this.byOwner.set(owner, left);
         this.drain();
       },
     };
@@ -128,13 +148,13 @@ export class SlotScheduler {
   private drain(): void {
     for (let i = 0; i < this.queue.length && this.running < this.limits.maxConcurrent;) {
       const waiter = this.queue[i]!;
-      if (!this.fits(waiter.provider)) {
+      if (!this.fits(waiter.provider, waiter.owner)) {
         i++;
         continue;
       }
       this.queue.splice(i, 1);
       waiter.cleanup();
-      waiter.grant(this.take(waiter.provider));
+      waiter.grant(this.take(waiter.provider, waiter.owner));
     }
   }
 }

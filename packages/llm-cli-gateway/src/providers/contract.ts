@@ -82,6 +82,11 @@ export interface ProviderContract<O extends Record<string, unknown> = Record<str
   readonly commands: readonly CommandSpec[];
   /** Env vars passed through to this CLI only (credentials, provider config); never logged. */
   readonly credentialEnv: readonly string[];
+  /**
+   * Cloud backends (bedrock, vertex) and the env vars each needs: passed only
+   * when the operator enables the backend for this CLI (`[providers.<cli>] cloud`).
+   */
+  readonly cloudEnv?: Readonly<Record<string, readonly string[]>>;
   /** Provider-specific env vars the builder may set (e.g. VIBE_ACTIVE_MODEL). */
   readonly invocationEnv: readonly string[];
   readonly knownModels: readonly string[];

@@ -42,13 +42,13 @@ export const gemini: ProviderContract<GeminiOptions> = {
   credentialEnv: [
     'GEMINI_API_KEY',
     'GOOGLE_API_KEY',
-    'GOOGLE_APPLICATION_CREDENTIALS',
     'GOOGLE_CLOUD_PROJECT',
-    'GOOGLE_CLOUD_LOCATION',
-    'GOOGLE_GENAI_USE_VERTEXAI',
     'GOOGLE_GENAI_USE_GCA',
     'GEMINI_CLI_HOME',
   ],
+  cloudEnv: {
+    vertex: ['GOOGLE_APPLICATION_CREDENTIALS', 'GOOGLE_CLOUD_LOCATION', 'GOOGLE_GENAI_USE_VERTEXAI'],
+  },
   invocationEnv: [],
   knownModels: ['gemini-2.5-pro', 'gemini-2.5-flash', 'gemini-2.5-flash-lite'],
   supportsNewSessionId: true,

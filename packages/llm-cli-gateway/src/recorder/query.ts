@@ -1,5 +1,7 @@
 import Database from 'better-sqlite3';
-import { QueryRefusedError } from '../errors.js';
+import type { QuerySandbox } from 'query-sandbox';
+import { QuerySandboxError } from 'query-sandbox';
+import { GatewayError, QueryRefusedError } from '../errors.js';
 import { createTableSql, REQUEST_COLUMNS } from './schema.js';
 
 export interface QueryOptions {
@@ -11,10 +13,26 @@ export interface QueryResult {
   columns: string[];
   rows: Record<string, unknown>[];
   truncated: boolean;
+  /** Why the result was cut: the row cap or the byte cap (256 KiB). */
+  truncatedBy?: 'rows' | 'bytes';
 }
 
 export const MAX_SQL_CHARS = 10_000;
 const MAX_CELL_CHARS = 64 * 1024;
+/** `<tmp>/llm-gw-query-<pid>-XXXXXX`: the per-query owner snapshots (0700 dir, 0600 files). */
+export const QUERY_DIR_PREFIX = 'llm-gw-query';
+
+/** Copies `owner`'s rows from the read-only connection into `target` (which has the requests table). */
+function copyOwnerRows(readDb: Database.Database, target: Database.Database, owner: string): void {
+  const names = REQUEST_COLUMNS.map(([n]) => n);
+  const insert = target.prepare(
+    `INSERT INTO requests (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`,
+  );
+  const select = readDb.prepare(`SELECT ${names.join(', ')} FROM requests WHERE owner = ?`).raw(true);
+  target.transaction(() => {
+    for (const row of select.iterate(owner)) insert.run(...(row as unknown[]));
+  })();
+}
 
 /**
  * Builds a private in-memory database holding only `owner`'s rows, copied from
@@ -29,14 +47,7 @@ export function openOwnerSnapshot(readDb: Database.Database, owner: string): Dat
   const snap = new Database(':memory:');
   try {
     snap.exec(createTableSql());
-    const names = REQUEST_COLUMNS.map(([n]) => n);
-    const insert = snap.prepare(
-      `INSERT INTO requests (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`,
-    );
-    const select = readDb.prepare(`SELECT ${names.join(', ')} FROM requests WHERE owner = ?`).raw(true);
-    snap.transaction(() => {
-      for (const row of select.iterate(owner)) insert.run(...(row as unknown[]));
-    })();
+    copyOwnerRows(readDb, snap, owner);
     snap.pragma('query_only = ON');
     return snap;
   } catch (err) {
@@ -48,55 +59,47 @@ export function openOwnerSnapshot(readDb: Database.Database, owner: string): Dat
 function clip(value: unknown): unknown {
   if (typeof value === 'string' && value.length > MAX_CELL_CHARS)
     return `${value.slice(0, MAX_CELL_CHARS)}…[clipped]`;
-  if (typeof value === 'bigint') return value.toString();
-  if (Buffer.isBuffer(value)) return `[blob ${value.length} bytes]`;
   return value;
 }
 
+/** The kernel's refusals keep the gateway's stable codes: QUERY_REFUSED, QUERY_TIMEOUT, QUERY_SATURATED. */
+function gatewayError(err: QuerySandboxError): GatewayError {
+  if (err.kind === 'TIMEOUT') return new GatewayError('QUERY_TIMEOUT', err.message);
+  if (err.kind === 'SATURATED') return new GatewayError('QUERY_SATURATED', err.message);
+  return new QueryRefusedError(err.message);
+}
+
 /**
- * Runs one caller-supplied statement over the caller's own rows. Refused
- * before running unless SQLite reports it as a read-only statement that
- * returns rows: INSERT/UPDATE/DELETE/DROP/ATTACH/DETACH/VACUUM and write
- * pragmas all fail that test. `query_only` backs it up inside SQLite.
+ * Runs one caller-supplied statement over the caller's own rows, never in this
+ * process: the rows are copied into a snapshot file (0600, in the sandbox's
+ * 0700 temp dir) holding nothing else, and the statement runs in a
+ * query-sandbox worker process on a read-only connection to it, with a hard
+ * time budget (the process is killed), a row and byte cap, and a per-principal
+ * fair queue. SQLite must report it read-only and returning rows.
  */
-export function queryOwnRows(
+export async function queryOwnRows(
+  sandbox: QuerySandbox,
   readDb: Database.Database,
   sql: string,
   owner: string,
   opts: QueryOptions = {},
-): QueryResult {
+): Promise<QueryResult> {
   if (sql.length > MAX_SQL_CHARS) throw new QueryRefusedError(`SQL longer than ${MAX_SQL_CHARS} characters`);
   if (sql.includes('\0')) throw new QueryRefusedError('SQL contains a NUL byte');
   const maxRows = Math.min(Math.max(opts.maxRows ?? 200, 1), 1000);
-  const snap = openOwnerSnapshot(readDb, owner);
+  const mirror = sandbox.createMirror('owner-snapshot', createTableSql());
   try {
-    let stmt: Database.Statement;
-    try {
-      stmt = snap.prepare(sql);
-    } catch (err) {
-      throw new QueryRefusedError(`SQL rejected: ${(err as Error).message}`);
-    }
-    if (!stmt.readonly || !stmt.reader) {
-      throw new QueryRefusedError(
-        'only read-only statements that return rows (SELECT, WITH ... SELECT) are allowed',
-      );
-    }
-    const columns = stmt.columns().map((c) => c.name);
-    const rows: Record<string, unknown>[] = [];
-    let truncated = false;
-    try {
-      for (const row of stmt.iterate() as Iterable<Record<string, unknown>>) {
-        if (rows.length >= maxRows) {
-          truncated = true;
-          break;
-        }
-        rows.push(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, clip(v)])));
-      }
-    } catch (err) {
-      throw new QueryRefusedError(`SQL failed: ${(err as Error).message}`);
-    }
-    return { columns, rows, truncated };
+    copyOwnerRows(readDb, mirror.db, owner);
+    mirror.db.close();
+    const r = await sandbox.query(owner, mirror.path, sql, { maxRows });
+    const rows = r.rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, clip(v)])));
+    const out: QueryResult = { columns: r.columns, rows, truncated: r.truncated };
+    if (r.truncatedBy !== undefined) out.truncatedBy = r.truncatedBy;
+    return out;
+  } catch (err) {
+    if (err instanceof QuerySandboxError) throw gatewayError(err);
+    throw err;
   } finally {
-    snap.close();
+    mirror.drop();
   }
 }

@@ -2,7 +2,8 @@ import type Database from 'better-sqlite3';
 import { AuditChain, openSqlite } from 'audit-chain';
 import type { Usage } from '../providers/contract.js';
 import { rowDigest, sha256Hex } from './digest.js';
-import { queryOwnRows, type QueryOptions, type QueryResult } from './query.js';
+import { QuerySandbox } from 'query-sandbox';
+import { QUERY_DIR_PREFIX, queryOwnRows, type QueryOptions, type QueryResult } from './query.js';
 import { redactSecrets } from './redact.js';
 import {
   CHAIN_TABLE,
@@ -52,10 +53,12 @@ export class FlightRecorder {
   private readonly insertStmt: Database.Statement;
   private readonly completeStmt: Database.Statement;
   private readonly getStmt: Database.Statement;
+  private sandbox: QuerySandbox | undefined;
 
   constructor(
     readonly path: string,
     private readonly knownSecrets: readonly string[] = [],
+    private readonly queryOpts: { timeoutMs?: number } = {},
   ) {
     this.db = openSqlite(path);
     this.db.exec(RECORDER_SCHEMA);
@@ -134,8 +137,36 @@ export class FlightRecorder {
   }
 
   /** Read-only SQL over the caller's own rows only (see query.ts for how that is enforced). */
-  query(sql: string, owner: string, opts: QueryOptions = {}): QueryResult {
-    return queryOwnRows(this.readDb, sql, owner, opts);
+  /** True when one of `owner`'s own rows for `cli` recorded this provider session id. */
+  ownsProviderSession(owner: string, cli: string, providerSessionId: string): boolean {
+    return (
+      this.readDb
+        .prepare('SELECT 1 FROM requests WHERE owner = ? AND cli = ? AND provider_session_id = ? LIMIT 1')
+        .get(owner, cli, providerSessionId) !== undefined
+    );
+  }
+
+  /** Caller SQL over the caller's own rows, in a query-sandbox worker process (never on this thread). */
+  async query(sql: string, owner: string, opts: QueryOptions = {}): Promise<QueryResult> {
+    this.sandbox ??= new QuerySandbox({
+      prefix: QUERY_DIR_PREFIX,
+      codePrefix: 'QUERY',
+      hint: ' (one table: requests)',
+      timeoutMs: this.queryOpts.timeoutMs,
+    });
+    const result = await queryOwnRows(this.sandbox, this.readDb, sql, owner, opts);
+    // Defence in depth: the MCP exit redacts too, but rows never leave unredacted from here either.
+    return {
+      ...result,
+      rows: result.rows.map((row) =>
+        Object.fromEntries(
+          Object.entries(row).map(([k, v]) => [
+            k,
+            typeof v === 'string' ? redactSecrets(v, this.knownSecrets) : v,
+          ]),
+        ),
+      ),
+    };
   }
 
   verify(): RecorderVerifyReport {
@@ -143,6 +174,7 @@ export class FlightRecorder {
   }
 
   close(): void {
+    this.sandbox?.close();
     this.readDb.close();
     this.db.close();
   }

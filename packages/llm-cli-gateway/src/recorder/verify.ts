@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { AuditChain } from 'audit-chain';
+import type { AuditChain, ChainHead } from 'audit-chain';
 import { rowDigest } from './digest.js';
 import { COMPLETION_COLUMNS, START_COLUMNS, type RequestRow } from './schema.js';
 
@@ -12,15 +12,23 @@ export type RecorderVerifyReport =
  * re-ordered chain rows), then every request row against the digests the chain
  * committed to (an edited prompt or response, a forged or deleted row).
  */
-export function verifyRecorder(db: Database.Database, chain: AuditChain): RecorderVerifyReport {
-  const chainResult = chain.verify();
+export function verifyRecorder(
+  db: Database.Database,
+  chain: AuditChain,
+  expectHead?: ChainHead,
+): RecorderVerifyReport {
+  // With an exported head, a truncated tail (newest rows and their chain events deleted) is detected too.
+  const chainResult = chain.verify(expectHead === undefined ? {} : { expectHead });
   const requests = db.prepare('SELECT count(*) FROM requests').pluck().get() as number;
   if (!chainResult.ok) {
     return {
       ok: false,
       requests,
       chainEvents: chainResult.count,
-      problem: `chain broken at seq ${chainResult.brokenSeq}: ${chainResult.message}`,
+      problem:
+        chainResult.brokenSeq === undefined
+          ? chainResult.message
+          : `chain broken at seq ${chainResult.brokenSeq}: ${chainResult.message}`,
     };
   }
   const chainEvents = chainResult.count;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ZodError } from 'zod';
 import { errorMessage, GatewayError } from '../errors.js';
 import { execute, prepareExecution, type ExecLimits, type PreparedExecution } from '../executor/execute.js';
+import { effectiveCapability } from '../capability/effective.js';
 import type { PermissionLevel, ProviderContract, ProviderRequest } from '../providers/contract.js';
 import { PROVIDERS } from '../providers/registry.js';
 import type { FlightRecorder } from '../recorder/recorder.js';
@@ -12,6 +13,7 @@ import { killGroupNow } from '../executor/kill.js';
 import { confine, type Confinement } from '../workspaces/confine.js';
 import type { WorkspaceRegistry } from '../workspaces/registry.js';
 import { classifyOutcome } from './outcome.js';
+import { guardResume } from './resume-guard.js';
 import { RequestRecording } from './recording.js';
 import { ResultCache } from './result-cache.js';
 import type { Caller, GatewayRequest, RequestResult, ResultErrorCode } from './types.js';
@@ -26,6 +28,10 @@ export interface RequestServiceDeps {
   readonly secrets: readonly string[];
   /** Registered workspaces (config.toml); default: none. */
   readonly workspaces?: WorkspaceRegistry;
+  /** Operator ceiling on timeoutMs / idleTimeoutMs (config `[limits]`); default: none. */
+  readonly maxTimeoutMs?: number;
+  /** Enabled cloud backends per CLI (config `[providers.<cli>] cloud`); default: none. */
+  readonly cloudBackends?: Readonly<Partial<Record<string, readonly string[]>>>;
 }
 
 const NO_WORKSPACES: WorkspaceRegistry = { entries: {} };
@@ -58,24 +64,20 @@ interface Attempted {
 }
 
 /**
- * The options that decide the permission level: an approved managed launch
- * runs claude in the gate's fixed mode, whatever the request asked for, so the
- * ceiling is checked against that mode.
+ * The effective level of the whole request (mode + tool lists): an approved
+ * managed launch runs claude in the gate's fixed mode, whatever the request
+ * asked for, so the ceiling is checked against that mode plus the tool lists.
  */
-function effectiveOptions(
-  contract: ProviderContract,
-  req: GatewayRequest,
-  options: Record<string, unknown>,
-): Record<string, unknown> {
-  if (req.managed === undefined || contract.id !== 'claude') return options;
-  return contract.parseOptions({ ...req.options, permissionMode: req.managed.permissionMode });
+function effectiveLevel(req: GatewayRequest, options: Record<string, unknown>): PermissionLevel {
+  const managedMode = req.provider === 'claude' ? req.managed?.permissionMode : undefined;
+  return effectiveCapability(req.provider, options, managedMode).level;
 }
 
 /** The level a request asked for, when its options parse: shown on its refusal row. */
 function attemptedLevel(req: GatewayRequest): Attempted {
   try {
     const contract = PROVIDERS[req.provider];
-    return { permissionLevel: contract.permissionLevel(contract.parseOptions(req.options)) };
+    return { permissionLevel: effectiveLevel(req, contract.parseOptions(req.options)) };
   } catch {
     return {};
   }
@@ -98,7 +100,12 @@ export class RequestService {
     let prepared: PreparedExecution | undefined;
     try {
       planned = this.plan(caller, req);
-      prepared = prepareExecution(planned.contract, planned.providerRequest, this.deps.env);
+      prepared = prepareExecution(
+        planned.contract,
+        planned.providerRequest,
+        this.deps.env,
+        this.deps.cloudBackends?.[req.provider] ?? [],
+      );
     } catch (err) {
       // Refusals before spawn are recorded too: what was attempted and why it was refused.
       const attempted = planned ?? attemptedLevel(req);
@@ -168,7 +175,12 @@ export class RequestService {
     try {
       const contract = PROVIDERS[req.provider];
       const options = contract.parseOptions(req.options);
-      this.confinement(caller, req, this.existingSession(caller, req), contract.permissionLevel(options));
+      this.checkTimeouts(req);
+      const session = this.existingSession(caller, req);
+      const confined = this.confinement(caller, req, session, effectiveLevel(req, options));
+      const ws =
+        confined.workspace === undefined ? undefined : this.deps.workspaces?.entries[confined.workspace];
+      guardResume(this.deps, caller, req, options, session, ws);
       return undefined;
     } catch (err) {
       const base = { correlationId: randomUUID(), cli: req.provider, model: req.model };
@@ -176,6 +188,23 @@ export class RequestService {
       const result = this.failure(base, err, started, attempted);
       this.recording(caller, req, base.correlationId, attempted, undefined).finish(result);
       return this.remember(caller, result);
+    }
+  }
+
+  /** A request may shorten the operator's timeouts, never lengthen them past the ceiling. */
+  private checkTimeouts(req: GatewayRequest): void {
+    const max = this.deps.maxTimeoutMs;
+    if (max === undefined) return;
+    for (const [name, value] of [
+      ['timeoutMs', req.timeoutMs],
+      ['idleTimeoutMs', req.idleTimeoutMs],
+    ] as const) {
+      if (value !== undefined && value > max) {
+        throw new GatewayError(
+          'LIMIT_EXCEEDED',
+          `${name} ${value} exceeds the operator's ceiling of ${max} ms ([limits] max_timeout_seconds / per_principal.max_timeout_seconds)`,
+        );
+      }
     }
   }
 
@@ -213,10 +242,14 @@ export class RequestService {
   private plan(caller: Caller, req: GatewayRequest): Planned {
     const contract = PROVIDERS[req.provider];
     const options = contract.parseOptions(req.options);
+    this.checkTimeouts(req);
     const sessions = this.deps.sessions;
     let session = this.existingSession(caller, req);
-    const permissionLevel = contract.permissionLevel(effectiveOptions(contract, req, options));
+    const permissionLevel = effectiveLevel(req, options);
     const confined = this.confinement(caller, req, session, permissionLevel);
+    const ws =
+      confined.workspace === undefined ? undefined : this.deps.workspaces?.entries[confined.workspace];
+    guardResume(this.deps, caller, req, options, session, ws);
     if (session === undefined && req.newSession === true) {
       session = sessions.create(
         caller.id,
@@ -240,8 +273,14 @@ export class RequestService {
       permissionLevel,
       limits: {
         ...this.deps.limits,
-        totalTimeoutMs: req.timeoutMs ?? this.deps.limits.totalTimeoutMs,
-        idleTimeoutMs: req.idleTimeoutMs ?? this.deps.limits.idleTimeoutMs,
+        totalTimeoutMs: Math.min(
+          req.timeoutMs ?? this.deps.limits.totalTimeoutMs,
+          this.deps.maxTimeoutMs ?? Infinity,
+        ),
+        idleTimeoutMs: Math.min(
+          req.idleTimeoutMs ?? this.deps.limits.idleTimeoutMs,
+          this.deps.maxTimeoutMs ?? Infinity,
+        ),
       },
       providerRequest: {
         prompt: req.prompt,

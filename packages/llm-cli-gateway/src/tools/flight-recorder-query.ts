@@ -11,7 +11,8 @@ export function registerFlightRecorderQuery(server: McpServer, ctx: ToolContext)
     {
       description:
         'Read-only SQL over your own flight-recorder rows: one SELECT against table `requests` ' +
-        `(${REQUEST_COLUMNS.map(([n]) => n).join(', ')}). Writes, ATTACH and pragmas are refused by SQLite.`,
+        `(${REQUEST_COLUMNS.map(([n]) => n).join(', ')}). Writes, ATTACH and pragmas are refused by SQLite. ` +
+        'Runs in a separate process with a time budget (QUERY_TIMEOUT) and a row/byte cap.',
       inputSchema: {
         sql: z.string().min(1).max(MAX_SQL_CHARS),
         maxRows: z.number().int().min(1).max(1000).optional(),
@@ -19,7 +20,7 @@ export function registerFlightRecorderQuery(server: McpServer, ctx: ToolContext)
       annotations: { readOnlyHint: true },
     },
     async (args, extra) =>
-      guarded(() => {
+      guarded(async () => {
         const owner = principalFrom(extra).id;
         if (ctx.recorder === null) {
           return errorToolResult(
@@ -27,7 +28,7 @@ export function registerFlightRecorderQuery(server: McpServer, ctx: ToolContext)
             'the flight recorder is disabled (LLM_GATEWAY_LOGS_DB=none)',
           );
         }
-        return jsonToolResult(ctx.recorder.query(args.sql, owner, { maxRows: args.maxRows }));
+        return jsonToolResult(await ctx.recorder.query(args.sql, owner, { maxRows: args.maxRows }));
       }),
   );
 }

@@ -16,6 +16,8 @@ export interface Workspace {
   readonly providers?: readonly ProviderId[];
   /** Ceiling for requests run in this workspace. Default `edits` (never a bypass mode). */
   readonly maxPermission: WorkspacePermission;
+  /** HTTP principal name this workspace is private to (enables "continue latest" forms for it). */
+  readonly owner?: string;
 }
 
 export interface WorkspaceRegistry {
@@ -59,6 +61,7 @@ export function workspaceRegistry(file: ConfigFile['workspaces']): WorkspaceRegi
       exists,
       providers: value.providers,
       maxPermission: value.max_permission ?? DEFAULT_MAX_PERMISSION,
+      owner: value.owner,
     };
   }
   return { defaultAlias: typeof file.default === 'string' ? file.default : undefined, entries };

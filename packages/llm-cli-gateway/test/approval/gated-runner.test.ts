@@ -100,6 +100,19 @@ describe('gatedRunner', () => {
     expect(existsSync(path)).toBe(false);
   });
 
+  it('a request cannot weaken the configured strategy (legacy under mcp_managed is refused, never run)', async () => {
+    const { run, seen, approvals } = setup();
+    const gate = gatedRunner(approvals, 'mcp_managed', run);
+    const result = await gate(
+      caller,
+      request({ approvalStrategy: 'legacy', options: { permissionMode: 'bypassPermissions' } }),
+      {},
+    );
+    expect(result.error?.code).toBe('APPROVAL_STRATEGY_LOCKED');
+    expect(seen).toEqual([]);
+    expect(approvals.list('alice')).toEqual([]);
+  });
+
   it('refuses managed requests when no approval manager exists', async () => {
     const { run, seen } = setup();
     const result = await gatedRunner(null, 'mcp_managed', run)(caller, request({}), {});

@@ -29,7 +29,11 @@ describe('exposure assessment', () => {
   });
 
   it('warns on loopback HTTP without a token and on a public URL', () => {
-    expect(codes(env(undefined, { LLM_GATEWAY_TRANSPORT: 'http' }))).toContain('warning:NO_TOKEN');
+    // Default: a token is generated on first start (info); only an explicit auth = "none" warns.
+    expect(codes(env(undefined, { LLM_GATEWAY_TRANSPORT: 'http' }))).toContain('info:LOCAL_TOKEN');
+    expect(codes(env('[http]\nauth = "none"\n', { LLM_GATEWAY_TRANSPORT: 'http' }))).toContain(
+      'warning:NO_TOKEN',
+    );
     const withUrl = env(undefined, {
       LLM_GATEWAY_TRANSPORT: 'http',
       LLM_GATEWAY_AUTH_TOKEN: TOKEN,

@@ -40,6 +40,16 @@ afterAll(async () => gw?.close());
 
 type ErrorBody = { error: { code: string; message: string } };
 
+async function waitForJob(jobId: string): Promise<string> {
+  for (let i = 0; i < 200; i++) {
+    const res = await alice.callTool({ name: 'llm_job_status', arguments: { jobId } });
+    const text = (res.content as Array<{ text: string }>)[0]!.text;
+    if (!/"state":"(?:queued|running)"/.test(text)) return text;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return 'still running';
+}
+
 describe('mcp_managed approval over HTTP', () => {
   it('a denied request never spawns the CLI', async () => {
     const res = await alice.callTool({
@@ -83,12 +93,30 @@ describe('mcp_managed approval over HTTP', () => {
     expect(existsSync(seen.path)).toBe(false);
   });
 
-  it('legacy stays available per request', async () => {
-    const res = await alice.callTool({
-      name: 'codex_request',
-      arguments: { prompt: 'hello', approvalStrategy: 'legacy' },
-    });
-    expect(res.isError).toBeFalsy();
+  it('a caller cannot weaken the configured strategy: approvalStrategy "legacy" is refused, nothing spawns', async () => {
+    const before = readFileSync(marker, 'utf8');
+    for (const [name, extra] of [
+      ['codex_request', {}],
+      ['claude_request', { permissionMode: 'bypassPermissions' }],
+      ['claude_request_async', {}],
+    ] as const) {
+      const res = await alice.callTool({
+        name,
+        arguments: { prompt: 'hello', approvalStrategy: 'legacy', ...extra },
+      });
+      const body = JSON.parse((res.content as Array<{ text: string }>)[0]!.text) as
+        ErrorBody | { jobId: string };
+      if ('jobId' in body) {
+        // async: the job is created, then refused by the gate before launch.
+        const status = await waitForJob(body.jobId);
+        expect(status).toContain('APPROVAL_STRATEGY_LOCKED');
+      } else {
+        expect(res.isError).toBe(true);
+        expect(body.error.code).toBe('APPROVAL_STRATEGY_LOCKED');
+        expect(body.error.message).toContain('mcp_managed');
+      }
+    }
+    expect(readFileSync(marker, 'utf8')).toBe(before);
   });
 
   it('approval_list shows the decisions and the chain verifies', async () => {

@@ -47,9 +47,12 @@ export const auditTools = [
       'Audit events by structured filters (performed_by, type, time range, seq cursor), or one read-only SQL query over the audit views. SQLite itself enforces read-only; other recon tables are not reachable.',
     inputSchema: queryAuditArgs,
     transactional: false,
-    handler: async (args, { deps }) => {
+    handler: async (args, { deps, principal }) => {
       if (args.sql !== undefined) {
-        return data({ mode: 'sql', ...(await deps.auditSql.query(args.sql, args.max_rows)) });
+        return data({
+          mode: 'sql',
+          ...(await deps.auditSql.query(args.sql, args.max_rows, undefined, principal.id)),
+        });
       }
       const events = deps.engine.queries.auditQuery({
         actor: args.performed_by,

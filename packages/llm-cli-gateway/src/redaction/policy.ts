@@ -1,0 +1,85 @@
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { GatewayConfig } from '../config/file.js';
+import { operatorAllowList } from '../executor/env.js';
+import { providerList } from '../providers/registry.js';
+import { redactSecrets } from '../recorder/redact.js';
+
+/** Shorter values are not matched literally (too many false hits on words like `true`). */
+export const MIN_LITERAL_SECRET = 8;
+
+/**
+ * The one redaction policy for every byte that leaves the gateway: MCP tool
+ * results (replies, errors, job status and output pages, flight-recorder
+ * query rows, approval lists), and what is written to logs.db and jobs.db.
+ *
+ * Secret values are matched literally, read from the environment at each
+ * call (so a value the operator sets later is covered too): every provider
+ * credential variable, every name in the operator's env allow-list
+ * (`LLM_GATEWAY_ENV_ALLOW`, `LLM_GATEWAY_ENV_ALLOW_UNSAFE`, cloud backends),
+ * `LLM_GATEWAY_AUTH_TOKEN`, and the `env` values of `[mcp_servers]`. Known key
+ * shapes are matched by pattern on top (recorder/redact.ts).
+ */
+export class RedactionPolicy {
+  constructor(
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly config?: Pick<GatewayConfig, 'mcpServers'>,
+  ) {}
+
+  /** The literal secret values, longest first (a value containing another is replaced whole). */
+  values(): string[] {
+    const names = new Set<string>([
+      ...providerList().flatMap((p) => [...p.credentialEnv, ...Object.values(p.cloudEnv ?? {}).flat()]),
+      ...operatorAllowList(this.env),
+      ...(this.env.LLM_GATEWAY_ENV_ALLOW_UNSAFE ?? '').split(',').map((s) => s.trim()),
+      'LLM_GATEWAY_AUTH_TOKEN',
+    ]);
+    const out = new Set<string>();
+    for (const n of names) {
+      const v = n === '' ? undefined : this.env[n];
+      if (typeof v === 'string' && v.length >= MIN_LITERAL_SECRET) out.add(v);
+    }
+    for (const server of Object.values(this.config?.mcpServers ?? {})) {
+      for (const v of Object.values(server.env)) if (v.length >= MIN_LITERAL_SECRET) out.add(v);
+    }
+    return [...out].sort((a, b) => b.length - a.length);
+  }
+
+  redact(text: string): string {
+    return redactSecrets(text, this.values());
+  }
+
+  /** Every string inside a JSON value (object keys included). */
+  redactDeep(value: unknown, secrets: readonly string[] = this.values()): unknown {
+    if (typeof value === 'string') return redactSecrets(value, secrets);
+    if (Array.isArray(value)) return value.map((v) => this.redactDeep(v, secrets));
+    if (value !== null && typeof value === 'object') {
+      return Object.fromEntries(
+        Object.entries(value).map(([k, v]) => [redactSecrets(k, secrets), this.redactDeep(v, secrets)]),
+      );
+    }
+    return value;
+  }
+
+  /**
+   * A tool result as it may leave: JSON text is redacted value by value and
+   * re-serialised (a pattern never eats a quote or a brace), other text as is.
+   */
+  redactToolResult(result: CallToolResult): CallToolResult {
+    const secrets = this.values();
+    const content = result.content.map((item) => {
+      if (item.type !== 'text') return item;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(item.text);
+      } catch {
+        return { ...item, text: redactSecrets(item.text, secrets) };
+      }
+      return { ...item, text: JSON.stringify(this.redactDeep(parsed, secrets)) };
+    });
+    const out: CallToolResult = { ...result, content };
+    if (result.structuredContent !== undefined) {
+      out.structuredContent = this.redactDeep(result.structuredContent, secrets) as Record<string, unknown>;
+    }
+    return out;
+  }
+}
