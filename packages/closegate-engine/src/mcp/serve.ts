@@ -5,6 +5,7 @@ import { resolvePolicyPath } from '../config.js';
 import { openEngine } from '../engine.js';
 import { AuditSqlSandbox } from './audit-sql/sandbox.js';
 import { httpAuthFromEnv, stdioActorFromEnv, type HttpAuth } from './auth-config.js';
+import { recordAuthFailure } from './auth-failure-audit.js';
 import { defaultCalendarSource, fileCalendarSource } from './calendar.js';
 import type { McpDeps } from './context.js';
 import { McpConfigError } from './errors.js';
@@ -74,6 +75,10 @@ export interface HttpServeConfig {
   host: string;
   port: number;
   maxSessions?: number | undefined;
+  maxSessionsPerPrincipal?: number | undefined;
+  maxConnections?: number | undefined;
+  headersTimeoutMs?: number | undefined;
+  maxRequestsPerSocket?: number | undefined;
   idleSessionMs?: number | undefined;
   maxBodyBytes?: number | undefined;
   publicUrl?: string | undefined;
@@ -113,6 +118,10 @@ export function httpConfigFromEnv(
     host: flags.host ?? (env.CLOSEGATE_HTTP_HOST || '127.0.0.1'),
     port,
     maxSessions: intFromEnv(env, 'CLOSEGATE_HTTP_MAX_SESSIONS', 1, 10_000),
+    maxSessionsPerPrincipal: intFromEnv(env, 'CLOSEGATE_HTTP_MAX_SESSIONS_PER_PRINCIPAL', 1, 10_000),
+    maxConnections: intFromEnv(env, 'CLOSEGATE_HTTP_MAX_CONNECTIONS', 1, 100_000),
+    headersTimeoutMs: intFromEnv(env, 'CLOSEGATE_HTTP_HEADERS_TIMEOUT_MS', 100, 30_000),
+    maxRequestsPerSocket: intFromEnv(env, 'CLOSEGATE_HTTP_MAX_REQUESTS_PER_SOCKET', 1, 1_000_000),
     idleSessionMs: intFromEnv(env, 'CLOSEGATE_HTTP_IDLE_MS', 100, 86_400_000),
     maxBodyBytes: intFromEnv(env, 'CLOSEGATE_HTTP_MAX_BODY_BYTES', 1024, 64 * 1024 * 1024),
     publicUrl: env.CLOSEGATE_PUBLIC_URL || undefined,
@@ -132,6 +141,8 @@ export async function serveCloseGateHttp(
     ...options,
     authenticator: auth.authenticator,
     logger: deps.logger,
+    // Each refused authentication lands in the audit chain (without the credential).
+    onAuthFailure: (event) => void recordAuthFailure(deps.engine, event),
   });
 }
 
