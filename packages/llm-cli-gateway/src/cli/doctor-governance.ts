@@ -62,7 +62,7 @@ export function formatGovernance(r: GovernanceReport): string[] {
     `Persistence: ${r.persistence.backend}${r.persistence.path ? ` ${r.persistence.path}` : ''} (async job tools ${r.persistence.asyncTools ? 'on' : 'off'})`,
     `Limits: max_concurrent=${l.maxConcurrent} per_provider=${JSON.stringify(l.perProvider)} max_queue=${l.maxQueue} queue_timeout=${l.queueTimeoutMs / 1000}s sync_deadline=${l.syncDeadlineMs / 1000}s dedup_window=${l.dedupWindowMs / 1000}s lease=${l.jobLeaseMs / 1000}s`,
     `Approval: strategy=${r.approval.strategy} threshold=${r.approval.threshold} claude_permission_mode=${r.approval.claudePermissionMode} eligible MCP servers=[${r.approval.eligibleMcpServers.join(', ')}]`,
-    `HTTP: transport=${r.exposure.transport} bind=${r.exposure.bind}${r.exposure.loopback ? ' (loopback)' : ' (NOT loopback)'} principals=[${r.exposure.principals.join(', ')}]${r.exposure.publicUrl ? ` public_url=${r.exposure.publicUrl}` : ''}`,
+    `HTTP: transport=${r.exposure.transport} bind=${r.exposure.bind}${r.exposure.loopback ? ' (loopback)' : ' (NOT loopback)'} auth=${r.exposure.auth} principals=[${r.exposure.principals.join(', ')}]${r.exposure.publicUrl ? ` public_url=${r.exposure.publicUrl}` : ''}`,
   ];
   for (const f of r.exposure.findings)
     lines.push(

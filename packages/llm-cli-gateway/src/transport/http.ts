@@ -1,6 +1,7 @@
 import { serveHttp, type HttpHost, type Logger } from 'mcp-host';
 import { httpHostOptions } from '../config/http-options.js';
 import type { Gateway } from '../gateway.js';
+import { recordAuthFailure } from '../recorder/auth-failure.js';
 import { createGatewayServer } from '../server.js';
 
 /**
@@ -12,5 +13,11 @@ import { createGatewayServer } from '../server.js';
  * sessions and flight-recorder rows it creates.
  */
 export function serveGatewayHttp(gateway: Gateway, logger?: Logger): Promise<HttpHost> {
-  return serveHttp(() => createGatewayServer(gateway), { ...httpHostOptions(gateway.config), logger });
+  const recorder = gateway.recorder;
+  return serveHttp(() => createGatewayServer(gateway), {
+    ...httpHostOptions(gateway.config),
+    logger,
+    // A refused authentication becomes a flight-recorder row (never with the credential).
+    ...(recorder ? { onAuthFailure: (event) => recordAuthFailure(recorder, event) } : {}),
+  });
 }
