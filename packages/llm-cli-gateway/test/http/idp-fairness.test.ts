@@ -6,7 +6,10 @@ import {
   TEST_AUDIENCE,
   type TestIssuer,
 } from '../../../mcp-host/test/fixtures/oidc-issuer.js';
-import { parseConfigText } from '../../src/config/file.js';
+import { writeFileSync } from 'node:fs';
+import { assessExposure } from '../../src/config/exposure.js';
+import { loadConfig, parseConfigText } from '../../src/config/file.js';
+import { tempDir } from '../helpers/env.js';
 import { jsonOf } from '../helpers/mcp-client.js';
 import {
   ALICE_TOKEN,
@@ -85,6 +88,28 @@ describe('[auth] backend = "jwt": IdP access tokens end to end', () => {
     expect(() => parseConfigText(`[auth]\nbackend = "jwt"\nissuer = "https://idp.example.com"\n`)).toThrow(
       /auth\.audience/,
     );
+  });
+});
+
+describe('doctor with [auth] backend = "jwt"', () => {
+  it('reports the issuer, counts JWT as authentication for a public bind, and warns about ignored tokens', () => {
+    const t = tempDir('gw-idp-doctor-');
+    try {
+      writeFileSync(join(t.dir, 'config.toml'), `${TWO_PRINCIPALS}\n${jwtToml()}`, { mode: 0o600 });
+      const report = assessExposure(
+        loadConfig({
+          LLM_GATEWAY_HOME: t.dir,
+          LLM_GATEWAY_TRANSPORT: 'http',
+          LLM_GATEWAY_HTTP_HOST: '0.0.0.0',
+        }),
+      );
+      expect(report.auth).toBe(`jwt (issuer ${issuer.issuer}, audience ${TEST_AUDIENCE})`);
+      const codes = report.findings.map((f) => `${f.level}:${f.code}`);
+      expect(codes).toContain('warning:TOKENS_NOT_USED');
+      expect(codes).not.toContain('unsafe:PUBLIC_BIND_WITHOUT_TOKEN');
+    } finally {
+      t.cleanup();
+    }
   });
 });
 
