@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
+import { checkCliIdentity } from 'closegate-policy';
 import { createLogger, serveHttp, serveStdio, type HttpHost, type Logger, type StdioOptions } from 'mcp-host';
 import { resolvePolicyPath } from '../config.js';
 import { openEngine } from '../engine.js';
@@ -61,8 +63,14 @@ export async function serveCloseGateStdio(
   deps: McpDeps,
   env: NodeJS.ProcessEnv,
   options: StdioOptions = {},
+  /** The OS account running this process (injectable for tests). */
+  osUser: string = os.userInfo().username,
 ): Promise<{ actor: string; generated: boolean; close(): Promise<void> }> {
   const { actor, generated } = stdioActorFromEnv(env, randomActorSuffix);
+  // A stdio server runs as the local OS account, like the CLI: the policy's cli_identity applies.
+  const identity = checkCliIdentity(deps.engine.policy, actor, osUser);
+  if (!identity.ok)
+    throw new McpConfigError(`CLOSEGATE_ACTOR_ID refused by policy cli_identity: ${identity.reason}`);
   if (generated)
     deps.logger.warn(
       `no CLOSEGATE_ACTOR_ID: acting as ${actor} for this process (set CLOSEGATE_ACTOR_ID to choose)`,

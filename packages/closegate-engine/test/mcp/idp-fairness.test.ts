@@ -1,7 +1,17 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { CliIo } from '../../src/cli/io.js';
-import { httpAuthFromEnv, httpConfigFromEnv, McpConfigError } from '../../src/mcp/index.js';
+import {
+  closeMcpDeps,
+  httpAuthFromEnv,
+  httpConfigFromEnv,
+  McpConfigError,
+  openMcpDeps,
+  serveCloseGateStdio,
+} from '../../src/mcp/index.js';
 import { MCP_AUTH_FAILURE_EVENT } from '../../src/mcp/auth-failure-audit.js';
 import {
   startTestIssuer,
@@ -13,8 +23,10 @@ import {
   call,
   httpClient,
   inspect,
+  quietLogger,
   REPO_ROOT,
   seededDb,
+  tempDir,
   startHttp,
   TOKEN_ENV,
   TOKENS,
@@ -182,5 +194,34 @@ describe('closegate-engine mcp serve --check', () => {
     const open = await runCli(['mcp', 'serve', '--http', '--check', '--host', '0.0.0.0'], {});
     expect(open.code).toBe(1);
     expect(open.stdout).toMatch(/not loopback/);
+  });
+});
+
+describe('stdio server under policy cli_identity', () => {
+  it('refuses a human CLOSEGATE_ACTOR_ID the OS user is not mapped to', async () => {
+    const example = fs.readFileSync(
+      path.join(REPO_ROOT, 'packages/closegate-policy/examples/policy.yaml'),
+      'utf8',
+    );
+    const policyPath = path.join(tempDir(), 'policy.yaml');
+    fs.writeFileSync(
+      policyPath,
+      example.replace(
+        "  require_os_user_match: false\n  # OS login name -> human actor, e.g.  alice: 'human:alice@example.com'\n  os_users: {}",
+        "  require_os_user_match: true\n  os_users:\n    bob: 'human:bob'",
+      ),
+    );
+    const deps = openMcpDeps({ dbPath: seededDb(), policyPath, logger: quietLogger() });
+    const streams = { stdin: new PassThrough(), stdout: new PassThrough(), guardConsole: false };
+    try {
+      await expect(
+        serveCloseGateStdio(deps, { CLOSEGATE_ACTOR_ID: 'human:carol' }, streams, 'bob'),
+      ).rejects.toThrow(/cli_identity: OS user bob may act only as human:bob/);
+      const ok = await serveCloseGateStdio(deps, { CLOSEGATE_ACTOR_ID: 'human:bob' }, streams, 'bob');
+      expect(ok.actor).toBe('human:bob');
+      await ok.close();
+    } finally {
+      closeMcpDeps(deps);
+    }
   });
 });
