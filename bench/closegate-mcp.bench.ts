@@ -94,7 +94,8 @@ async function serveClosegate(): Promise<{ url: string; targets: Targets }> {
   const deps = openMcpDeps({ dbPath, env, logger: createLogger('bench', { level: 'warn' }) });
   const host = await serveCloseGateHttp(
     deps,
-    { host: '127.0.0.1', port: 0 },
+    // All bench clients share one actor; let it use the whole session cap (default: a quarter).
+    { host: '127.0.0.1', port: 0, maxSessionsPerPrincipal: 64 },
     httpAuthFromEnv(env, () => 'x'),
   );
   process.on('SIGTERM', () => {

@@ -45,6 +45,8 @@ async function serveCandidate(jsonResponse: boolean): Promise<string> {
   const host = await serveHttp(pingServer, {
     jsonResponse,
     authenticator: bearerTokenAuthenticator([{ principalId: 'bench:client', token: TOKEN }]),
+    // All bench clients share one principal; let it use the whole cap (the default is a quarter).
+    maxSessionsPerPrincipal: 64,
     logger: createLogger('bench-host', { level: 'warn' }),
   });
   return host.url;

@@ -92,7 +92,15 @@ export interface EscalationRecord {
   resolutionRationale: string | null;
   createdAt: string;
   resolvedAt: string | null;
-  votes: { actor: string; vote: 'approve' | 'reject'; rationale: string; createdAt: string }[];
+  votes: {
+    actor: string;
+    vote: 'approve' | 'reject';
+    rationale: string;
+    createdAt: string;
+    /** Where a CLI vote was cast (OS account and host); absent for MCP votes. */
+    osUser?: string;
+    host?: string;
+  }[];
 }
 
 export interface ExceptionRecord {

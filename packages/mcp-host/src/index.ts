@@ -16,7 +16,14 @@ export {
 } from './logging/logger.js';
 export { jsonToolResult, errorToolResult } from './results.js';
 export { serveStdio, type StdioHost, type StdioOptions } from './stdio/serve-stdio.js';
-export type { Authenticator, AuthResult } from './auth/types.js';
+export type { Authenticator, AuthResult, ResourceMetadataHint } from './auth/types.js';
+export {
+  jwtAuthenticator,
+  ASYMMETRIC_ALGORITHMS,
+  DEFAULT_ALGORITHMS,
+  type JwtAuthenticator,
+  type JwtAuthenticatorOptions,
+} from './auth/jwt.js';
 export { bearerTokenAuthenticator, type BearerEntry } from './auth/bearer.js';
 export { headerTrustAuthenticator, type HeaderTrustOptions } from './auth/header-trust.js';
 export { noAuthLoopback, isNoAuthAuthenticator } from './auth/no-auth-loopback.js';
@@ -24,5 +31,7 @@ export { sha256Hex } from './auth/digest.js';
 export { isLoopbackHost, isLoopbackAddress } from './exposure/loopback.js';
 export { assertSafeBind } from './exposure/assert-safe-bind.js';
 export { serveHttp, type HttpHost } from './http/serve-http.js';
-export type { HttpHostOptions } from './http/options.js';
+export { DEFAULT_AUTH_THROTTLE, type HttpHostOptions, type AuthThrottleOptions } from './http/options.js';
+export type { AuthFailureEvent } from './http/auth-failure.js';
+export { PRM_PATH } from './http/protected-resource.js';
 export type { ServerFactory } from './http/mcp-endpoint.js';

@@ -167,7 +167,7 @@ describe('body size limit', () => {
 
 describe('session cap and idle reaper', () => {
   it('answers 429 with Retry-After past maxSessions, and frees the slot on DELETE', async () => {
-    const host = await start({ maxSessions: 2 });
+    const host = await start({ maxSessions: 2, maxSessionsPerPrincipal: 2 });
     const a = await connectClient(host.url, AUTH);
     const b = await connectClient(host.url, AUTH);
     const refused = await rawInitialize(host.url, AUTH);
@@ -182,7 +182,7 @@ describe('session cap and idle reaper', () => {
   });
 
   it('concurrent initializations cannot overshoot the cap', async () => {
-    const host = await start({ maxSessions: 3 });
+    const host = await start({ maxSessions: 3, maxSessionsPerPrincipal: 3 });
     const results = await Promise.all(Array.from({ length: 10 }, () => rawInitialize(host.url, AUTH)));
     const statuses = results.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 200)).toHaveLength(3);
@@ -208,7 +208,7 @@ describe('session cap and idle reaper', () => {
   });
 
   it('the reaper closes an idle session and frees its slot', async () => {
-    const host = await start({ maxSessions: 1, idleSessionMs: 50 });
+    const host = await start({ maxSessions: 1, idleSessionMs: 300 });
     const a = await connectClient(host.url, AUTH);
     const sessionId = a.transport.sessionId!;
     expect(host.sessionCount()).toBe(1);

@@ -8,6 +8,11 @@ export interface CliIo {
   /** True when stderr is a terminal: progress is shown only then. */
   stderrIsTty: boolean;
   cwd: string;
+  /**
+   * The OS account and host running the CLI (os.userInfo / os.hostname unless a test
+   * injects them). Recorded next to every human decision made here.
+   */
+  osIdentity?: () => { osUser: string; host: string };
 }
 
 export const EXIT_OK = 0;

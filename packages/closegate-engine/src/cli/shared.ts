@@ -1,6 +1,7 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { parseActor } from 'closegate-policy';
+import { checkCliIdentity, parseActor, type Policy } from 'closegate-policy';
 import { resolveDbPath, resolvePolicyPath } from '../config.js';
 import { openEngine, type Engine, type OpenEngineOptions } from '../engine.js';
 import type { DecisionJson } from '../operations/context.js';
@@ -41,6 +42,30 @@ export function humanActor(io: CliIo, help: string): string {
   }
   if (actor.kind !== 'human') throw new UsageError(`CLOSEGATE_ACTOR_ID must be human:<id>, got ${raw}`, help);
   return actor.raw;
+}
+
+export interface CliOrigin {
+  osUser: string;
+  host: string;
+}
+
+/**
+ * Who is at the keyboard, as far as this machine knows: the OS account running the
+ * CLI and the host name. The CLI trusts the local OS account; it authenticates nobody.
+ */
+export function cliOrigin(io: CliIo): CliOrigin {
+  if (io.osIdentity) return io.osIdentity();
+  return { osUser: os.userInfo().username, host: os.hostname() };
+}
+
+/**
+ * The policy's cli_identity rule: with require_os_user_match, a human
+ * CLOSEGATE_ACTOR_ID must be the one mapped to the OS user running the command.
+ */
+export function assertCliIdentity(policy: Policy, actor: string, origin: CliOrigin, help: string): void {
+  const check = checkCliIdentity(policy, actor, origin.osUser);
+  if (!check.ok)
+    throw new UsageError(`CLOSEGATE_ACTOR_ID refused by policy cli_identity: ${check.reason}`, help);
 }
 
 export function describeDecision(d: DecisionJson): string {

@@ -8,8 +8,9 @@ import {
   type BearerEntry,
 } from 'mcp-host';
 import { McpConfigError } from './errors.js';
+import { jwtFromEnv } from './jwt-config.js';
 
-export const AUTH_BACKENDS = ['token', 'header-trust', 'none'] as const;
+export const AUTH_BACKENDS = ['token', 'header-trust', 'jwt', 'none'] as const;
 export type AuthBackend = (typeof AUTH_BACKENDS)[number];
 
 export const DEFAULT_ACTOR_HEADER = 'X-Actor-Id';
@@ -128,8 +129,11 @@ export function httpAuthFromEnv(env: NodeJS.ProcessEnv, randomId: () => string):
   if (backend === 'token')
     return { backend, authenticator: bearerTokenAuthenticator(tokenEntriesFromEnv(env)) };
   if (backend === 'header-trust') return { backend, authenticator: headerTrustFromEnv(env) };
+  if (backend === 'jwt') return { backend, authenticator: jwtFromEnv(env) };
   if (isProd(env))
-    throw new McpConfigError('CLOSEGATE_ENV=prod: set CLOSEGATE_AUTH_BACKEND=token or header-trust for HTTP');
+    throw new McpConfigError(
+      'CLOSEGATE_ENV=prod: set CLOSEGATE_AUTH_BACKEND=token, header-trust or jwt for HTTP',
+    );
   const actor = env.CLOSEGATE_ACTOR_ID
     ? validActorId(env.CLOSEGATE_ACTOR_ID, 'CLOSEGATE_ACTOR_ID')
     : `llm:http-${randomId()}`;

@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
+import { checkCliIdentity } from 'closegate-policy';
 import { createLogger, serveHttp, serveStdio, type HttpHost, type Logger, type StdioOptions } from 'mcp-host';
 import { resolvePolicyPath } from '../config.js';
 import { openEngine } from '../engine.js';
 import { AuditSqlSandbox } from './audit-sql/sandbox.js';
 import { httpAuthFromEnv, stdioActorFromEnv, type HttpAuth } from './auth-config.js';
+import { recordAuthFailure } from './auth-failure-audit.js';
 import { defaultCalendarSource, fileCalendarSource } from './calendar.js';
 import type { McpDeps } from './context.js';
 import { McpConfigError } from './errors.js';
@@ -60,8 +63,14 @@ export async function serveCloseGateStdio(
   deps: McpDeps,
   env: NodeJS.ProcessEnv,
   options: StdioOptions = {},
+  /** The OS account running this process (injectable for tests). */
+  osUser: string = os.userInfo().username,
 ): Promise<{ actor: string; generated: boolean; close(): Promise<void> }> {
   const { actor, generated } = stdioActorFromEnv(env, randomActorSuffix);
+  // A stdio server runs as the local OS account, like the CLI: the policy's cli_identity applies.
+  const identity = checkCliIdentity(deps.engine.policy, actor, osUser);
+  if (!identity.ok)
+    throw new McpConfigError(`CLOSEGATE_ACTOR_ID refused by policy cli_identity: ${identity.reason}`);
   if (generated)
     deps.logger.warn(
       `no CLOSEGATE_ACTOR_ID: acting as ${actor} for this process (set CLOSEGATE_ACTOR_ID to choose)`,
@@ -74,6 +83,10 @@ export interface HttpServeConfig {
   host: string;
   port: number;
   maxSessions?: number | undefined;
+  maxSessionsPerPrincipal?: number | undefined;
+  maxConnections?: number | undefined;
+  headersTimeoutMs?: number | undefined;
+  maxRequestsPerSocket?: number | undefined;
   idleSessionMs?: number | undefined;
   maxBodyBytes?: number | undefined;
   publicUrl?: string | undefined;
@@ -113,6 +126,10 @@ export function httpConfigFromEnv(
     host: flags.host ?? (env.CLOSEGATE_HTTP_HOST || '127.0.0.1'),
     port,
     maxSessions: intFromEnv(env, 'CLOSEGATE_HTTP_MAX_SESSIONS', 1, 10_000),
+    maxSessionsPerPrincipal: intFromEnv(env, 'CLOSEGATE_HTTP_MAX_SESSIONS_PER_PRINCIPAL', 1, 10_000),
+    maxConnections: intFromEnv(env, 'CLOSEGATE_HTTP_MAX_CONNECTIONS', 1, 100_000),
+    headersTimeoutMs: intFromEnv(env, 'CLOSEGATE_HTTP_HEADERS_TIMEOUT_MS', 100, 30_000),
+    maxRequestsPerSocket: intFromEnv(env, 'CLOSEGATE_HTTP_MAX_REQUESTS_PER_SOCKET', 1, 1_000_000),
     idleSessionMs: intFromEnv(env, 'CLOSEGATE_HTTP_IDLE_MS', 100, 86_400_000),
     maxBodyBytes: intFromEnv(env, 'CLOSEGATE_HTTP_MAX_BODY_BYTES', 1024, 64 * 1024 * 1024),
     publicUrl: env.CLOSEGATE_PUBLIC_URL || undefined,
@@ -132,6 +149,8 @@ export async function serveCloseGateHttp(
     ...options,
     authenticator: auth.authenticator,
     logger: deps.logger,
+    // Each refused authentication lands in the audit chain (without the credential).
+    onAuthFailure: (event) => void recordAuthFailure(deps.engine, event),
   });
 }
 

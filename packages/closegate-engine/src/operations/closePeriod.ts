@@ -1,5 +1,6 @@
 import { assertPeriodTransition, evaluate, sameActor, parseActor, type Actor } from 'closegate-policy';
 import type { EscalationRecord } from '../domain.js';
+import type { DecisionOrigin } from '../store/escalations.js';
 import { NotFoundError, StateConflictError } from '../errors.js';
 import type { EngineContext, OperationResult } from './context.js';
 import { audit, decisionJson, denied } from './gate.js';
@@ -78,6 +79,7 @@ export function applyPeriodVote(
   vote: 'approve' | 'reject',
   rationale: string,
   now: string,
+  origin?: DecisionOrigin,
 ): OperationResult {
   const [entity, period] = esc.subjectId.split('|') as [string, string];
   const current = ctx.store.periods.get(entity, period);
@@ -88,7 +90,7 @@ export function applyPeriodVote(
   }
   const base = { operation: 'resolve_escalation', escalationId: esc.id, entity, period };
   if (vote === 'reject') {
-    ctx.store.escalations.addVote(esc.id, actor.raw, 'reject', rationale, now);
+    ctx.store.escalations.addVote(esc.id, actor.raw, 'reject', rationale, now, origin);
     ctx.store.escalations.resolve(esc.id, 'rejected', actor.raw, rationale, now);
     assertPeriodTransition(current.state, 'open');
     ctx.store.periods.set({ entity, period, state: 'open', closedBy: null, closedAt: null });
@@ -114,7 +116,12 @@ export function applyPeriodVote(
       auditSeq,
     };
   }
-  const approvals = [...esc.votes.filter((v) => v.vote === 'approve').map((v) => v.actor), actor.raw];
+  const approving = esc.votes.filter((v) => v.vote === 'approve');
+  const approvals = [...approving.map((v) => v.actor), actor.raw];
+  // OS accounts of the votes cast at the CLI: the gate refuses two humans from one account.
+  const approvalOsUsers: Record<string, string> = {};
+  for (const v of approving) if (v.osUser !== undefined) approvalOsUsers[v.actor] = v.osUser;
+  if (origin) approvalOsUsers[actor.raw] = origin.osUser;
   const subject = {
     kind: 'period',
     entity,
@@ -122,11 +129,12 @@ export function applyPeriodVote(
     periodState: current.state,
     requestedBy: esc.requestedBy,
     approvals,
+    approvalOsUsers,
   };
   const decision = evaluate('close_period', subject, actor, ctx.policy);
   if (decision.outcome === 'deny')
     return denied(ctx, 'close_period', actor, decision, { entity, period, escalationId: esc.id }, now);
-  ctx.store.escalations.addVote(esc.id, actor.raw, 'approve', rationale, now);
+  ctx.store.escalations.addVote(esc.id, actor.raw, 'approve', rationale, now, origin);
   const d = decisionJson(decision);
   if (decision.outcome === 'require_human_approval') {
     const auditSeq = audit(

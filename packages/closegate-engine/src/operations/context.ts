@@ -17,6 +17,11 @@ export interface EngineContext {
    * (one head read, multi-row INSERTs), the last group before the commit.
    */
   auditBatch?: AuditBatch | undefined;
+  /**
+   * Set for the duration of one operation whose human decided at the CLI: every
+   * audit event the operation appends records it next to the actor.
+   */
+  origin?: { osUser: string; host: string } | undefined;
   /** Test hook: called inside the transaction after the mutation and audit append, before commit. */
   faultInjector?: ((point: FaultPoint, operation: string) => void) | undefined;
 }

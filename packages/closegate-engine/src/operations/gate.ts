@@ -127,7 +127,12 @@ export function audit(
   payload: Record<string, unknown>,
   now: string,
 ): number {
-  const event = { type, actor: actor.raw, payload, ts: now };
+  const event = {
+    type,
+    actor: actor.raw,
+    payload: ctx.origin ? { ...payload, origin: ctx.origin } : payload,
+    ts: now,
+  };
   if (ctx.auditBatch !== undefined) return ctx.auditBatch.add(event);
   return ctx.store.audit.appendReturningHead(event).seq;
 }

@@ -33,8 +33,15 @@ export function resolveEscalation(ctx: EngineContext, input: unknown): Operation
     if (gate.outcome !== 'allow')
       return denied(ctx, 'resolve_escalation', actor, gate, { escalationId: esc.id }, now);
     const rationale = args.rationale ?? '';
-    if (esc.subjectKind === 'period') return applyPeriodVote(ctx, actor, esc, args.decision, rationale, now);
-    return resolveMatchEscalation(ctx, actor, esc, args.decision, args.rationale, now, args.sessionId);
+    // Operations run synchronously inside one transaction, so the origin cannot leak to another.
+    ctx.origin = args.origin;
+    try {
+      if (esc.subjectKind === 'period')
+        return applyPeriodVote(ctx, actor, esc, args.decision, rationale, now, args.origin);
+      return resolveMatchEscalation(ctx, actor, esc, args.decision, args.rationale, now, args.sessionId);
+    } finally {
+      ctx.origin = undefined;
+    }
   });
 }
 

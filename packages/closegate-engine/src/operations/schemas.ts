@@ -44,6 +44,11 @@ export const resolveEscalationSchema = z
     escalationId: id,
     decision: z.enum(['approve', 'reject']),
     rationale: rationale.optional(),
+    /** Set by the CLI only (OS account and host); no MCP tool passes it. */
+    origin: z
+      .object({ osUser: z.string().min(1).max(256), host: z.string().min(1).max(256) })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -24,6 +24,14 @@ interface VoteRow {
   vote: 'approve' | 'reject';
   rationale: string;
   created_at: string;
+  os_user: string | null;
+  host: string | null;
+}
+
+/** Where a human decision was made from: the OS account and host running the CLI. */
+export interface DecisionOrigin {
+  osUser: string;
+  host: string;
 }
 
 export type NewEscalation = Omit<
@@ -48,11 +56,11 @@ export class EscalationStore {
       (action, subject_kind, subject_id, requested_by, code, clause_text, clause_pointer, policy_version, tier, state, request_rationale, created_at)
       VALUES (@action, @subjectKind, @subjectId, @requestedBy, @code, @clauseText, @clausePointer, @policyVersion, @tier, 'open', @requestRationale, @createdAt)`);
     this.insertVote = db.prepare(
-      'INSERT INTO approval_votes (escalation_id, actor, vote, rationale, created_at) VALUES (?, ?, ?, ?, ?)',
+      'INSERT INTO approval_votes (escalation_id, actor, vote, rationale, created_at, os_user, host) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
     this.byId = db.prepare('SELECT * FROM escalations WHERE id = ?');
     this.votesOf = db.prepare(
-      'SELECT actor, vote, rationale, created_at FROM approval_votes WHERE escalation_id = ? ORDER BY created_at, actor',
+      'SELECT actor, vote, rationale, created_at, os_user, host FROM approval_votes WHERE escalation_id = ? ORDER BY created_at, actor',
     );
     this.openList = db.prepare("SELECT * FROM escalations WHERE state = 'open' ORDER BY id LIMIT ?");
     this.openForSubject = db.prepare(
@@ -91,8 +99,15 @@ export class EscalationStore {
     return (this.openForSubject.get(kind, subjectId) as { id: number } | undefined)?.id;
   }
 
-  addVote(id: number, actor: string, vote: 'approve' | 'reject', rationale: string, now: string): void {
-    this.insertVote.run(id, actor, vote, rationale, now);
+  addVote(
+    id: number,
+    actor: string,
+    vote: 'approve' | 'reject',
+    rationale: string,
+    now: string,
+    origin?: DecisionOrigin,
+  ): void {
+    this.insertVote.run(id, actor, vote, rationale, now, origin?.osUser ?? null, origin?.host ?? null);
   }
 
   resolve(
@@ -111,6 +126,8 @@ export class EscalationStore {
       vote: v.vote,
       rationale: v.rationale,
       createdAt: v.created_at,
+      ...(v.os_user !== null ? { osUser: v.os_user } : {}),
+      ...(v.host !== null ? { host: v.host } : {}),
     }));
     return {
       id: r.id,

@@ -213,6 +213,14 @@ CREATE INDEX escalations_by_subject ON escalations(subject_kind, subject_id, sta
       for (const table of TABLES_WITH_IN_CHECKS) rebuildWithoutInChecks(db, table);
     },
   },
+  {
+    version: 5,
+    name: 'origin of approval votes (OS user and host of a CLI vote)',
+    sql: `
+ALTER TABLE approval_votes ADD COLUMN os_user TEXT;
+ALTER TABLE approval_votes ADD COLUMN host TEXT;
+`,
+  },
 ];
 
 /** Applies every migration newer than the recorded version. Returns the versions applied. */

@@ -89,7 +89,7 @@ describe('configuration from the environment', () => {
     });
     expect(() => httpAuthFromEnv({ CLOSEGATE_ENV: 'prod' }, rnd)).toThrow(/prod/);
     expect(() => httpAuthFromEnv({ CLOSEGATE_AUTH_BACKEND: 'ldap' }, rnd)).toThrow(
-      /one of token, header-trust, none/,
+      /one of token, header-trust, jwt, none/,
     );
     expect(() =>
       httpAuthFromEnv({ CLOSEGATE_AUTH_BACKEND: 'header-trust', CLOSEGATE_SERVICE_TOKEN: 'short' }, rnd),

@@ -55,7 +55,8 @@ function evaluateResolveEscalation(subject: unknown, actor: Actor, policy: Polic
 function evaluateClosePeriod(subject: unknown, _actor: Actor, policy: Policy): Decision {
   const period = parseSubject(periodSubjectSchema, subject, 'close_period');
   if (period.periodState !== 'closing') return deny(policy, 'state_invalid', 'T3');
-  return checkT3Approvals(t3Facts(policy, period.requestedBy, period.approvals)) ?? allow(policy, 'T3');
+  const facts = t3Facts(policy, period.requestedBy, period.approvals, period.approvalOsUsers);
+  return checkT3Approvals(facts) ?? allow(policy, 'T3');
 }
 
 function evaluatePostEntry(subject: unknown, actor: Actor, policy: Policy): Decision {
@@ -64,7 +65,12 @@ function evaluatePostEntry(subject: unknown, actor: Actor, policy: Policy): Deci
     return deny(policy, 'state_invalid', policy.document.tiers.post_entry);
   if (posting.periodState !== 'closed') return allow(policy, policy.document.tiers.post_entry);
   if (policy.document.closed_period_posting === 'deny') return deny(policy, 'period_closed', 'T3');
-  const facts = t3Facts(policy, posting.requestedBy ?? actor.raw, posting.approvals ?? []);
+  const facts = t3Facts(
+    policy,
+    posting.requestedBy ?? actor.raw,
+    posting.approvals ?? [],
+    posting.approvalOsUsers,
+  );
   return checkT3Approvals(facts) ?? allow(policy, 'T3');
 }
 

@@ -26,3 +26,4 @@ export {
   type PeriodSubject,
   type PostingSubject,
 } from './subjects.js';
+export { checkCliIdentity, type CliIdentityCheck } from './cli-identity.js';

@@ -44,6 +44,8 @@ export const periodSubjectSchema = z.object({
   requestedBy: actorString,
   /** Actors who voted to approve, e.g. ['human:bob', 'human:carol']. */
   approvals: z.array(actorString),
+  /** OS account each approval came from, where known (CLI votes): actor -> OS user. */
+  approvalOsUsers: z.record(actorString, z.string().min(1).max(256)).optional(),
 });
 
 /** Subject of post_entry: the period the entry would land in. */
@@ -55,6 +57,7 @@ export const postingSubjectSchema = z.object({
   /** Defaults to the acting actor. */
   requestedBy: actorString.optional(),
   approvals: z.array(actorString).optional(),
+  approvalOsUsers: z.record(actorString, z.string().min(1).max(256)).optional(),
 });
 
 /** Subject of resolve_escalation. */

@@ -16,6 +16,7 @@ export const RULE_CODES = Object.freeze({
   t3_approver_not_human: 'T3_APPROVER_NOT_HUMAN',
   t3_requester_approval: 'SOD_SAME_ACTOR',
   t3_dual_approval_required: 'T3_DUAL_APPROVAL_REQUIRED',
+  t3_shared_workstation: 'T3_SHARED_WORKSTATION',
   period_closed: 'PERIOD_CLOSED',
 } as const);
 

@@ -53,8 +53,36 @@ const t3DualApproval = z
     required_approvals: z.number().int().min(2).max(10),
     distinct_humans: z.literal(true),
     exclude_requester: z.literal(true),
+    /**
+     * Two approvals recorded under one OS account (e.g. one person switching
+     * CLOSEGATE_ACTOR_ID at one terminal) are refused unless this is true.
+     */
+    allow_shared_workstation: z.boolean().default(false),
   })
   .strict();
+
+/** An OS login name as the CLI sees it. */
+const osUserName = z.string().regex(/^[A-Za-z0-9._@$-]{1,64}$/, 'expected an OS user name');
+
+/**
+ * Who may act as which human from the CLI. With `require_os_user_match`, a
+ * `human:` CLOSEGATE_ACTOR_ID must be the one mapped to the OS user running the CLI.
+ */
+const cliIdentity = z
+  .object({
+    require_os_user_match: z.boolean().default(false),
+    os_users: z
+      .record(
+        osUserName,
+        z.string().regex(/^human:[A-Za-z0-9._@-]{1,64}$/, 'expected a human actor such as human:alice'),
+      )
+      .default({}),
+  })
+  .strict()
+  .refine((c) => !c.require_os_user_match || Object.keys(c.os_users).length > 0, {
+    message: 'require_os_user_match needs at least one os_users entry',
+    path: ['os_users'],
+  });
 
 function ruleSchema<K extends RuleKey>(key: K) {
   return z
@@ -87,6 +115,7 @@ export const policyDocumentSchema = z
     tiers,
     t3_dual_approval: t3DualApproval,
     closed_period_posting: z.enum(['t3', 'deny']),
+    cli_identity: cliIdentity.default({ require_os_user_match: false, os_users: {} }),
     rules,
   })
   .strict();

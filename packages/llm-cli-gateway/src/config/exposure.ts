@@ -16,8 +16,11 @@ export interface ExposureReport {
   readonly bind: string;
   readonly loopback: boolean;
   readonly principals: readonly string[];
-  /** How HTTP callers authenticate: configured tokens, a generated local token, or none (explicit). */
-  readonly auth: 'tokens' | 'generated-token' | 'none';
+  /**
+   * How HTTP callers authenticate: IdP-issued JWTs (`jwt (issuer ..., audience ...)`), configured
+   * tokens, a token generated on first start, or none (explicitly configured).
+   */
+  readonly auth: string;
   readonly publicUrl?: string;
   readonly findings: readonly ExposureFinding[];
 }
@@ -41,14 +44,23 @@ export function assessExposure(config: GatewayConfig): ExposureReport {
   const loopback = isLoopbackHost(h.host);
   const findings: ExposureFinding[] = [...configFileFindings(config)];
   const add = (level: FindingLevel, code: string, message: string) => findings.push({ level, code, message });
+  const jwt = config.auth.backend === 'jwt';
+  const authenticated = jwt || h.principals.length > 0;
+  if (jwt && h.principals.length > 0) {
+    add(
+      'warning',
+      'TOKENS_NOT_USED',
+      `[auth] backend = "jwt": the ${h.principals.length} bearer token principal(s) (config or LLM_GATEWAY_AUTH_TOKEN) are ignored`,
+    );
+  }
   if (config.transport === 'http') {
-    if (!loopback && h.principals.length === 0) {
+    if (!loopback && !authenticated) {
       add(
         'unsafe',
         'PUBLIC_BIND_WITHOUT_TOKEN',
         `http host ${h.host} is not loopback and no token is configured: the gateway refuses to start`,
       );
-    } else if (h.principals.length === 0 && h.auth === 'none') {
+    } else if (!authenticated && h.auth === 'none') {
       add(
         'warning',
         'NO_TOKEN',
@@ -63,12 +75,12 @@ export function assessExposure(config: GatewayConfig): ExposureReport {
     }
     if (h.publicUrl !== undefined) {
       add(
-        h.principals.length === 0 ? 'unsafe' : 'warning',
+        authenticated ? 'warning' : 'unsafe',
         'PUBLIC_URL',
         `public URL ${h.publicUrl} configured: exposure beyond this machine is the operator's responsibility`,
       );
     }
-    if (config.approval.strategy === 'legacy' && h.principals.length > 0) {
+    if (config.approval.strategy === 'legacy' && authenticated) {
       add(
         'warning',
         'REMOTE_LEGACY_APPROVAL',
@@ -84,8 +96,14 @@ export function assessExposure(config: GatewayConfig): ExposureReport {
     transport: config.transport,
     bind: `${h.host}:${h.port}`,
     loopback,
-    principals: h.principals.map((p) => `${p.name} (${p.source})`),
-    auth: h.principals.length > 0 ? 'tokens' : h.auth === 'none' ? 'none' : 'generated-token',
+    principals: jwt ? [] : h.principals.map((p) => `${p.name} (${p.source})`),
+    auth: jwt
+      ? `jwt (issuer ${config.auth.issuer}, audience ${[config.auth.audience].flat().join(',')})`
+      : h.principals.length > 0
+        ? 'tokens'
+        : h.auth === 'none'
+          ? 'none'
+          : 'generated-token',
     publicUrl: h.publicUrl,
     findings,
   };

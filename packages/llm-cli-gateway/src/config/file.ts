@@ -5,6 +5,7 @@ import { parse as parseToml, TomlError } from 'smol-toml';
 import type { z } from 'zod';
 import type { ProviderId } from '../providers/contract.js';
 import { workspaceRegistry, type WorkspaceRegistry } from '../workspaces/registry.js';
+import type { AuthFileConfig } from './auth-schema.js';
 import { gatewayHome } from './paths.js';
 import { ConfigError } from './errors.js';
 import {
@@ -40,6 +41,10 @@ export interface GatewayConfig {
     readonly publicUrl?: string;
     readonly maxBodyBytes: number;
     readonly maxSessions: number;
+    readonly maxSessionsPerPrincipal?: number;
+    readonly maxConnections: number;
+    readonly headersTimeoutMs: number;
+    readonly maxRequestsPerSocket: number;
     readonly idleSessionMs: number;
     readonly allowedHosts?: readonly string[];
     readonly allowedOrigins?: readonly string[];
@@ -47,6 +52,8 @@ export interface GatewayConfig {
     /** `[http] auth`: "token" generates one on first start when no principal is configured. */
     readonly auth: 'token' | 'none';
   };
+  /** `[auth]` as validated (backend "token" uses http.principals; "jwt" the IdP settings). */
+  readonly auth: AuthFileConfig;
   readonly limits: {
     readonly maxConcurrent: number;
     readonly perProvider: Readonly<Partial<Record<ProviderId, number>>>;
@@ -230,12 +237,19 @@ export function resolveConfig(
       publicUrl: publicUrl === undefined ? h.public_url : envPublicUrl(publicUrl),
       maxBodyBytes: h.max_body_bytes,
       maxSessions: h.max_sessions,
+      ...(h.max_sessions_per_principal === undefined
+        ? {}
+        : { maxSessionsPerPrincipal: h.max_sessions_per_principal }),
+      maxConnections: h.max_connections,
+      headersTimeoutMs: h.headers_timeout_ms,
+      maxRequestsPerSocket: h.max_requests_per_socket,
       idleSessionMs: h.idle_session_seconds * 1000,
       allowedHosts: h.allowed_hosts,
       allowedOrigins: h.allowed_origins,
       principals: principalsFrom(file, token),
       auth: h.auth,
     },
+    auth: file.auth,
     limits: {
       maxConcurrent: l.max_concurrent,
       perProvider: l.per_provider,

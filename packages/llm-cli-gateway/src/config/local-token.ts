@@ -64,6 +64,7 @@ export function withLocalToken(
   home: string,
   announce: (t: LocalToken) => void,
 ): GatewayConfig {
+  if (config.auth.backend === 'jwt') return config; // callers bring IdP-issued tokens
   if (config.http.principals.length > 0 || config.http.auth === 'none') return config;
   // A public bind without a configured token stays refused (mcp-host): a generated token is for loopback only.
   if (!isLoopbackHost(config.http.host)) return config;

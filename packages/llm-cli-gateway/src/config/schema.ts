@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { authSchema } from './auth-schema.js';
 
 /**
  * The shape of `config.toml`. Every table is `.strict()`: an unknown key is an
@@ -51,6 +52,11 @@ export const httpSchema = z
     public_url: z.url({ protocol: /^https?$/ }).optional(),
     max_body_bytes: posInt(64 * 1024 * 1024).default(1024 * 1024),
     max_sessions: posInt(10_000).default(64),
+    /** Default: a quarter of max_sessions, so one principal cannot lock the others out. */
+    max_sessions_per_principal: posInt(10_000).optional(),
+    max_connections: posInt(100_000).default(256),
+    headers_timeout_ms: z.number().int().min(100).max(30_000).default(10_000),
+    max_requests_per_socket: posInt(1_000_000).default(1000),
     idle_session_seconds: posInt(86_400).default(900),
     allowed_hosts: z.array(safeString(255)).min(1).optional(),
     allowed_origins: z.array(safeString(512)).optional(),
@@ -173,6 +179,7 @@ export const configFileSchema = z
     providers: providersSchema.default({}),
     persistence: persistenceSchema.default({ backend: 'sqlite' }),
     http: httpSchema.default(() => httpSchema.parse({})),
+    auth: authSchema.default(() => authSchema.parse({})),
     limits: limitsSchema.default(() => limitsSchema.parse({})),
     approval: approvalSchema.default(() => approvalSchema.parse({})),
     mcp_servers: z

@@ -2,6 +2,7 @@ import { serveHttp, type HttpHost, type Logger } from 'mcp-host';
 import { httpHostOptions } from '../config/http-options.js';
 import { localTokenNotice, withLocalToken, type LocalToken } from '../config/local-token.js';
 import type { Gateway } from '../gateway.js';
+import { recordAuthFailure } from '../recorder/auth-failure.js';
 import { createGatewayServer } from '../server.js';
 
 /**
@@ -23,7 +24,13 @@ export async function serveGatewayHttp(
   const config = withLocalToken(gateway.config, gateway.home, (t) => {
     generated = t;
   });
-  const host = await serveHttp(() => createGatewayServer(gateway), { ...httpHostOptions(config), logger });
+  const recorder = gateway.recorder;
+  const host = await serveHttp(() => createGatewayServer(gateway), {
+    ...httpHostOptions(config),
+    logger,
+    // A refused authentication becomes a flight-recorder row (never with the credential).
+    ...(recorder ? { onAuthFailure: (event) => recordAuthFailure(recorder, event) } : {}),
+  });
   if (generated !== undefined) announce(localTokenNotice(generated, host.url));
   return host;
 }

@@ -4,7 +4,9 @@ import { ALICE_TOKEN, startHttpGateway, TWO_PRINCIPALS, type HttpGateway } from 
 
 let gw: HttpGateway;
 beforeAll(async () => {
-  gw = await startHttpGateway(`${TWO_PRINCIPALS}\n[http]\nmax_body_bytes = 4096\nmax_sessions = 2\n`);
+  gw = await startHttpGateway(
+    `${TWO_PRINCIPALS}\n[http]\nmax_body_bytes = 4096\nmax_sessions = 2\nmax_sessions_per_principal = 2\n`,
+  );
 });
 afterAll(async () => gw?.close());
 

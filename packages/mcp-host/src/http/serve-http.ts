@@ -5,19 +5,27 @@ import { ExposureError } from '../errors.js';
 import { assertSafeBind } from '../exposure/assert-safe-bind.js';
 import { isLoopbackAddress } from '../exposure/loopback.js';
 import { createLogger, type Logger } from '../logging/logger.js';
+import { AuthFailureThrottle } from './auth-failure.js';
 import { authenticate } from './authenticate.js';
 import { bodyLimit } from './body-limit.js';
 import { healthz } from './healthz.js';
 import { hostAllowList } from './host-allow-list.js';
 import { mcpEndpoint, type ServerFactory } from './mcp-endpoint.js';
 import {
+  DEFAULT_AUTH_THROTTLE,
   deriveAllowLists,
+  perPrincipalCap,
   resolveHttpOptions,
   type HttpHostOptions,
   type ResolvedHttpOptions,
 } from './options.js';
 import { originAllowList } from './origin-allow-list.js';
-import { compose, type HttpContext } from './pipeline.js';
+import { compose, type HttpContext, type Middleware } from './pipeline.js';
+import {
+  protectedResource,
+  resourceMetadataUrl,
+  type ProtectedResourceConfig,
+} from './protected-resource.js';
 import { sendRpcError } from './respond.js';
 import { sessionCap } from './session-cap.js';
 import { SessionRegistry, closeSession } from './session-registry.js';
@@ -66,11 +74,22 @@ function buildHandler(
 ) {
   const { hosts, origins } = deriveAllowLists(opts, port);
   const retryAfter = Math.max(1, Math.min(60, Math.ceil(opts.idleSessionMs / 1000)));
+  const prm = protectedResourceConfig(opts);
+  const throttle =
+    opts.authThrottle === false
+      ? undefined
+      : new AuthFailureThrottle({ ...DEFAULT_AUTH_THROTTLE, ...stripUndefined(opts.authThrottle ?? {}) });
+  const discovery: Middleware[] = prm ? [protectedResource(prm, opts.path, opts.publicUrl)] : [];
   const pipeline = compose([
     healthz(),
     hostAllowList(hosts),
     originAllowList(origins),
-    authenticate(opts.authenticator),
+    ...discovery,
+    authenticate(opts.authenticator, {
+      throttle,
+      onAuthFailure: opts.onAuthFailure,
+      resourceMetadataUrl: prm ? resourceMetadataUrl(opts.path, opts.publicUrl) : undefined,
+    }),
     bodyLimit(opts.maxBodyBytes),
     sessionCap(registry, opts.path, retryAfter),
     mcpEndpoint({ path: opts.path, registry, factory, jsonResponse: opts.jsonResponse }),
@@ -87,6 +106,38 @@ function buildHandler(
       ctx.slot?.release();
     }
   };
+}
+
+function stripUndefined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]: Exclude<T[K], undefined>;
+  };
+}
+
+/** RFC 9728 metadata: explicit option, else what a JWT authenticator knows about its issuer. */
+function protectedResourceConfig(opts: ResolvedHttpOptions): ProtectedResourceConfig | undefined {
+  if (opts.protectedResource) return opts.protectedResource;
+  const hint = opts.authenticator.resourceMetadata;
+  if (!hint) return undefined;
+  // The audience is the resource identifier when it is a URL (the MCP way); else the endpoint URL.
+  const resource = hint.resource && /^https?:\/\//.test(hint.resource) ? hint.resource : undefined;
+  return { resource, authorizationServers: hint.authorizationServers, scopesSupported: hint.scopesSupported };
+}
+
+/**
+ * Node checks headersTimeout/requestTimeout only every connectionsCheckingInterval
+ * (30 s by default), so a 10 s header timeout fired after up to ~40 s. Checking at a
+ * quarter of the timeout (at most every second) enforces it near its configured value.
+ */
+function createBoundedServer(opts: ResolvedHttpOptions): Server {
+  const server = createServer({
+    headersTimeout: opts.headersTimeoutMs,
+    requestTimeout: opts.requestTimeoutMs,
+    connectionsCheckingInterval: Math.min(1_000, Math.max(25, Math.floor(opts.headersTimeoutMs / 4))),
+  });
+  server.maxConnections = opts.maxConnections;
+  server.maxRequestsPerSocket = opts.maxRequestsPerSocket;
+  return server;
 }
 
 /** Refuses a bind that resolved to a public address when nobody is authenticated. */
@@ -115,10 +166,8 @@ export async function serveHttp(factory: ServerFactory, options: HttpHostOptions
       },
     );
   }
-  const registry = new SessionRegistry(opts.maxSessions);
-  const server = createServer();
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
+  const registry = new SessionRegistry(opts.maxSessions, Date.now, perPrincipalCap(opts));
+  const server = createBoundedServer(opts);
   const address = await listen(server, opts.host, opts.port);
   try {
     assertBoundSafely(address, opts);

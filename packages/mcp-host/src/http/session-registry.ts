@@ -16,23 +16,39 @@ export type Session = {
 /** A reserved place under the session cap, turned into a session or given back. */
 export type Slot = { commit(session: Session): void; release(): void };
 
+/** Why a reservation was refused: the principal's own cap, or the global backstop. */
+export type Refusal = 'principal' | 'global';
+
 export class SessionRegistry {
   private readonly sessions = new Map<string, Session>();
   private pending = 0;
+  /** Live + opening sessions per principal id. */
+  private readonly held = new Map<string, number>();
 
   constructor(
     private readonly maxSessions: number,
     private readonly now: () => number = Date.now,
+    private readonly maxPerPrincipal: number = maxSessions,
   ) {}
 
   get size(): number {
     return this.sessions.size;
   }
 
-  /** Reserves room for a new session, or undefined when live + opening sessions hit the cap. */
-  reserve(): Slot | undefined {
-    if (this.sessions.size + this.pending >= this.maxSessions) return undefined;
+  /** Live + opening sessions of one principal. */
+  heldBy(principalId: string): number {
+    return this.held.get(principalId) ?? 0;
+  }
+
+  /**
+   * Reserves room for a new session of `principalId`. The principal's own cap is
+   * checked first, so one principal can never take the whole global cap.
+   */
+  reserve(principalId = ''): Slot | Refusal {
+    if (this.heldBy(principalId) >= this.maxPerPrincipal) return 'principal';
+    if (this.sessions.size + this.pending >= this.maxSessions) return 'global';
     this.pending++;
+    this.adjust(principalId, 1);
     let open = true;
     const finish = () => {
       if (!open) return false;
@@ -44,8 +60,16 @@ export class SessionRegistry {
       commit: (session) => {
         if (finish()) this.sessions.set(session.id, session);
       },
-      release: () => void finish(),
+      release: () => {
+        if (finish()) this.adjust(principalId, -1);
+      },
     };
+  }
+
+  private adjust(principalId: string, delta: number): void {
+    const next = this.heldBy(principalId) + delta;
+    if (next <= 0) this.held.delete(principalId);
+    else this.held.set(principalId, next);
   }
 
   get(id: string): Session | undefined {
@@ -53,7 +77,8 @@ export class SessionRegistry {
   }
 
   remove(id: string): void {
-    this.sessions.delete(id);
+    const session = this.sessions.get(id);
+    if (session && this.sessions.delete(id)) this.adjust(session.principal.id, -1);
   }
 
   touch(session: Session): void {

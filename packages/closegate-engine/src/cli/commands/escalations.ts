@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { parse, parseId, DB_OPTION } from '../args.js';
 import { EXIT_DENIED, EXIT_OK, EXIT_USAGE, printJson, UsageError, type CliIo } from '../io.js';
-import { describeDecision, humanActor, openExisting, withEngine } from '../shared.js';
+import {
+  assertCliIdentity,
+  cliOrigin,
+  describeDecision,
+  humanActor,
+  openExisting,
+  withEngine,
+} from '../shared.js';
 import type { Command } from './types.js';
 
 const HELP = `usage: closegate-engine escalations <list|approve|reject> [options]
@@ -10,7 +17,11 @@ const HELP = `usage: closegate-engine escalations <list|approve|reject> [options
   escalations approve ID [--rationale TEXT] [--idempotency-key K] [--db PATH] [--json]
   escalations reject ID --rationale TEXT [--idempotency-key K] [--db PATH] [--json]
 
-Acts as $CLOSEGATE_ACTOR_ID, which must be human:<id>. Approving performs the
+Acts as $CLOSEGATE_ACTOR_ID, which must be human:<id>; the OS user and host running
+the command are recorded next to it in the audit event. The CLI trusts the local OS
+account: it does not authenticate the person (policy cli_identity can bind actor ids to
+OS users; two T3 approvals from one OS account are refused unless the policy allows
+shared workstations). Approving performs the
 escalated action as you, checked by the policy gate again (you may not approve
 your own proposal; above materiality a rationale is required; closing a period
 needs two distinct humans other than the requester). Exit: 0 done, 3 denied
@@ -67,12 +78,15 @@ function resolve(decision: 'approve' | 'reject', argv: string[], io: CliIo): Pro
   }
   const actor = humanActor(io, HELP);
   const idempotencyKey = values['idempotency-key'] ?? `cli:${randomUUID()}`;
+  const origin = cliOrigin(io);
   return withEngine(openExisting(values.db, values.policy, io, HELP), (e) => {
+    assertCliIdentity(e.policy, actor, origin, HELP);
     const input = {
       actor,
       idempotencyKey,
       escalationId,
       decision,
+      origin,
       ...(values.rationale !== undefined ? { rationale: values.rationale } : {}),
     };
     const result = e.operations.resolveEscalation(input);

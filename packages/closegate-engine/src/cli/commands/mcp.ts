@@ -1,5 +1,6 @@
 import { ExposureError, HostConfigError, createLogger } from 'mcp-host';
 import { resolvePolicyPath } from '../../config.js';
+import { formatServeCheck, serveCheck } from '../../mcp/check.js';
 import { McpConfigError } from '../../mcp/errors.js';
 import {
   closeMcpDeps,
@@ -11,13 +12,15 @@ import {
   serveCloseGateStdio,
 } from '../../mcp/serve.js';
 import { DB_OPTION, parse } from '../args.js';
-import { EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from '../io.js';
+import { EXIT_OK, EXIT_USAGE, printJson, UsageError, type CliIo } from '../io.js';
 import { dbPathOf } from '../shared.js';
 import type { Command } from './types.js';
 
-const SERVE_HELP = `usage: closegate-engine mcp serve [--db PATH] [--policy FILE] [--http] [--host H] [--port P]
+const SERVE_HELP = `usage: closegate-engine mcp serve [--db PATH] [--policy FILE] [--http] [--host H] [--port P] [--check [--json]]
 
 Serves the closegate MCP tools (stdio by default, Streamable HTTP with --http).
+--check prints what the server would run with (auth backend, bind, allow-lists, caps) and any
+warning (e.g. tokens set for a backend that is not in use), then exits: 0 ok, 1 configuration error.
 
 stdio: the caller is CLOSEGATE_ACTOR_ID (human:<id> | llm:<id> | engine:<id>).
   Required when CLOSEGATE_ENV=prod; in dev a missing id becomes llm:stdio-<random> (announced on stderr).
@@ -28,9 +31,17 @@ HTTP (--http): listens on --host/--port, else CLOSEGATE_HTTP_HOST / CLOSEGATE_HT
   CLOSEGATE_AUTH_BACKEND=header-trust   CLOSEGATE_SERVICE_TOKEN (bearer of the trusted agent service / proxy)
                                         + the actor in X-Actor-Id (CLOSEGATE_HEADER_TRUST_HEADER to rename);
                                         the header is ignored and the request refused without the service token.
+  CLOSEGATE_AUTH_BACKEND=jwt            access tokens from the company's IdP: CLOSEGATE_JWT_ISSUER, CLOSEGATE_JWT_AUDIENCE
+                                        (comma list), CLOSEGATE_JWT_ACTOR_CLAIM (email) -> human:<value>,
+                                        CLOSEGATE_JWT_SERVICE_ACTORS="client-id=llm:agent,..." (the only way to a
+                                        non-human actor; matched on CLOSEGATE_JWT_SERVICE_CLAIM, default sub),
+                                        CLOSEGATE_JWT_ALGORITHMS (RS256,PS256,ES256,EdDSA), CLOSEGATE_JWT_JWKS_URI,
+                                        CLOSEGATE_JWT_CLOCK_TOLERANCE_S (30), CLOSEGATE_JWT_REQUIRED_SCOPES.
   no backend (dev only)                 every loopback caller is CLOSEGATE_ACTOR_ID (or llm:http-<random>);
                                         a non-loopback --host is refused.
-  Limits: CLOSEGATE_HTTP_MAX_SESSIONS (64), CLOSEGATE_HTTP_IDLE_MS (900000), CLOSEGATE_HTTP_MAX_BODY_BYTES (1048576),
+  Limits: CLOSEGATE_HTTP_MAX_SESSIONS (64), CLOSEGATE_HTTP_MAX_SESSIONS_PER_PRINCIPAL (a quarter of it),
+  CLOSEGATE_HTTP_MAX_CONNECTIONS (256), CLOSEGATE_HTTP_HEADERS_TIMEOUT_MS (10000),
+  CLOSEGATE_HTTP_MAX_REQUESTS_PER_SOCKET (1000), CLOSEGATE_HTTP_IDLE_MS (900000), CLOSEGATE_HTTP_MAX_BODY_BYTES (1048576),
   CLOSEGATE_PUBLIC_URL, CLOSEGATE_HTTP_ALLOWED_HOSTS, CLOSEGATE_HTTP_ALLOWED_ORIGINS (comma lists).
 Other: CLOSEGATE_CALENDAR=FILE (close calendar YAML/JSON for get_close_calendar), MCP_LOG_LEVEL, MCP_LOG_FORMAT=json.
 Logs go to stderr only. Stops on SIGINT/SIGTERM (and, for stdio, when stdin closes).`;
@@ -64,6 +75,7 @@ async function serve(argv: string[], io: CliIo): Promise<number> {
       http: { type: 'boolean' },
       host: { type: 'string' },
       port: { type: 'string' },
+      check: { type: 'boolean' },
     },
     SERVE_HELP,
   );
@@ -74,6 +86,14 @@ async function serve(argv: string[], io: CliIo): Promise<number> {
   const isHttp = (values as { http?: boolean }).http === true;
   if (!isHttp && (values.host !== undefined || values.port !== undefined))
     throw new UsageError('--host and --port need --http', SERVE_HELP);
+  const check = serveCheck(io.env, isHttp, { host: values.host, port: values.port });
+  if ((values as { check?: boolean }).check === true) {
+    if (values.json) printJson(io, check);
+    else for (const line of formatServeCheck(check)) io.out(line);
+    return check.errors.length === 0 ? EXIT_OK : EXIT_USAGE;
+  }
+  // Configured-but-ignored credentials used to pass silently; say so at every start.
+  for (const warning of check.warnings) io.err(`warning: ${warning}`);
   const logger = createLogger('closegate-mcp');
   let deps;
   try {

@@ -9,10 +9,22 @@ export interface T3Facts {
   policy: Policy;
   requester: Actor;
   approvers: readonly Actor[];
+  /** OS account per approving actor (raw id), where the vote's origin is known. */
+  osUsers: Readonly<Record<string, string>>;
 }
 
-export function t3Facts(policy: Policy, requestedBy: string, approvals: readonly string[]): T3Facts {
-  return { policy, requester: parseActor(requestedBy), approvers: approvals.map((raw) => parseActor(raw)) };
+export function t3Facts(
+  policy: Policy,
+  requestedBy: string,
+  approvals: readonly string[],
+  osUsers: Readonly<Record<string, string>> = {},
+): T3Facts {
+  return {
+    policy,
+    requester: parseActor(requestedBy),
+    approvers: approvals.map((raw) => parseActor(raw)),
+    osUsers,
+  };
 }
 
 /** Distinct principals among `actors` (case-insensitive ids, see sameActor). */
@@ -28,6 +40,25 @@ const requesterDidNotApprove: Rule<T3Facts> = ({ approvers, requester, policy })
     ? deny(policy, 't3_requester_approval', 'T3')
     : undefined;
 
+/**
+ * Two distinct actor ids typed at one OS account are most likely one person: refused
+ * unless the policy allows shared workstations. Votes of unknown origin are not compared.
+ */
+const approversOnDistinctAccounts: Rule<T3Facts> = ({ approvers, osUsers, policy }) => {
+  if (policy.document.t3_dual_approval.allow_shared_workstation) return undefined;
+  const seen = new Map<string, Actor>();
+  for (const approver of distinctActors(approvers)) {
+    const osUser = osUsers[approver.raw];
+    if (osUser === undefined) continue;
+    const key = osUser.toLowerCase();
+    const other = seen.get(key);
+    if (other !== undefined && !sameActor(other, approver))
+      return deny(policy, 't3_shared_workstation', 'T3');
+    seen.set(key, approver);
+  }
+  return undefined;
+};
+
 const enoughDistinctHumans: Rule<T3Facts> = ({ approvers, policy }) =>
   distinctActors(approvers).length >= policy.document.t3_dual_approval.required_approvals
     ? undefined
@@ -37,6 +68,7 @@ const enoughDistinctHumans: Rule<T3Facts> = ({ approvers, policy }) =>
 export const T3_APPROVAL_RULES: readonly Rule<T3Facts>[] = Object.freeze([
   approversAreHuman,
   requesterDidNotApprove,
+  approversOnDistinctAccounts,
   enoughDistinctHumans,
 ]);
 
