@@ -190,16 +190,46 @@ export type MatchingRulesInput = z.input<typeof matchingRulesSchema>;
 
 const DEFAULT_INPUT: MatchingRulesInput = {
   invoicePatterns: [
-    '\\b(?:inv|invoice|bill|rechnung|facture|factura)\\s*(?:no|nr|num|number)?\\s*[:#.]?\\s*([a-z]{0,4}\\d{3,})',
-    '\\b(?:請求書|請求)\\s*(?:no|番号)?\\s*[:#.]?\\s*(\\d{3,})',
+    '\\b(?:inv|invoice|bill|rechnung|facture|factura|rg)\\s*(?:no|nr|num|number)?\\s*[-:#./]?\\s*(\\d{3,})\\b',
+    '(?:請求書|請求)\\s*(?:no|番号)?\\s*[-:#.]?\\s*(\\d{3,})',
   ],
   rules: [
+    {
+      // a reversal, void or return and the one earlier line it undoes, on the same side
+      name: 'reversal-net-zero',
+      sides: ['bank-gl', 'subledger-gl'],
+      amount: { test: 'equal' },
+      date: { days: 10, unit: 'calendar' },
+      text: { reference: ['equal', 'contained', 'invoice', 'last_digits'], counterparty: 'agree_or_absent' },
+      shape: { kind: 'net_zero', maxGroupSize: 4 },
+    },
     {
       name: 'reference-exact',
       sides: ['bank-gl', 'subledger-gl', 'intercompany'],
       amount: { test: 'equal' },
       date: { days: 5, unit: 'business' },
       text: { reference: ['equal', 'invoice', 'contained'], counterparty: 'agree_or_absent' },
+    },
+    {
+      name: 'reference-variance',
+      sides: ['bank-gl', 'subledger-gl', 'intercompany'],
+      amount: { test: 'tolerance', default: { percent: '3' } },
+      crossCurrency: true,
+      date: { days: 5, unit: 'business' },
+      text: { reference: ['equal', 'invoice', 'contained'], counterparty: 'agree_or_absent' },
+      variance: [
+        { reason: 'rounding', tolerance: { absoluteMinor: 2 } },
+        { reason: 'fx', tolerance: { percent: '2' } },
+        { reason: 'bank_fee', tolerance: { absoluteMinor: 5000, percent: '3' } },
+      ],
+    },
+    {
+      name: 'reference-withholding',
+      sides: ['bank-gl', 'subledger-gl'],
+      amount: { test: 'tolerance', default: { percent: '15' } },
+      date: { days: 5, unit: 'business' },
+      text: { reference: ['equal', 'invoice', 'contained'], counterparty: 'agree_or_absent' },
+      variance: [{ reason: 'withholding_tax', tolerance: { percent: '15' } }],
     },
     {
       name: 'reference-group',
@@ -210,20 +240,6 @@ const DEFAULT_INPUT: MatchingRulesInput = {
       shape: { kind: 'many_to_many', maxGroupSize: 8 },
     },
     {
-      name: 'reference-variance',
-      sides: ['bank-gl', 'subledger-gl'],
-      amount: { test: 'tolerance', default: { percent: '3' }, currencies: {} },
-      crossCurrency: true,
-      date: { days: 5, unit: 'business' },
-      text: { reference: ['equal', 'invoice', 'contained'], counterparty: 'agree_or_absent' },
-      variance: [
-        { reason: 'rounding', tolerance: { absoluteMinor: 2 } },
-        { reason: 'fx', tolerance: { percent: '2' } },
-        { reason: 'bank_fee', tolerance: { absoluteMinor: 5000, percent: '3' } },
-        { reason: 'withholding_tax', tolerance: { percent: '15' } },
-      ],
-    },
-    {
       name: 'reference-last-digits',
       sides: ['bank-gl', 'subledger-gl'],
       amount: { test: 'equal' },
@@ -231,19 +247,21 @@ const DEFAULT_INPUT: MatchingRulesInput = {
       text: { reference: ['last_digits'], lastDigits: 6, counterparty: 'agree' },
     },
     {
+      // amount and date alone: the only candidate in the window, names agree or neither names one
       name: 'amount-date-counterparty',
       sides: ['bank-gl', 'subledger-gl', 'intercompany'],
       amount: { test: 'equal' },
       date: { days: 3, unit: 'business' },
-      text: { reference: [], counterparty: 'agree' },
+      text: { reference: [], counterparty: 'agree_or_absent' },
     },
     {
-      name: 'reversal-net-zero',
+      // lockbox batches and split deposits without references: the only subset that sums up
+      name: 'amount-sum-group',
       sides: ['bank-gl', 'subledger-gl'],
       amount: { test: 'equal' },
-      date: { days: 10, unit: 'calendar' },
-      text: { reference: ['equal', 'contained'], counterparty: 'agree_or_absent' },
-      shape: { kind: 'net_zero', maxGroupSize: 4 },
+      date: { days: 2, unit: 'business' },
+      text: { reference: [], counterparty: 'agree_or_absent' },
+      shape: { kind: 'many_to_many', maxGroupSize: 8 },
     },
   ],
 };
