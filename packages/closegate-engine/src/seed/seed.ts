@@ -1,7 +1,7 @@
 import { parseActor } from 'closegate-policy';
 import { applyBooksInTransaction } from '../books/apply.js';
 import type { EngineContext, OperationResult } from '../operations/context.js';
-import { insertEntries } from '../operations/importEntries.js';
+import { insertEntries } from '../operations/posting.js';
 import { demoBooks } from './demoBooks.js';
 import { DEMO_FX_RATES, DEMO_INTERCOMPANY_RULES, demoEntries } from './demoPack.js';
 

@@ -24,6 +24,7 @@ export class BookConfigStore {
   private readonly insertRate;
   private readonly allRates;
   private readonly rateOn;
+  private readonly pairRates;
   private readonly coverageStmt;
   private readonly insertRule;
   private readonly deleteRule;
@@ -40,6 +41,9 @@ export class BookConfigStore {
     );
     this.rateOn = db.prepare(
       'SELECT base, quote, rate, as_of AS asOf, source FROM fx_rates WHERE base = ? AND quote = ? AND as_of = ?',
+    );
+    this.pairRates = db.prepare(
+      'SELECT base, quote, rate, as_of AS asOf, source FROM fx_rates WHERE base = ? AND quote = ? ORDER BY as_of',
     );
     this.coverageStmt =
       db.prepare(`SELECT base, quote, MIN(as_of) AS first, MAX(as_of) AS last, COUNT(*) AS count
@@ -65,6 +69,11 @@ export class BookConfigStore {
   /** The stored rate of a pair on one date exactly, if any. */
   rateAt(base: string, quote: string, asOf: string): SourcedRate | undefined {
     return this.rateOn.get(base, quote, asOf) as SourcedRate | undefined;
+  }
+
+  /** Every stored rate of one pair, oldest first. */
+  ratesOf(base: string, quote: string): SourcedRate[] {
+    return this.pairRates.all(base, quote) as SourcedRate[];
   }
 
   /** Per stored pair: first and last date and number of daily rates. */

@@ -57,6 +57,8 @@ export class ImportFileStore {
   private readonly liveBySha;
   private readonly byEscalation;
   private readonly decide;
+  private readonly attach;
+  private readonly sameKey;
 
   constructor(db: Database.Database) {
     this.insert = db.prepare(`INSERT INTO import_files
@@ -66,6 +68,10 @@ export class ImportFileStore {
       "SELECT * FROM import_files WHERE sha256 = ? AND state <> 'declined' ORDER BY id LIMIT 1",
     );
     this.byEscalation = db.prepare('SELECT * FROM import_files WHERE escalation_id = ?');
+    this.attach = db.prepare('UPDATE import_files SET escalation_id = ? WHERE id = ?');
+    this.sameKey = db.prepare(`SELECT id, amount FROM entries
+      WHERE entity = ? AND account_code = ? AND posting_date = ? AND source = ? AND currency = ? AND reference = ?
+      ORDER BY id`);
     this.decide = db.prepare(`UPDATE import_files SET state = @state, rows_imported = @rowsImported,
       staged_json = NULL, decided_at = @now WHERE id = @id`);
   }
@@ -83,6 +89,29 @@ export class ImportFileStore {
   forEscalation(escalationId: number): ImportFileRecord | undefined {
     const r = this.byEscalation.get(escalationId) as Row | undefined;
     return r ? toRecord(r) : undefined;
+  }
+
+  attachEscalation(id: number, escalationId: number): void {
+    this.attach.run(escalationId, id);
+  }
+
+  /**
+   * Entries sharing a line's natural key except the amount (the caller
+   * compares amounts as decimals: 100.0 and 100.00 are the same amount).
+   * Served by the entries_by_book_date index.
+   */
+  entriesWithKey(k: {
+    entity: string;
+    accountCode: string;
+    postingDate: string;
+    source: string;
+    currency: string;
+    reference: string;
+  }): { id: number; amount: string }[] {
+    return this.sameKey.all(k.entity, k.accountCode, k.postingDate, k.source, k.currency, k.reference) as {
+      id: number;
+      amount: string;
+    }[];
   }
 
   /** Settles a held import: imported (with its row count) or declined; the staged rows are dropped. */
