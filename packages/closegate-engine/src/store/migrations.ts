@@ -255,10 +255,10 @@ function allowEscalationSubjectKind(db: Database.Database, kind: string): void {
     .prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'escalations'")
     .pluck()
     .get() as string;
-  const rewritten = ddl.replace(
-    /subject_kind = 'period'\s*\)/,
-    `subject_kind = 'period' OR subject_kind = '${kind}')`,
-  );
+  // after migration 4 the check is an OR list; a file that skipped its rebuild still has IN (...)
+  const rewritten = ddl
+    .replace(/subject_kind = 'period'\s*\)/, `subject_kind = 'period' OR subject_kind = '${kind}')`)
+    .replace(/(subject_kind\s+IN\s*\([^)]*'period')\s*\)/i, `$1, '${kind}')`);
   if (rewritten === ddl) throw new Error('escalations.subject_kind check not found: cannot extend it');
   const indexes = db
     .prepare(
