@@ -81,13 +81,13 @@ export function explainSide(
     const same = byAmount.get(`${l.currency}|${l.minor}`) ?? [];
     const sameInWindow = same.filter((o) => inAnyWindow(l, o));
     if (sameInWindow.length > 0) {
-      const party = sameInWindow.filter((o) => partyVerdict(l, o, text) === 'disagree');
-      if (party.length === sameInWindow.length)
+      const verdicts = sameInWindow.map((o) => partyVerdict(l, o, text));
+      if (verdicts.every((v) => v === 'disagree'))
         return {
           entryId: l.id,
           reasonCode: 'COUNTERPARTY_MISMATCH',
           detail: 'a line of the same amount is in the date window but names another counterparty',
-          nearMissIds: ids(party),
+          nearMissIds: ids(sameInWindow),
         };
       const refs = sameInWindow.filter((o) => invoicesConflict(l, o, text));
       if (refs.length > 0)
@@ -97,6 +97,14 @@ export function explainSide(
           detail:
             'a line of the same amount is in the date window but refers to another invoice or reference',
           nearMissIds: ids(refs),
+        };
+      if (verdicts.every((v) => v === 'disagree' || v === 'unknown'))
+        return {
+          entryId: l.id,
+          reasonCode: 'COUNTERPARTY_MISMATCH',
+          detail:
+            'a line of the same amount is in the date window but its counterparty differs or cannot be confirmed from the narrative',
+          nearMissIds: ids(sameInWindow),
         };
       return {
         entryId: l.id,

@@ -1,6 +1,7 @@
 import { absBig } from '../prepare.js';
 import { calendarReach, hold, inWindow, openOf, textAgrees, type PassContext } from './context.js';
 import { textOf, type V2Line } from './line.js';
+import { partyVerdict } from './tests.js';
 
 /** Words that mark a line as undoing an earlier one (ACH return codes R01..R99 too). */
 const REVERSAL_WORDS = new Set([
@@ -28,6 +29,30 @@ const REVERSAL_WORDS = new Set([
   'クミモドシ',
 ]);
 const ACH_RETURN_CODE = /^r\d\d$/;
+
+/**
+ * A return or void usually quotes the original's trace, check or invoice
+ * number somewhere in its narrative rather than in the reference field: the
+ * two lines share a document number (4+ significant digits, not a year),
+ * compared whole.
+ */
+function sharesDocumentNumber(x: V2Line, y: V2Line, c: PassContext): boolean {
+  if (partyVerdict(x, y, c.text) === 'disagree') return false;
+  const nx = documentNumbers(x, c);
+  if (nx.length === 0) return false;
+  for (const n of documentNumbers(y, c)) if (nx.includes(n)) return true;
+  return false;
+}
+
+function documentNumbers(l: V2Line, c: PassContext): string[] {
+  const out: string[] = [];
+  for (const t of textOf(l, c.text).all)
+    for (const run of t.match(/\d+/g) ?? []) {
+      const n = run.replace(/^0+/, '');
+      if (n.length >= 4 && !/^(19|20)\d\d$/.test(n)) out.push(n);
+    }
+  return out;
+}
 
 export function isReversal(l: V2Line, c: PassContext): boolean {
   for (const t of textOf(l, c.text).all) if (REVERSAL_WORDS.has(t) || ACH_RETURN_CODE.test(t)) return true;
@@ -63,7 +88,7 @@ export function netZeroPass(lines: readonly V2Line[], c: PassContext): void {
         x.day - y.day <= reach &&
         inWindow(x, y, c.rule) &&
         !isReversal(y, c) &&
-        textAgrees(x, y, c),
+        (textAgrees(x, y, c, true) || sharesDocumentNumber(x, y, c)),
     );
     if (originals.length === 0) continue;
     picks.push([x, originals]);

@@ -112,12 +112,15 @@ export function lastDigitsAgree(refA: string, refB: string, n: number): boolean 
 
 /**
  * `ref` (compact) appears in `other`'s narrative as one token or a run of
- * whole consecutive tokens: "inv1001" is in "paid inv 1001 thanks" but not in
- * "inv 10012". A reference needs MIN_REF_DIGITS digits to be relied on.
+ * whole consecutive tokens ("inv1001" is in "paid inv 1001 thanks" but not in
+ * "inv 10012"), or its document number (see numberOf) is one of the
+ * narrative's digit runs: digits are compared whole, never by similarity.
  */
 export function contained(ref: string, other: V2Line, ctx: TextContext): boolean {
   if (!isReliableReference(ref)) return false;
   const toks = textOf(other, ctx).all;
+  const num = numberOf(ref);
+  if (num !== undefined && numbersOf(toks).includes(num)) return true;
   const n = Math.min(toks.length, MAX_TOKENS);
   for (let i = 0; i < n; i++) {
     let acc = '';
@@ -129,6 +132,27 @@ export function contained(ref: string, other: V2Line, ctx: TextContext): boolean
     }
   }
   return false;
+}
+
+/**
+ * The document number of a reference: its longest digit run without leading
+ * zeros, when that has 4+ digits and is not a year ("CHK no. 004512" -> "4512").
+ */
+export function numberOf(ref: string): string | undefined {
+  let best = '';
+  for (const run of ref.match(/\d+/g) ?? []) {
+    const n = run.replace(/^0+/, '');
+    if (n.length > best.length) best = n;
+  }
+  if (best.length < 4 || /^(19|20)\d\d$/.test(best)) return undefined;
+  return best;
+}
+
+/** Every digit run of the tokens, leading zeros dropped ("inv10023" -> "10023"). */
+function numbersOf(toks: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const t of toks) for (const run of t.match(/\d+/g) ?? []) out.push(run.replace(/^0+/, ''));
+  return out;
 }
 
 /** Long enough to stand for one document: 4+ characters with a digit, or 4+ digits when only digits. */
@@ -184,11 +208,12 @@ function compactContains(a: readonly string[], b: readonly string[]): boolean {
   return ca.includes(cb) || cb.includes(ca);
 }
 
-/** Every word of the name is a narrative word; a name in kana or han (written without spaces) may also be a substring. */
+/** The name's words are narrative words; a name in kana or han (written without spaces) may also be a substring. */
 function inNarrative(party: readonly string[], narrative: readonly string[]): boolean {
-  let all = true;
-  for (const t of party) if (!narrative.includes(t)) all = false;
-  if (all) return true;
+  let found = 0;
+  for (const t of party) if (narrative.includes(t)) found++;
+  // every word, or the leading word and at least one more (banks abbreviate: "GRP", "PRT")
+  if (found === party.length || (found >= 2 && narrative.includes(party[0]!))) return true;
   const name = party.join('');
   const script = scriptOf(name);
   if (name.length < 3 || script === 'latin' || script === 'digit') return false;
