@@ -65,6 +65,29 @@ describe('books.yaml validation', () => {
   });
 });
 
+describe('books.yaml parsing, adversarially', () => {
+  const base = BOOKS_YAML;
+  it('refuses alias bombs, unknown tags, duplicate keys, __proto__ keys and oversized files', () => {
+    const cases: [string, RegExp][] = [
+      [`a: &a [x, x, x]\nb: &b [*a, *a, *a]\nc: [*b, *b, *b]\n${base}`, /Alias/],
+      [
+        base.replace("name: 'Test books'", "name: !!js/function 'function () { return 1 }'"),
+        /Unresolved tag/,
+      ],
+      [`${base}version: 1\n`, /unique/],
+      [`__proto__: { polluted: true }\n${base}`, /__proto__/],
+      [base.replace("type: 'asset' }", "type: 'asset', __proto__: { sensitivity: 'normal' } }"), /__proto__/],
+      [`${base}# ${'x'.repeat(9 * 1024 * 1024)}\n`, /larger than/],
+    ];
+    for (const [text, why] of cases) {
+      const err = refusal(() => loadBooks(text));
+      expect(err.code).toBe('BOOKS_INVALID');
+      expect(err.message).toMatch(why);
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
 describe('books apply', () => {
   it('init from books.yaml, show, and an idempotent re-apply (no change, no event)', () => {
     const e = emptyEngine();
