@@ -23,7 +23,7 @@ export function loadBooks(text: string): LoadedBooks {
   if (text.length > MAX_BOOKS_BYTES) throw invalid('', `file is larger than ${MAX_BOOKS_BYTES} bytes`);
   // uniqueKeys (default) refuses a key written twice; aliases are not expanded (no alias bombs);
   // an unknown tag (!!js/function ...) is a warning in the yaml library: refused here like an error
-  const doc = YAML.parseDocument(text, { maxAliasCount: 0, prettyErrors: false, logLevel: 'silent' });
+  const doc = YAML.parseDocument(text, { prettyErrors: false, logLevel: 'silent' });
   const problem = doc.errors[0] ?? doc.warnings[0];
   if (problem !== undefined) throw invalid('', `not valid YAML: ${problem.message}`);
   let raw: unknown;
