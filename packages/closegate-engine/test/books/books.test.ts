@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   applyBooks,
+  booksCloseWindow,
   booksView,
   BooksError,
   loadBooks,
@@ -118,6 +119,26 @@ describe('books apply', () => {
     });
     expect(view.matching.source).toBe('default');
     expect(view.entities[0]!.closeCalendar).toEqual({ opens_day: 1, closes_day: 5, closes_time: '18:00' });
+    expect(booksCloseWindow(e.context.store, 'US01', '2026-12')).toEqual({
+      entity: 'US01',
+      period: '2026-12',
+      opensLocal: '2027-01-01T00:00',
+      closesLocal: '2027-01-05T18:00',
+    });
+    applyBooks(
+      e.context,
+      'human:controller',
+      loadBooks(
+        BOOKS_YAML.replace(
+          "time_zone: 'Europe/Berlin' }",
+          "time_zone: 'Europe/Berlin', close_calendar: { opens_day: 2, closes_day: 7, closes_time: '17:30' } }",
+        ),
+      ),
+    );
+    expect(booksCloseWindow(e.context.store, 'DE01', '2026-03')).toMatchObject({
+      opensLocal: '2026-04-02T00:00',
+      closesLocal: '2026-04-07T17:30',
+    });
     e.close();
   });
 
