@@ -1,5 +1,5 @@
 import { FixedRateAdapter, FxError, type FxRate, type FxRateAdapter } from 'closegate-policy';
-import { maxStalenessDays } from './books/settings.js';
+import { isFixedRateTable, maxStalenessDays } from './books/settings.js';
 import type { ReconStore } from './store/index.js';
 import type { WriteMark } from './store/writeMarks.js';
 
@@ -92,11 +92,11 @@ export function storedRates(store: ReconStore, env: NodeJS.ProcessEnv): Pinnable
     if (cached !== undefined && store.marks.unchangedSince(cached.mark)) return cached.adapter;
     const mark = store.marks.take();
     const maxDays = maxStalenessDays(store);
-    // With a staleness window the table holds the books' daily rates (fx import), a real rate
-    // source that prod may use; without one it is the demo's fixed table, refused in prod.
+    // The books' daily rates (fx import) are a real rate source that prod may use; a fixed
+    // demo table (fx.fixed_table, or a database set up before books.yaml) is refused in prod.
     const table = new FixedRateAdapter(store.config.rates(), {
       environment,
-      allowInProd: maxDays !== undefined,
+      allowInProd: !isFixedRateTable(store),
     });
     const adapter = windowedRates(table, maxDays);
     cached = store.db.inTransaction ? undefined : { adapter, mark };

@@ -96,6 +96,12 @@ export const DEFAULT_MAX_STALENESS_DAYS = 5;
 export const fxSettingsSchema = z.strictObject({
   /** A line's rate is the rate of its date, or the latest before it at most this many days older. */
   max_staleness_days: z.number().int().min(0).max(3660).default(DEFAULT_MAX_STALENESS_DAYS),
+  /**
+   * The rates are a fixed table for demos and tests, not daily rates: the
+   * engine refuses them when CLOSEGATE_ENV=prod (stale fixed rates silently
+   * size matches wrongly).
+   */
+  fixed_table: z.boolean().default(false),
   /** Rates kept in the books file itself (e.g. fixed demo rates); daily rates come from `fx import`. */
   rates: z.array(bookRateSchema).max(10_000).default([]),
 });
@@ -116,7 +122,11 @@ export const booksSchema = z.strictObject({
   accounts: z.array(accountSchema).default([]),
   intercompany: z.array(intercompanySchema).default([]),
   materiality: materialitySchema.default({ overrides_from_policy: [] }),
-  fx: fxSettingsSchema.default({ max_staleness_days: DEFAULT_MAX_STALENESS_DAYS, rates: [] }),
+  fx: fxSettingsSchema.default({
+    max_staleness_days: DEFAULT_MAX_STALENESS_DAYS,
+    fixed_table: false,
+    rates: [],
+  }),
   matching: matchingRulesSchema.optional(),
 });
 

@@ -10,7 +10,7 @@ export interface BooksSettings {
   books: { name: string | null; version: string };
   /** The `matching:` section, or null when the file leaves it out (the defaults apply). */
   matching_rules: MatchingRules | null;
-  fx: { max_staleness_days: number };
+  fx: { max_staleness_days: number; fixed_table: boolean };
   materiality: { overrides_from_policy: string[] };
   close_calendars: Record<string, CloseCalendarSpec>;
 }
@@ -20,7 +20,7 @@ export function booksSettings(books: LoadedBooks): BooksSettings {
   return {
     books: { name: doc.name ?? null, version: books.version },
     matching_rules: doc.matching ?? null,
-    fx: { max_staleness_days: doc.fx.max_staleness_days },
+    fx: { max_staleness_days: doc.fx.max_staleness_days, fixed_table: doc.fx.fixed_table },
     materiality: { overrides_from_policy: doc.materiality.overrides_from_policy },
     close_calendars: Object.fromEntries(doc.entities.map((e) => [e.code, e.close_calendar])),
   };
@@ -40,6 +40,15 @@ export function storedMatchingRules(store: ReconStore): MatchingRules | undefine
 /** The matching rules the engine should use: the stored ones, else DEFAULT_MATCHING_RULES. */
 export function loadMatchingRules(store: ReconStore): MatchingRules {
   return storedMatchingRules(store) ?? DEFAULT_MATCHING_RULES;
+}
+
+/**
+ * True when the books declare their rates a fixed demo/test table, or were
+ * set up before books.yaml (the demo's fixed table): refused in prod.
+ */
+export function isFixedRateTable(store: ReconStore): boolean {
+  const raw = store.config.setting('fx') as { fixed_table?: unknown } | undefined;
+  return raw === undefined || raw.fixed_table === true;
 }
 
 /**

@@ -41,6 +41,7 @@ export function demoBooksInput(): BooksInput {
     })),
     fx: {
       max_staleness_days: 366,
+      fixed_table: true,
       rates: DEMO_FX_RATES.map((r) => ({
         date: r.asOf,
         base: r.base,

@@ -1,4 +1,4 @@
-import { FixedRateAdapter } from 'closegate-policy';
+import { FixedRateAdapter, FxError } from 'closegate-policy';
 import { describe, expect, it } from 'vitest';
 import { applyBooks, BooksError, fxView, importFxRates, loadBooks } from '../../src/books/index.js';
 import { CsvImportError } from '../../src/errors.js';
@@ -179,5 +179,29 @@ describe('the engine FX adapter: the line date or the latest before it, within t
     expect(e.context.fx.rate('EUR', 'USD', '2026-03-20').asOf).toBe('2026-03-02');
     expect(fxView(e.context).maxStalenessDays).toBe(30);
     e.close();
+  });
+
+  it('in prod: the books daily rates serve, a fixed demo table is refused', () => {
+    const prod = { env: { CLOSEGATE_ENV: 'prod' } };
+    const e = emptyEngine(prod);
+    applyBooks(e.context, 'human:controller', loadBooks(BOOKS_YAML));
+    expect(e.context.fx.rate('EUR', 'USD', '2026-03-03').rate).toBe('1.08');
+    applyBooks(
+      e.context,
+      'human:controller',
+      loadBooks(BOOKS_YAML.replace('max_staleness_days: 5', 'max_staleness_days: 5\n  fixed_table: true')),
+    );
+    expect(() => e.context.fx.rate('EUR', 'USD', '2026-03-03')).toThrow(FxError);
+    expect(() => e.context.fx.rate('EUR', 'USD', '2026-03-03')).toThrow(/prod/);
+    e.close();
+    const demo = emptyEngine(prod);
+    demo.seedDemo();
+    try {
+      demo.context.fx.rate('JPY', 'USD', '2026-03-03');
+      throw new Error('the demo table served a rate in prod');
+    } catch (err) {
+      expect((err as FxError).code).toBe('FX_FIXED_IN_PROD');
+    }
+    demo.close();
   });
 });
