@@ -1,8 +1,11 @@
+import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'vitest/config';
 
 // Workspace packages resolve to their TypeScript sources through the "source"
 // export condition, so tests never need a prior build.
 export default defineConfig({
+  // Compiles the desk's .vue components for its happy-dom component tests.
+  plugins: [vue()],
   resolve: { conditions: ['source', 'module', 'node', 'default'] },
   ssr: { resolve: { conditions: ['source', 'module', 'node', 'default'] } },
   test: {

@@ -3,6 +3,7 @@ import type { EscalationRecord } from '../domain.js';
 import { NotFoundError, StateConflictError } from '../errors.js';
 import { applyPeriodVote } from './closePeriod.js';
 import { applyConfirm } from './confirm.js';
+import { applyImportVote } from './importHold.js';
 import type { EngineContext, OperationResult } from './context.js';
 import { audit, decisionJson, denied } from './gate.js';
 import { applyReject } from './reject.js';
@@ -34,6 +35,7 @@ export function resolveEscalation(ctx: EngineContext, input: unknown): Operation
       return denied(ctx, 'resolve_escalation', actor, gate, { escalationId: esc.id }, now);
     const rationale = args.rationale ?? '';
     if (esc.subjectKind === 'period') return applyPeriodVote(ctx, actor, esc, args.decision, rationale, now);
+    if (esc.subjectKind === 'import') return applyImportVote(ctx, actor, esc, args.decision, rationale, now);
     return resolveMatchEscalation(ctx, actor, esc, args.decision, args.rationale, now, args.sessionId);
   });
 }

@@ -41,6 +41,13 @@ const EXPECTED_TIERS: Record<string, string> = {
   confirm_match: 'T2',
   resolve_escalation: 'human',
   close_period: 'T3',
+  desk_list_escalations: 'T0',
+  desk_get_escalation: 'T0',
+  desk_list_exceptions: 'T0',
+  desk_recon_status: 'T0',
+  desk_search_audit: 'T0',
+  desk_calendar: 'T0',
+  desk_verify_audit: 'T0',
 };
 
 let dbPath: string;

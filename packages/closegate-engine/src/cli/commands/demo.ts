@@ -10,8 +10,9 @@ import type { Command } from './types.js';
 
 const HELP = `usage: closegate-engine demo [--db PATH] [--policy FILE] [--json]
 
-Creates and seeds the demo database if it does not exist (three entities,
-fixed FX rates, ~150 lines), runs a recon pass, prints what was auto-confirmed,
+Creates and seeds the demo database if it does not exist, on the path a new
+user takes: the demo books (three entities, accounts, fixed FX rates) applied
+as \`books apply\` does, then ~150 demo lines. Runs a recon pass, prints what was auto-confirmed,
 what was escalated to a human (with the policy clause) and what is left as an
 exception, then verifies the audit chain.
 

@@ -1,7 +1,9 @@
 import { auditCommand } from './audit.js';
+import { booksCommand } from './books.js';
 import { demoCommand } from './demo.js';
 import { escalationsCommand } from './escalations.js';
 import { evalCommand } from './eval.js';
+import { fxCommand } from './fx.js';
 import { importCommand } from './import.js';
 import { mcpCommand } from './mcp.js';
 import { policyCommand } from './policy.js';
@@ -15,6 +17,8 @@ import type { Command } from './types.js';
  */
 export const COMMANDS: readonly Command[] = [
   demoCommand,
+  booksCommand,
+  fxCommand,
   importCommand,
   reconCommand,
   auditCommand,

@@ -1,6 +1,7 @@
 import type { TieredToolSpec } from '../register.js';
 import { auditTools } from './audit-tools.js';
 import { approvalTools } from './approval-tools.js';
+import { deskTools } from './desk-tools.js';
 import { policyTools } from './policy-tools.js';
 import { proposeTools } from './propose-tools.js';
 import { readTools } from './read-tools.js';
@@ -14,4 +15,5 @@ export const CLOSEGATE_TOOLS: readonly TieredToolSpec[] = [
   ...proposeTools,
   ...t1Tools,
   ...approvalTools,
+  ...deskTools,
 ];
