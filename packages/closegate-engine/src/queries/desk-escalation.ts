@@ -46,3 +46,15 @@ export function escalationContext(queries: Queries, db: Database.Database, id: n
 }
 
 export type EscalationContext = ReturnType<typeof escalationContext>;
+
+/** A match with its two sides, variance, escalations and audit events (oldest first). */
+export function matchContext(queries: Queries, db: Database.Database, id: number) {
+  const match = queries.match(id);
+  const sides = sidesOf(match.entries, match.intercompany);
+  return {
+    match,
+    sides,
+    varianceUsd: varianceUsd(sides, match.fx, match.intercompany),
+    auditEvents: auditPage(db, { matchId: match.id, offset: 0, limit: 200 }, false).rows.reverse(),
+  };
+}

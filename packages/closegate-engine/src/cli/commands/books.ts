@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { resolvePolicyPath } from '../../config.js';
 import { openEngine } from '../../engine.js';
 import { applyBooks, type BooksApplyResult } from '../../books/apply.js';
 import { BooksError } from '../../books/errors.js';
@@ -8,8 +7,9 @@ import { loadBooks, type LoadedBooks } from '../../books/load.js';
 import { booksView, type BooksView } from '../../books/show.js';
 import { parse, DB_OPTION } from '../args.js';
 import { EXIT_OK, EXIT_USAGE, printJson, UsageError, type CliIo } from '../io.js';
-import { alignedRows, dbPathOf, openExisting, withEngine } from '../shared.js';
+import { alignedRows, openExisting, withEngine } from '../shared.js';
 import type { Command } from './types.js';
+import { creatableDbPathOf, policyPathOf, withPolicyNamed } from '../settings.js';
 
 const HELP = `usage: closegate-engine books <init|apply|show> [options]
 
@@ -76,7 +76,7 @@ function printApplied(io: CliIo, r: BooksApplyResult, json: boolean | undefined,
 async function init(argv: string[], io: CliIo): Promise<number> {
   const { values } = parse(argv, OPTIONS, HELP);
   if (values.help) return (io.out(HELP), EXIT_OK);
-  const dbPath = dbPathOf(values.db, io);
+  const dbPath = creatableDbPathOf(values.db, io);
   if (fs.existsSync(dbPath))
     throw new UsageError(`${dbPath} already exists: use \`books apply\` to change its books`, HELP);
   let books: LoadedBooks | undefined;
@@ -85,7 +85,8 @@ async function init(argv: string[], io: CliIo): Promise<number> {
   } catch (err) {
     return refused(err, io, values.json);
   }
-  const engine = openEngine({ dbPath, policyPath: resolvePolicyPath(values.policy, io.env), env: io.env });
+  const policyPath = policyPathOf(values.policy, io);
+  const engine = withPolicyNamed(values.policy, io, () => openEngine({ dbPath, policyPath, env: io.env }));
   let ok = false;
   try {
     const result = await withEngine(engine, (e) => {

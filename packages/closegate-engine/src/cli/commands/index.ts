@@ -3,8 +3,10 @@ import { booksCommand } from './books.js';
 import { demoCommand } from './demo.js';
 import { escalationsCommand } from './escalations.js';
 import { evalCommand } from './eval.js';
+import { exceptionsCommand } from './exceptions.js';
 import { fxCommand } from './fx.js';
 import { importCommand } from './import.js';
+import { matchesCommand } from './matches.js';
 import { mcpCommand } from './mcp.js';
 import { policyCommand } from './policy.js';
 import { reconCommand } from './recon.js';
@@ -23,6 +25,8 @@ export const COMMANDS: readonly Command[] = [
   reconCommand,
   auditCommand,
   escalationsCommand,
+  matchesCommand,
+  exceptionsCommand,
   policyCommand,
   mcpCommand,
   evalCommand,
