@@ -141,10 +141,13 @@ describe('closegate-engine CLI conventions', () => {
     expect(invalid.stderr).toMatch(
       new RegExp(`^error BAD_SETTING: CLOSEGATE_POLICY=${bad}: invalid policy: .+\\n$`),
     );
-    for (const args of [['demo'], ['books', 'init'], ['mcp', 'serve']]) {
+    for (const args of [['demo'], ['books', 'init']]) {
       const r = await run([...args, '--db', path.join(dir, 'fresh.db'), '--policy', missing]);
       expect(r.stderr, args.join(' ')).toBe(`error BAD_SETTING: --policy ${missing}: no such file\n`);
     }
+    expect(
+      (await run(['mcp', 'serve', '--http', '--port', '0', '--db', db, '--policy', missing])).stderr,
+    ).toBe(`error BAD_SETTING: --policy ${missing}: no such file\n`);
     expect((await run(['eval', '--quick', '--policy', missing])).stderr).toBe(
       `error BAD_SETTING: --policy ${missing}: no such file\n`,
     );
@@ -158,6 +161,10 @@ describe('closegate-engine CLI conventions', () => {
       `error BAD_SETTING: --db ${ghost}: no such database; create one with 'closegate-engine demo' or 'closegate-engine books init'\n`,
     );
     expect((await run(['audit', 'verify'], { CLOSEGATE_DB: ghost })).stderr).toMatch(
+      new RegExp(`^error BAD_SETTING: CLOSEGATE_DB=${ghost}: no such database`),
+    );
+    // mcp serve needs an existing database too, and says which setting named it
+    expect((await run(['mcp', 'serve', '--http', '--port', '0'], { CLOSEGATE_DB: ghost })).stderr).toMatch(
       new RegExp(`^error BAD_SETTING: CLOSEGATE_DB=${ghost}: no such database`),
     );
     expect(fs.existsSync(ghost)).toBe(false);
@@ -184,7 +191,7 @@ describe('closegate-engine CLI conventions', () => {
       [['demo', '--db', deep], {}, `--db ${deep}`, top],
       [['demo'], { CLOSEGATE_DB: deep }, `CLOSEGATE_DB=${deep}`, top],
       [['books', 'init', '--db', deep], {}, `--db ${deep}`, top],
-      [['mcp', 'serve'], { CLOSEGATE_DB: deep }, `CLOSEGATE_DB=${deep}`, top],
+      [['mcp', 'serve'], { CLOSEGATE_DB: deep }, `CLOSEGATE_DB=${deep}`, path.dirname(deep)],
       [['import', '--db', deep, csv], {}, `--db ${deep}`, path.dirname(deep)],
     ] as [string[], Record<string, string>, string, string][]) {
       const r = await run(args, env);

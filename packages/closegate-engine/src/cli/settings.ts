@@ -65,7 +65,7 @@ function dbSetting(flag: string | undefined, io: CliIo): Resolved {
   return resolve('db', 'CLOSEGATE_DB', flag, io, () => DEFAULT_DB_PATH);
 }
 
-/** A database that must already exist (every command but demo, books init and mcp serve). */
+/** A database that must already exist (every command but demo and books init). */
 export function existingDbPathOf(flag: string | undefined, io: CliIo): string {
   const r = dbSetting(flag, io);
   const dir = path.dirname(r.path);

@@ -12,7 +12,7 @@ import {
 import { DB_OPTION, parse } from '../args.js';
 import { EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from '../io.js';
 import type { Command } from './types.js';
-import { creatableDbPathOf, policyPathOf } from '../settings.js';
+import { existingDbPathOf, policyPathOf } from '../settings.js';
 
 const SERVE_HELP = `usage: closegate-engine mcp serve [--db PATH] [--policy FILE] [--http] [--host H] [--port P]
 
@@ -82,7 +82,7 @@ async function serve(argv: string[], io: CliIo): Promise<number> {
       ? httpConfigFromEnv(io.env, { host: values.host, port: values.port })
       : undefined;
     deps = openMcpDeps({
-      dbPath: creatableDbPathOf(values.db, io),
+      dbPath: existingDbPathOf(values.db, io),
       policyPath: policyPathOf(values.policy, io),
       env: io.env,
       logger,
