@@ -78,7 +78,7 @@ export interface MatchRecord {
 export interface EscalationRecord {
   id: number;
   action: string;
-  subjectKind: 'match' | 'period';
+  subjectKind: 'match' | 'period' | 'import';
   subjectId: string;
   requestedBy: string;
   code: string;

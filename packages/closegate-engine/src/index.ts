@@ -39,7 +39,15 @@ export type {
   CloseSummary,
   EntitySummary,
 } from './queries/index.js';
-export { runMatcher } from './matcher/match.js';
+export { runMatcher, runMatcherV1 } from './matcher/match.js';
+export {
+  DEFAULT_MATCHING_RULES,
+  matchingRulesSchema,
+  parseMatchingRules,
+  type MatchingRule,
+  type MatchingRules,
+  type MatchingRulesInput,
+} from './matcher/rules.js';
 export {
   DEFAULT_MATCHER_CONFIG,
   type IntercompanyRule,

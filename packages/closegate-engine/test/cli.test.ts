@@ -112,10 +112,9 @@ describe('closegate-engine CLI', () => {
 
   it('escalations approve acts only as a human from CLOSEGATE_ACTOR_ID, and the gate still applies', async () => {
     const list = JSON.parse((await run(['escalations', 'list', '--db', db, '--json'])).stdout) as {
-      id: number;
-      code: string;
-    }[];
-    const material = list.find((x) => x.code === 'MATERIALITY_OVER_THRESHOLD')!;
+      rows: { id: number; clauseCode: string }[];
+    };
+    const material = list.rows.find((x) => x.clauseCode === 'MATERIALITY_OVER_THRESHOLD')!;
     expect(
       (
         await run(['escalations', 'approve', String(material.id), '--db', db], {

@@ -215,11 +215,15 @@ describe('operations', () => {
     expect(e.context.store.periods.get('US01', '2026-03').state).toBe('closing');
     expect(vote('human:carol')).toMatchObject({ status: 'closed', outcome: 'allow' });
     expect(e.context.store.periods.get('US01', '2026-03').state).toBe('closed');
-    // posting into the closed period is now blocked
+    // posting into the closed period is now held for T3 approval, nothing posted
     const csv =
       'source,entity,account_code,posting_date,amount,currency,reference,description,counterparty\r\ngl,US01,1010,2026-03-15,10.00,USD,X,late,\r\n';
     const blocked = e.operations.importCsv({ actor: 'human:alice', csv });
-    expect(blocked).toMatchObject({ status: 'denied', decision: { code: 'T3_DUAL_APPROVAL_REQUIRED' } });
+    expect(blocked).toMatchObject({
+      status: 'escalated',
+      imported: 0,
+      decision: { code: 'T3_DUAL_APPROVAL_REQUIRED' },
+    });
     expect(e.queries.verifyAudit().ok).toBe(true);
     e.close();
   });

@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { argsErrorMessage } from './conventions.js';
 import { UsageError } from './io.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -10,7 +11,7 @@ export const COMMON_OPTIONS = {
 
 export const DB_OPTION = { db: { type: 'string' } } as const satisfies Options;
 
-/** node:util parseArgs, strict; unknown flags and stray positionals become a UsageError with the help text. */
+/** node:util parseArgs, strict; unknown flags and stray positionals become a UsageError (short message, help kept for the hint). */
 export interface Parsed {
   /** String options by name; --help and --json as booleans. */
   values: Record<string, string | undefined> & { help?: boolean; json?: boolean };
@@ -27,7 +28,7 @@ export function parse(argv: string[], options: Options, help: string, maxPositio
       allowPositionals: true,
     });
   } catch (err) {
-    throw new UsageError((err as Error).message, help);
+    throw new UsageError(argsErrorMessage(err), help);
   }
   if (parsed.positionals.length > maxPositionals && (parsed.values as { help?: boolean }).help !== true) {
     throw new UsageError(`unexpected argument: ${parsed.positionals[maxPositionals]}`, help);

@@ -2,6 +2,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { COMMANDS } from './commands/index.js';
+import { engineVersion, usageHint } from './conventions.js';
 import { describeError, EXIT_OK, EXIT_USAGE, processIo, UsageError, type CliIo } from './io.js';
 
 const HELP = `usage: closegate-engine <command> [options]
@@ -10,31 +11,49 @@ commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`).join('\n')}
 
 Every command takes --help; commands that print data take --json.
+'closegate-engine help <command>' shows a command's help; --version prints the version.
 Database: --db PATH, else $CLOSEGATE_DB, else ./.closegate/recon.db (relative to the working directory).
 Policy: --policy FILE, else $CLOSEGATE_POLICY, else closegate-policy's examples/policy.yaml.`;
 
 /** Runs the CLI; returns the exit code (never calls process.exit itself). */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === undefined || name === '--help' || name === '-h') {
     io.out(HELP);
     return name === undefined ? EXIT_USAGE : EXIT_OK;
   }
+  if (name === '--version' || name === '-V') {
+    io.out(`closegate-engine ${engineVersion()}`);
+    return EXIT_OK;
+  }
+  if (name === 'help') return helpCommand(rest, io);
   const command = COMMANDS.find((c) => c.name === name);
   if (command === undefined) {
-    io.err(`unknown command: ${name}\n\n${HELP}`);
+    io.err(`error: unknown command: ${name}\nrun 'closegate-engine help' for the list of commands`);
     return EXIT_USAGE;
   }
   try {
     return await command.run(rest, io);
   } catch (err) {
     if (err instanceof UsageError) {
-      io.err(`error: ${err.message}${err.help ? `\n\n${err.help}` : ''}`);
+      io.err(`error: ${err.message}\n${usageHint(err.help, command.name)}`);
       return EXIT_USAGE;
     }
     io.err(describeError(err));
     return EXIT_USAGE;
   }
+}
+
+/** `help` lists the commands; `help CMD [SUB]` prints that command's help (as `CMD [SUB] --help`). */
+async function helpCommand(rest: string[], io: CliIo): Promise<number> {
+  if (rest.length === 0) return (io.out(HELP), EXIT_OK);
+  const command = COMMANDS.find((c) => c.name === rest[0]);
+  if (command === undefined) {
+    io.err(`error: unknown command: ${rest[0]}\nrun 'closegate-engine help' for the list of commands`);
+    return EXIT_USAGE;
+  }
+  if (rest.length === 1) return (io.out(command.help), EXIT_OK);
+  return main([...rest, '--help'], io);
 }
 
 function isEntryPoint(): boolean {

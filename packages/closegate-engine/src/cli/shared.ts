@@ -1,32 +1,30 @@
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { checkCliIdentity, parseActor, type Policy } from 'closegate-policy';
-import { resolveDbPath, resolvePolicyPath } from '../config.js';
+import { resolveDbPath } from '../config.js';
 import { openEngine, type Engine, type OpenEngineOptions } from '../engine.js';
 import type { DecisionJson } from '../operations/context.js';
 import { UsageError, type CliIo } from './io.js';
+import { existingDbPathOf, policyPathOf, withPolicyNamed } from './settings.js';
 
 export function dbPathOf(flag: string | undefined, io: CliIo): string {
   return path.resolve(io.cwd, resolveDbPath(flag, io.env));
 }
 
-/** Opens the engine on an existing database (never creates one by accident). */
+/**
+ * Opens the engine on an existing database (never creates one by accident). A
+ * missing database or policy file is reported under the setting that named it.
+ */
 export function openExisting(
   flag: string | undefined,
   policyFlag: string | undefined,
   io: CliIo,
-  help: string,
+  _help: string,
   extra: Pick<OpenEngineOptions, 'backgroundCheckpoints'> = {},
 ): Engine {
-  const dbPath = dbPathOf(flag, io);
-  if (!fs.existsSync(dbPath)) {
-    throw new UsageError(
-      `no database at ${dbPath}: run \`closegate-engine demo\` first or pass --db PATH`,
-      help,
-    );
-  }
-  return openEngine({ dbPath, policyPath: resolvePolicyPath(policyFlag, io.env), env: io.env, ...extra });
+  const dbPath = existingDbPathOf(flag, io);
+  const policyPath = policyPathOf(policyFlag, io);
+  return withPolicyNamed(policyFlag, io, () => openEngine({ dbPath, policyPath, env: io.env, ...extra }));
 }
 
 /** CLOSEGATE_ACTOR_ID, which must be a human for approvals. */

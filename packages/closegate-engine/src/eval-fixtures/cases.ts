@@ -4,13 +4,21 @@ import { exceptionCases } from './exceptionCases.js';
 import type { LabelledCase } from './types.js';
 
 /**
- * The labelled matcher fixtures (125 cases): 30 exact, 35 fuzzy, 30
+ * The labelled fixtures of matcher v1 (125 cases), kept as the "legacy" set:
+ * they were written for v1's similarity matching (a reference with a typo
+ * in its digits was labelled fuzzy), which v2 refuses by design, so they are
+ * reported for information only. The scored sets are in ./v2.
+ *
+ * The v1 fixtures (125 cases): 30 exact, 35 fuzzy, 30
  * many-to-one, 30 exceptions, across USD, JPY, INR and EUR books, with date
  * drift (incl. across a month-end close), reference typos, bank fees, split
  * payments, intercompany pairs and distractor lines. Deterministic.
  */
-export function labelledCases(): LabelledCase[] {
-  return [...exactCases(), ...fuzzyCases(), ...manyToOneCases(), ...exceptionCases()];
+export function legacyCases(): LabelledCase[] {
+  return [...exactCases(), ...fuzzyCases(), ...manyToOneCases(), ...exceptionCases()].map((c) => ({
+    ...c,
+    set: 'legacy' as const,
+  }));
 }
 
 function cur(i: number): string {

@@ -19,6 +19,14 @@ export interface LabelledCase {
   subjectId: number;
   expectedGroup: number[];
   intercompanyRules: IntercompanyRule[];
+  /** Which set the case belongs to: tuning (rules may be tuned on it), held-out (never), legacy (v1's fixtures). */
+  set?: 'tuning' | 'held-out' | 'legacy';
+  /** Every true match of the book (line ids); any proposed pair outside them is a wrong pair. */
+  truthGroups?: number[][];
+  /** Daily FX rates of the case (else FIXTURE_FX_RATES). */
+  fxRates?: DatedRate[];
+  /** For an exception: the reason the matcher should give. */
+  expectedReason?: string;
 }
 
 /** FX rates the fixtures assume (fixed, like the demo). */

@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { isKnownCurrency, minorUnitsOf } from 'closegate-policy';
+import { isKnownCurrency } from 'closegate-policy';
 import type { NewEntry } from '../domain.js';
+import { checkMinorUnits, parseBankAmount, parseDebitCredit } from './amounts.js';
 import { CsvSyntaxError, parseCsv } from './csv.js';
+import { dateParser, type DateParser } from './dates.js';
 
 /** The documented CSV columns, in this order on the header row. */
 export const CSV_COLUMNS = [
@@ -16,6 +18,20 @@ export const CSV_COLUMNS = [
   'counterparty',
 ] as const;
 
+/** The same columns with separate debit and credit columns in place of `amount`. */
+export const CSV_COLUMNS_DEBIT_CREDIT = [
+  'source',
+  'entity',
+  'account_code',
+  'posting_date',
+  'debit',
+  'credit',
+  'currency',
+  'reference',
+  'description',
+  'counterparty',
+] as const;
+
 export const MAX_CSV_BYTES = 256 * 1024 * 1024;
 export const MAX_CSV_ROWS = 2_000_000;
 
@@ -24,7 +40,17 @@ export interface RowError {
   reason: string;
 }
 
-export type CsvValidation = { ok: true; entries: NewEntry[] } | { ok: false; errors: RowError[] };
+/** How the file writes amounts and dates (bank exports differ). */
+export interface EntriesCsvOptions {
+  /** `1.234,56`: comma as the decimal mark, dot as the thousands separator. */
+  decimalComma?: boolean;
+  /** A date format besides ISO, e.g. `DD/MM/YYYY` (see import/dates.ts). */
+  dateFormat?: string;
+}
+
+export type CsvValidation =
+  | { ok: true; entries: NewEntry[]; rows: number[] }
+  | { ok: false; errors: RowError[]; entries: NewEntry[]; rows: number[] };
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
@@ -40,31 +66,24 @@ const rowSchema = z.object({
   account_code: z
     .string()
     .regex(/^[A-Za-z0-9._-]{1,64}$/, 'account_code must be 1-64 letters, digits, ., _ or -'),
-  posting_date: z.string().refine(isCalendarDate, 'posting_date must be a real date written YYYY-MM-DD'),
-  amount: z
-    .string()
-    .regex(
-      /^-?\d{1,20}(\.\d{1,6})?$/,
-      'amount must be a decimal string such as -1234.50 (no exponent, separators or spaces)',
-    ),
   currency: z.string().refine(isKnownCurrency, 'currency must be a known ISO 4217 code such as USD'),
   reference: text(128),
   description: text(512),
   counterparty: text(256),
 });
 
-function isCalendarDate(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-}
-
 /**
  * Validates a whole CSV file of entries. Either every row is valid and all
- * entries are returned, or every problem found is returned with its row
- * number (header = row 1) and nothing is to be imported.
+ * entries are returned (with their row numbers), or every problem found is
+ * returned with its row number (header = row 1) and nothing is to be
+ * imported. Checks that need the book (accounts, rates, periods, duplicates)
+ * are the import operation's.
  */
-export function validateEntriesCsv(content: string, knownEntities: ReadonlySet<string>): CsvValidation {
+export function validateEntriesCsv(
+  content: string,
+  knownEntities: ReadonlySet<string>,
+  options: EntriesCsvOptions = {},
+): CsvValidation {
   if (content.length > MAX_CSV_BYTES) return fail(1, `file is larger than ${MAX_CSV_BYTES} bytes`);
   let records;
   try {
@@ -75,51 +94,82 @@ export function validateEntriesCsv(content: string, knownEntities: ReadonlySet<s
   }
   const header = records[0];
   if (header === undefined) return fail(1, `empty file: expected the header ${CSV_COLUMNS.join(',')}`);
-  if (header.fields.join(',') !== CSV_COLUMNS.join(',')) {
-    return fail(header.row, `header must be exactly: ${CSV_COLUMNS.join(',')}`);
+  const columns = headerColumns(header.fields);
+  if (columns === undefined) {
+    return fail(
+      header.row,
+      `header must be exactly: ${CSV_COLUMNS.join(',')} (or ${CSV_COLUMNS_DEBIT_CREDIT.join(',')})`,
+    );
   }
   if (records.length - 1 > MAX_CSV_ROWS) return fail(1, `more than ${MAX_CSV_ROWS} data rows`);
+  const dates = dateParser(options.dateFormat);
   const errors: RowError[] = [];
   const entries: NewEntry[] = [];
+  const rows: number[] = [];
   for (const rec of records.slice(1)) {
-    const entry = validateRow(rec.fields, knownEntities, (reason) => errors.push({ row: rec.row, reason }));
-    if (entry !== undefined) entries.push(entry);
+    const report = (reason: string) => errors.push({ row: rec.row, reason });
+    const entry = validateRow(rec.fields, columns, knownEntities, dates, options, report);
+    if (entry !== undefined) {
+      entries.push(entry);
+      rows.push(rec.row);
+    }
   }
   if (records.length === 1) errors.push({ row: 1, reason: 'no data rows' });
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, entries };
+  return errors.length > 0 ? { ok: false, errors, entries, rows } : { ok: true, entries, rows };
+}
+
+function headerColumns(fields: string[]): readonly string[] | undefined {
+  const joined = fields.map((f) => f.trim()).join(',');
+  if (joined === CSV_COLUMNS.join(',')) return CSV_COLUMNS;
+  if (joined === CSV_COLUMNS_DEBIT_CREDIT.join(',')) return CSV_COLUMNS_DEBIT_CREDIT;
+  return undefined;
 }
 
 function validateRow(
   fields: string[],
+  columns: readonly string[],
   knownEntities: ReadonlySet<string>,
+  dates: DateParser,
+  options: EntriesCsvOptions,
   report: (reason: string) => void,
 ): NewEntry | undefined {
-  if (fields.length !== CSV_COLUMNS.length) {
-    report(`expected ${CSV_COLUMNS.length} fields, found ${fields.length}`);
+  if (fields.length !== columns.length) {
+    report(`expected ${columns.length} fields, found ${fields.length}`);
     return undefined;
   }
-  const raw = Object.fromEntries(CSV_COLUMNS.map((c, i) => [c, fields[i]!]));
+  const raw = Object.fromEntries(columns.map((c, i) => [c, fields[i]!]));
+  const note = report;
   const parsed = rowSchema.safeParse(raw);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) report(`${issue.path.join('.')}: ${issue.message}`);
-    return undefined;
-  }
+  if (!parsed.success)
+    for (const issue of parsed.error.issues) note(`${issue.path.join('.')}: ${issue.message}`);
+  const postingDate = dates.parse(raw.posting_date!);
+  if (postingDate === undefined)
+    note(
+      `posting_date: ${JSON.stringify(raw.posting_date)} is not a real date written ${dates.formats.join(' or ')}`,
+    );
+  const format = { decimalComma: options.decimalComma === true };
+  const amount =
+    raw.amount !== undefined
+      ? parseBankAmount(raw.amount, format)
+      : parseDebitCredit(raw.debit!, raw.credit!, format);
+  if (!amount.ok) note(`amount: ${amount.reason}`);
+  if (!parsed.success || postingDate === undefined || !amount.ok) return undefined;
   const r = parsed.data;
   if (!knownEntities.has(r.entity)) {
     report(`entity: ${r.entity} is not a configured entity`);
     return undefined;
   }
-  const decimals = r.amount.split('.')[1]?.length ?? 0;
-  if (decimals > minorUnitsOf(r.currency)) {
-    report(`amount: ${r.amount} has more decimals than ${r.currency} allows (${minorUnitsOf(r.currency)})`);
+  const decimals = checkMinorUnits(amount.value, r.currency);
+  if (decimals !== undefined) {
+    report(`amount: ${decimals}`);
     return undefined;
   }
   return {
     source: r.source,
     entity: r.entity,
     accountCode: r.account_code,
-    postingDate: r.posting_date,
-    amount: r.amount,
+    postingDate,
+    amount: amount.value,
     currency: r.currency,
     reference: r.reference,
     description: r.description,
@@ -128,5 +178,5 @@ function validateRow(
 }
 
 function fail(row: number, reason: string): CsvValidation {
-  return { ok: false, errors: [{ row, reason }] };
+  return { ok: false, errors: [{ row, reason }], entries: [], rows: [] };
 }

@@ -62,3 +62,27 @@ export function classifyManualMatch(entries: readonly Entry[], fx: FxRateAdapter
     differenceUsd: centsToString(difference),
   };
 }
+
+/**
+ * The match's variance in USD (absolute): the GL side against the other side
+ * (all lines summed when they sit on one side or across entities, where
+ * offsets cancel), as the policy gate's variance rule reads it. Lines of one
+ * currency that balance need no FX at all (the common case).
+ */
+export function matchVarianceUsd(entries: readonly Entry[], fx: FxRateAdapter): string {
+  const intercompany = new Set(entries.map((e) => e.entity)).size > 1;
+  const first = entries[0];
+  if (first !== undefined && entries.every((e) => e.currency === first.currency)) {
+    const digits = minorUnitsOf(first.currency);
+    let gl = 0n;
+    let other = 0n;
+    for (const e of entries) {
+      const v = toMinorUnits(e.amount, digits);
+      if (e.source === 'gl' && !(intercompany && e.entity !== first.entity)) gl += v;
+      else other += v;
+    }
+    if ((intercompany ? gl + other : gl - other) === 0n) return '0.00';
+  }
+  const d = classifyManualMatch(entries, fx).differenceUsd;
+  return d.startsWith('-') ? d.slice(1) : d;
+}

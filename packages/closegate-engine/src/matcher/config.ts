@@ -1,4 +1,5 @@
 import type { Entry, FxRecord, MatchType } from '../domain.js';
+import type { MatchingRules } from './rules.js';
 
 /** A configured intercompany pair: GL lines in `a` offset GL lines in `b` (amounts of opposite sign). */
 export interface IntercompanyRule {
@@ -24,6 +25,8 @@ export interface MatcherConfig {
   /** Most candidates a many-to-one subset search looks at (bounds the search). */
   maxSubsetCandidates: number;
   intercompanyRules: readonly IntercompanyRule[];
+  /** Matcher v2 rules (books.yaml `matching:`); DEFAULT_MATCHING_RULES when absent. */
+  rules?: MatchingRules;
 }
 
 export const DEFAULT_MATCHER_CONFIG: MatcherConfig = {
@@ -50,11 +53,39 @@ export interface MatchProposal {
   fx: FxRecord[];
   rationale: string;
   intercompany: boolean;
+  /** Matcher v2: the rule that made the match. */
+  rule?: string;
+  /** Matcher v2: a difference the rule accepted, and why (bank fee, withholding tax, FX, rounding). */
+  variance?: MatchVariance;
 }
+
+export interface MatchVariance {
+  /** Absolute difference between the two sides, decimal string. */
+  amount: string;
+  currency: string;
+  reason: 'bank_fee' | 'withholding_tax' | 'fx' | 'rounding';
+}
+
+/**
+ * Why a line was left open. AMBIGUOUS: several lines qualify under one rule,
+ * so none is auto-matched; the candidates are listed for a human.
+ * FX_RATE_MISSING: no usable FX rate for the line's date (missing or stale).
+ * COUNTERPARTY_MISMATCH / REFERENCE_MISMATCH: a line of the same amount is
+ * in the window but names another counterparty or another invoice.
+ */
+export type ExceptionReason =
+  | 'NO_COUNTERPART'
+  | 'AMOUNT_MISMATCH'
+  | 'DATE_OUT_OF_WINDOW'
+  | 'NO_CANDIDATE'
+  | 'AMBIGUOUS'
+  | 'FX_RATE_MISSING'
+  | 'COUNTERPARTY_MISMATCH'
+  | 'REFERENCE_MISMATCH';
 
 export interface MatcherException {
   entryId: number;
-  reasonCode: 'NO_COUNTERPART' | 'AMOUNT_MISMATCH' | 'DATE_OUT_OF_WINDOW' | 'NO_CANDIDATE';
+  reasonCode: ExceptionReason;
   detail: string;
   /** Closest candidate lines (for investigation), ascending id. */
   nearMissIds: number[];

@@ -123,7 +123,7 @@ export function httpAuthFromEnv(env: NodeJS.ProcessEnv, randomId: () => string):
   const backend = (env.CLOSEGATE_AUTH_BACKEND || 'none') as AuthBackend;
   if (!(AUTH_BACKENDS as readonly string[]).includes(backend)) {
     throw new McpConfigError(
-      `CLOSEGATE_AUTH_BACKEND must be one of ${AUTH_BACKENDS.join(', ')}, got ${JSON.stringify(env.CLOSEGATE_AUTH_BACKEND)}`,
+      `CLOSEGATE_AUTH_BACKEND=${env.CLOSEGATE_AUTH_BACKEND}: must be one of ${AUTH_BACKENDS.join(', ')}`,
     );
   }
   if (backend === 'token')

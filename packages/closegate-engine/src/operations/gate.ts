@@ -10,6 +10,7 @@ import {
 } from 'closegate-policy';
 import type { Entry, MatchRecord } from '../domain.js';
 import { NotFoundError } from '../errors.js';
+import { matchVarianceUsd } from '../matcher/classify.js';
 import type { DecisionJson, EngineContext, OperationResult } from './context.js';
 
 const SEVERITY: Record<Decision['outcome'], number> = { allow: 0, require_human_approval: 1, deny: 2 };
@@ -48,6 +49,11 @@ export function matchSubjects(
 ): MatchSubject[] {
   const entries = known ?? matchEntries(ctx, match);
   const accountCodes = sortedUnique(entries.map((e) => e.accountCode));
+  // only computed when the policy has a variance threshold (the gate reads it for nothing else)
+  const varianceUsd =
+    ctx.policy.document.match_variance_threshold_usd === undefined
+      ? undefined
+      : matchVarianceUsd(entries, ctx.fx);
   return sortedUnique(entries.map((e) => e.entity)).map((entity) => {
     const currency = ctx.store.entities.currencyOf(entity);
     const subject: MatchSubject = {
@@ -62,6 +68,7 @@ export function matchSubjects(
     };
     const local = currency === undefined ? undefined : largestLocal(entries, entity, currency);
     if (local !== undefined && currency !== undefined) subject.localAmount = { amount: local, currency };
+    if (varianceUsd !== undefined) subject.varianceUsd = varianceUsd;
     if (rationale !== undefined) subject.rationale = rationale;
     if (match.proposerSession !== null && match.proposerSession !== undefined)
       subject.proposerSessionId = match.proposerSession;

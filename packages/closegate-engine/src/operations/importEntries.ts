@@ -1,10 +1,15 @@
 import { createHash } from 'node:crypto';
-import { evaluate, parseActor, periodOf, type Decision } from 'closegate-policy';
-import type { NewEntry } from '../domain.js';
+import { parseActor, type Actor } from 'closegate-policy';
 import { CsvImportError, InvalidInputError } from '../errors.js';
-import { validateEntriesCsv } from '../import/entriesCsv.js';
+import { findDuplicates, type DuplicateRow } from '../import/duplicates.js';
+import { dateParser, DateFormatError } from '../import/dates.js';
+import { validateEntriesCsv, type RowError } from '../import/entriesCsv.js';
+import { DuplicateFileError } from '../import/errors.js';
+import { checkBookRows } from '../import/bookChecks.js';
 import type { EngineContext, OperationResult } from './context.js';
-import { audit, decisionJson, denied } from './gate.js';
+import { denied } from './gate.js';
+import { holdForApproval } from './importHold.js';
+import { gatePeriods, insertEntries } from './posting.js';
 
 export interface ImportInput {
   actor: string;
@@ -12,82 +17,122 @@ export interface ImportInput {
   csv: string;
   /** Label stored on every entry (default: sha256 prefix of the content). */
   batch?: string;
+  /** The file's name, for the record (not trusted for anything). */
+  fileName?: string;
+  /** Import a file whose exact content was imported before (default: refused). */
+  allowDuplicateFile?: boolean;
+  /** Rows repeating an entry's natural key: refuse the file (default) or skip those rows. */
+  onDuplicate?: 'skip' | 'fail';
+  /** Amounts written 1.234,56. */
+  decimalComma?: boolean;
+  /** A date format besides ISO, e.g. DD/MM/YYYY. */
+  dateFormat?: string;
+}
+
+/** An import's result: the operation result plus what was skipped and the file's digest. */
+export interface ImportResult extends OperationResult {
+  sha256: string;
+  /** Rows skipped as duplicates of entries already in the book (with --on-duplicate skip). */
+  skipped: DuplicateRow[];
 }
 
 /**
- * Imports a CSV of entries all-or-nothing: any invalid row rejects the whole
- * file (CsvImportError with row numbers and reasons). Posting into each
- * (entity, period) is gated ('post_entry'); a closed period blocks the file
- * with a POLICY_VIOLATION event. One ENTRIES_IMPORTED event per file.
+ * Imports a CSV of entries all-or-nothing. Refused whole, listing every bad
+ * row: rows that do not parse, unknown entities or accounts, currencies with
+ * no rate path, duplicates of entries in the book (unless skipped), and, next
+ * to any other bad row, rows into a closed period. A file whose content was
+ * imported before is refused unless allowed. Posting into each (entity,
+ * period) is gated ('post_entry'): into a closed period the whole file is
+ * held in a T3 escalation (or denied when the policy says so). One audit
+ * event per file.
  */
-export function importEntriesCsv(ctx: EngineContext, input: ImportInput): OperationResult {
-  let actor;
+export function importEntriesCsv(ctx: EngineContext, input: ImportInput): ImportResult {
+  let actor: Actor;
   try {
     actor = parseActor(input.actor);
   } catch (err) {
     throw new InvalidInputError(`import: ${(err as Error).message}`);
   }
+  if (input.onDuplicate !== undefined && input.onDuplicate !== 'skip' && input.onDuplicate !== 'fail')
+    throw new InvalidInputError('import: onDuplicate must be skip or fail', { path: 'onDuplicate' });
+  if (input.dateFormat !== undefined) {
+    try {
+      dateParser(input.dateFormat);
+    } catch (err) {
+      if (err instanceof DateFormatError) throw new InvalidInputError(err.message, { path: 'dateFormat' });
+      throw err;
+    }
+  }
   const sha256 = createHash('sha256').update(input.csv).digest('hex');
   const batch = input.batch ?? `csv-${sha256.slice(0, 12)}`;
+  const options = {
+    ...(input.decimalComma === undefined ? {} : { decimalComma: input.decimalComma }),
+    ...(input.dateFormat === undefined ? {} : { dateFormat: input.dateFormat }),
+  };
   return ctx.store.tx(() => {
+    if (input.allowDuplicateFile !== true) {
+      const prior = ctx.store.importFiles.findLive(sha256);
+      if (prior !== undefined) throw new DuplicateFileError(sha256, prior);
+    }
     const known = new Set(ctx.store.entities.entities().map((e) => e.code));
-    const checked = validateEntriesCsv(input.csv, known);
-    if (!checked.ok) throw new CsvImportError(checked.errors);
-    return insertEntries(ctx, actor.raw, checked.entries, batch, { sha256 }, 'ENTRIES_IMPORTED');
+    const checked = validateEntriesCsv(input.csv, known, options);
+    // a bad header or an empty file stops here; otherwise the rows that parsed get the book's checks too
+    if (!checked.ok && checked.errors.some((e) => e.row === 1)) throw new CsvImportError(checked.errors);
+    const parsedRows = checked;
+    const book = checkBookRows(ctx, parsedRows.entries, parsedRows.rows);
+    const duplicates = findDuplicates(ctx.store.importFiles, parsedRows.entries, parsedRows.rows);
+    const errors: RowError[] = [...(checked.ok ? [] : checked.errors), ...book.errors];
+    if (input.onDuplicate !== 'skip')
+      for (const d of duplicates)
+        errors.push({
+          row: d.row,
+          reason: `duplicates entry ${d.entryId} (same source, entity, account, date, amount, currency and reference); pass --on-duplicate skip to skip such rows`,
+        });
+    if (errors.length > 0) {
+      if (book.closedRows.length > 0) errors.push(...book.closedRows.map(closedRowError));
+      throw new CsvImportError(errors.sort((a, b) => a.row - b.row));
+    }
+    const skippedRows = new Set(duplicates.map((d) => d.row));
+    const entries = parsedRows.entries.filter((_, i) => !skippedRows.has(parsedRows.rows[i]!));
+    const rows = parsedRows.rows.filter((r) => !skippedRows.has(r));
+    const extra = { sha256, fileName: input.fileName ?? '', skipped: duplicates.length };
+    const gate = gatePeriods(ctx, actor.raw, entries);
+    const now = ctx.now().toISOString();
+    if (gate.kind === 'deny') {
+      const { entity, period, decision } = gate;
+      return {
+        ...denied(ctx, 'post_entry', actor, decision, { entity, period, batch }, now),
+        sha256,
+        skipped: duplicates,
+      };
+    }
+    const file = {
+      sha256,
+      name: input.fileName ?? '',
+      batch,
+      rowsSkipped: duplicates.length,
+      actor: actor.raw,
+      createdAt: now,
+    };
+    if (gate.kind === 'hold') {
+      const held = holdForApproval(ctx, actor, { ...file, entries, rows, closed: gate.closed }, now);
+      return { ...held, sha256, skipped: duplicates };
+    }
+    ctx.store.importFiles.add({
+      ...file,
+      state: 'imported',
+      rowsImported: entries.length,
+      escalationId: null,
+      stagedJson: null,
+    });
+    const result = insertEntries(ctx, actor.raw, entries, batch, extra, 'ENTRIES_IMPORTED', gate.allowed);
+    return { ...result, sha256, skipped: duplicates };
   });
 }
 
-/** Gate + insert + one audit event; the caller holds the transaction. */
-export function insertEntries(
-  ctx: EngineContext,
-  actorRaw: string,
-  entries: readonly NewEntry[],
-  batch: string,
-  extra: Record<string, unknown>,
-  eventType: string,
-): OperationResult {
-  const actor = parseActor(actorRaw);
-  const now = ctx.now().toISOString();
-  const gate = checkPeriods(ctx, actorRaw, entries);
-  if ('blocked' in gate) {
-    const { entity, period, decision } = gate.blocked;
-    return denied(ctx, 'post_entry', actor, decision, { entity, period, batch }, now);
-  }
-  for (const e of entries) ctx.store.entries.add(e, batch, now);
-  const entities = [...new Set(entries.map((e) => e.entity))].sort();
-  const auditSeq = audit(ctx, eventType, actor, { batch, count: entries.length, entities, ...extra }, now);
-  faultAfterMutation(ctx, eventType);
+function closedRowError(c: { row: number; entity: string; period: string }): RowError {
   return {
-    operation: 'import',
-    outcome: 'allow',
-    status: 'imported',
-    decision: decisionJson(gate.allowed),
-    imported: entries.length,
-    auditSeq,
+    row: c.row,
+    reason: `posting_date: period ${c.period} of ${c.entity} is closed (posting into it needs T3 approval once the file is otherwise valid)`,
   };
-}
-
-function faultAfterMutation(ctx: EngineContext, operation: string): void {
-  ctx.faultInjector?.('after_mutation', operation);
-}
-
-/** Gates posting into every (entity, period) the file touches; the first non-allow blocks the file. */
-function checkPeriods(
-  ctx: EngineContext,
-  actor: string,
-  entries: readonly NewEntry[],
-): { blocked: { entity: string; period: string; decision: Decision } } | { allowed: Decision } {
-  let allowed: Decision | undefined;
-  const seen = new Set<string>();
-  for (const e of entries) {
-    const period = periodOf(e.postingDate);
-    const key = `${e.entity}|${period}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const periodState = ctx.store.periods.get(e.entity, period).state;
-    const decision = evaluate('post_entry', { entity: e.entity, period, periodState }, actor, ctx.policy);
-    if (decision.outcome !== 'allow') return { blocked: { entity: e.entity, period, decision } };
-    allowed ??= decision;
-  }
-  return { allowed: allowed ?? evaluate('propose', {}, actor, ctx.policy) };
 }

@@ -3,6 +3,7 @@ import type { EscalationRecord } from '../domain.js';
 import { NotFoundError, StateConflictError } from '../errors.js';
 import { applyPeriodVote } from './closePeriod.js';
 import { applyConfirm } from './confirm.js';
+import { applyImportVote } from './importHold.js';
 import type { EngineContext, OperationResult } from './context.js';
 import { audit, decisionJson, denied } from './gate.js';
 import { applyReject } from './reject.js';
@@ -38,6 +39,7 @@ export function resolveEscalation(ctx: EngineContext, input: unknown): Operation
     try {
       if (esc.subjectKind === 'period')
         return applyPeriodVote(ctx, actor, esc, args.decision, rationale, now, args.origin);
+      if (esc.subjectKind === 'import') return applyImportVote(ctx, actor, esc, args.decision, rationale, now);
       return resolveMatchEscalation(ctx, actor, esc, args.decision, args.rationale, now, args.sessionId);
     } finally {
       ctx.origin = undefined;

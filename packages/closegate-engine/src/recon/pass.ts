@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { parseActor } from 'closegate-policy';
+import { loadMatchingRules } from '../books/settings.js';
 import { runMatcher } from '../matcher/match.js';
 import type { EngineContext } from '../operations/context.js';
 import { audit } from '../operations/gate.js';
@@ -67,7 +68,9 @@ function executePass(
   result.timingsMs.load = performance.now() - t;
   t = performance.now();
   const intercompanyRules = opts.matcher?.intercompanyRules ?? ctx.store.config.intercompanyRules();
-  const matched = runMatcher(entries, pinnedRates(ctx.fx), { ...opts.matcher, intercompanyRules });
+  // the books.yaml `matching:` rules stored by `books apply`, else the defaults
+  const rules = opts.matcher?.rules ?? loadMatchingRules(ctx.store);
+  const matched = runMatcher(entries, pinnedRates(ctx.fx), { ...opts.matcher, intercompanyRules, rules });
   progress({ stage: 'match', done: matched.proposals.length, total: matched.proposals.length });
   result.timingsMs.match = performance.now() - t;
   // a long match must not let the run look orphaned; a short one is covered by the first batch's beat

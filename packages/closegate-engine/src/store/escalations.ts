@@ -4,7 +4,7 @@ import type { EscalationRecord } from '../domain.js';
 interface EscalationRow {
   id: number;
   action: string;
-  subject_kind: 'match' | 'period';
+  subject_kind: 'match' | 'period' | 'import';
   subject_id: string;
   requested_by: string;
   code: string;
@@ -91,11 +91,11 @@ export class EscalationStore {
     return (this.countOpenStmt.get() as { n: number }).n;
   }
 
-  forSubject(kind: 'match' | 'period', subjectId: string): EscalationRecord[] {
+  forSubject(kind: EscalationRecord['subjectKind'], subjectId: string): EscalationRecord[] {
     return (this.forSubjectStmt.all(kind, subjectId) as EscalationRow[]).map((r) => this.toRecord(r));
   }
 
-  openIdFor(kind: 'match' | 'period', subjectId: string): number | undefined {
+  openIdFor(kind: EscalationRecord['subjectKind'], subjectId: string): number | undefined {
     return (this.openForSubject.get(kind, subjectId) as { id: number } | undefined)?.id;
   }
 

@@ -7,6 +7,7 @@ import { EntryStore } from './entries.js';
 import { EscalationStore } from './escalations.js';
 import { ExceptionStore } from './exceptions.js';
 import { IdempotencyStore } from './idempotency.js';
+import { ImportFileStore } from './importFiles.js';
 import { MatchStore } from './matches.js';
 import { migrate } from './migrations.js';
 import { PeriodStore } from './periods.js';
@@ -33,6 +34,7 @@ export class ReconStore {
   readonly idempotency: IdempotencyStore;
   readonly deadLetters: DeadLetterStore;
   readonly config: BookConfigStore;
+  readonly importFiles: ImportFileStore;
   readonly marks: WriteMarks;
 
   private constructor(db: Database.Database) {
@@ -48,6 +50,7 @@ export class ReconStore {
     this.idempotency = new IdempotencyStore(db);
     this.deadLetters = new DeadLetterStore(db);
     this.config = new BookConfigStore(db);
+    this.importFiles = new ImportFileStore(db);
     this.marks = new WriteMarks(db);
   }
 

@@ -24,6 +24,17 @@ export function isMaterial(subject: MatchSubject, policy: Policy): boolean {
   return exceeds(subject.amountUsd, policy.document.materiality_threshold_usd);
 }
 
+/**
+ * True when the policy sets a match variance threshold and the subject's
+ * variance is strictly above it (signs ignored). No threshold, or no variance
+ * on the subject: false.
+ */
+export function varianceOverThreshold(subject: MatchSubject, policy: Policy): boolean {
+  const threshold = policy.document.match_variance_threshold_usd;
+  if (threshold === undefined || subject.varianceUsd === undefined) return false;
+  return exceeds(subject.varianceUsd, threshold);
+}
+
 /** |amount| > threshold, as text when both are plain decimals (no Decimal per decision). */
 function exceeds(amount: string, threshold: string): boolean {
   const a = absPlain(amount);

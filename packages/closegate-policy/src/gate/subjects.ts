@@ -30,6 +30,8 @@ export const matchSubjectSchema = z.object({
     .object({ amount: decimalString, currency: z.string().refine(isKnownCurrency, 'unknown currency') })
     .optional(),
   accountCodes: z.array(z.string()),
+  /** Absolute difference between the match's two sides in USD (fee, tax, FX, rounding), decimal string. */
+  varianceUsd: decimalString.optional(),
   rationale: z.string().optional(),
   proposerSessionId: sessionId.optional(),
   actorSessionId: sessionId.optional(),
@@ -114,6 +116,7 @@ function isWellFormedMatchSubject(s: unknown): s is MatchSubject {
     nonEmptyString(s.entity) &&
     (s.localAmount === undefined || isLocalAmount(s.localAmount)) &&
     isStringArray(s.accountCodes) &&
+    (s.varianceUsd === undefined || isDecimalString(s.varianceUsd)) &&
     (s.rationale === undefined || typeof s.rationale === 'string') &&
     (s.proposerSessionId === undefined || isSessionId(s.proposerSessionId)) &&
     (s.actorSessionId === undefined || isSessionId(s.actorSessionId))

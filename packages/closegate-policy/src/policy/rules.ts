@@ -18,7 +18,11 @@ export const RULE_CODES = Object.freeze({
   t3_dual_approval_required: 'T3_DUAL_APPROVAL_REQUIRED',
   t3_shared_workstation: 'T3_SHARED_WORKSTATION',
   period_closed: 'PERIOD_CLOSED',
+  variance_over_threshold: 'VARIANCE_OVER_THRESHOLD',
 } as const);
+
+/** Rules a policy file may leave out; each is required once the setting that enables it is present. */
+export const OPTIONAL_RULE_KEYS: readonly RuleKey[] = Object.freeze(['variance_over_threshold'] as const);
 
 export type RuleKey = keyof typeof RULE_CODES;
 export type RuleCode = (typeof RULE_CODES)[RuleKey];

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isKnownCurrency } from '../money/currencies.js';
 import { DECIMAL_STRING_PATTERN } from '../money/decimal.js';
-import { ACTIONS, MATCH_TYPES, RULE_CODES, TIERS, type RuleKey } from './rules.js';
+import { ACTIONS, MATCH_TYPES, OPTIONAL_RULE_KEYS, RULE_CODES, TIERS, type RuleKey } from './rules.js';
 
 const DECIMAL_HINT = 'expected decimal string (quote it in YAML, e.g. "10000.00")';
 
@@ -95,11 +95,24 @@ function ruleSchema<K extends RuleKey>(key: K) {
 
 const rules = z
   .object(
-    Object.fromEntries(Object.keys(RULE_CODES).map((key) => [key, ruleSchema(key as RuleKey)])) as {
-      [K in RuleKey]: ReturnType<typeof ruleSchema<K>>;
-    },
+    Object.fromEntries(
+      Object.keys(RULE_CODES).map((key) => [
+        key,
+        OPTIONAL_RULE_KEYS.includes(key as RuleKey)
+          ? ruleSchema(key as RuleKey).optional()
+          : ruleSchema(key as RuleKey),
+      ]),
+    ) as {
+      [K in Exclude<RuleKey, 'variance_over_threshold'>]: ReturnType<typeof ruleSchema<K>>;
+    } & { variance_over_threshold: z.ZodOptional<ReturnType<typeof ruleSchema<'variance_over_threshold'>>> },
   )
   .strict();
+
+/**
+ * Stands in for an optional rule the file leaves out. Never quoted: the rule
+ * applies only when its setting is present, and then the file must give it.
+ */
+const UNUSED_RULE_TEXT = '(rule not configured: its setting is absent from this policy)';
 
 export const policyDocumentSchema = z
   .object({
@@ -116,9 +129,33 @@ export const policyDocumentSchema = z
     t3_dual_approval: t3DualApproval,
     closed_period_posting: z.enum(['t3', 'deny']),
     cli_identity: cliIdentity.default({ require_os_user_match: false, os_users: {} }),
+    /**
+     * A match whose two sides differ by more than this (USD, absolute; a bank
+     * fee, withholding tax, FX or rounding the matcher accepted) is confirmed
+     * by a human. Optional; when set, rules.variance_over_threshold is required.
+     */
+    match_variance_threshold_usd: amountString.optional(),
     rules,
   })
-  .strict();
+  .strict()
+  .superRefine((doc, ctx) => {
+    if (doc.match_variance_threshold_usd !== undefined && doc.rules.variance_over_threshold === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rules', 'variance_over_threshold'],
+        message: 'required when match_variance_threshold_usd is set',
+      });
+  })
+  .transform((doc) => ({
+    ...doc,
+    rules: {
+      ...doc.rules,
+      variance_over_threshold: doc.rules.variance_over_threshold ?? {
+        code: RULE_CODES.variance_over_threshold,
+        text: UNUSED_RULE_TEXT,
+      },
+    },
+  }));
 
 /** policy.yaml after validation, keys exactly as in the file (snake_case). */
 export type PolicyDocument = z.infer<typeof policyDocumentSchema>;

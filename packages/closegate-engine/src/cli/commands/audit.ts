@@ -1,9 +1,8 @@
-import fs from 'node:fs';
 import { AuditChain, formatHead, openSqlite, parseHead, type ChainHead } from 'audit-chain';
 import { AUDIT_TABLE } from '../../store/index.js';
 import { parse, DB_OPTION } from '../args.js';
 import { EXIT_AUDIT_BROKEN, EXIT_OK, EXIT_USAGE, printJson, UsageError, type CliIo } from '../io.js';
-import { dbPathOf } from '../shared.js';
+import { existingDbPathOf } from '../settings.js';
 import type { Command } from './types.js';
 
 const HELP = `usage: closegate-engine audit <verify|head|query> [options]
@@ -34,8 +33,7 @@ export const auditCommand: Command = {
 };
 
 function openChain(dbFlag: string | undefined, io: CliIo): { chain: AuditChain; close: () => void } {
-  const dbPath = dbPathOf(dbFlag, io);
-  if (!fs.existsSync(dbPath)) throw new UsageError(`no database at ${dbPath}`, HELP);
+  const dbPath = existingDbPathOf(dbFlag, io);
   const db = openSqlite(dbPath, { readonly: true });
   try {
     return { chain: new AuditChain(db, { table: AUDIT_TABLE }), close: () => db.close() };

@@ -1,17 +1,18 @@
 import fs from 'node:fs';
-import { resolvePolicyPath } from '../../config.js';
 import { openEngine, type Engine } from '../../engine.js';
 import { AUTOCONFIRM_ACTOR, type ReconPassResult } from '../../recon/types.js';
 import { DEMO_MARKERS } from '../../seed/demoPack.js';
 import { parse, DB_OPTION } from '../args.js';
 import { EXIT_AUDIT_BROKEN, EXIT_OK, printJson, type CliIo } from '../io.js';
-import { alignedRows, dbPathOf, withEngine } from '../shared.js';
+import { alignedRows, withEngine } from '../shared.js';
 import type { Command } from './types.js';
+import { creatableDbPathOf, policyPathOf, withPolicyNamed } from '../settings.js';
 
 const HELP = `usage: closegate-engine demo [--db PATH] [--policy FILE] [--json]
 
-Creates and seeds the demo database if it does not exist (three entities,
-fixed FX rates, ~150 lines), runs a recon pass, prints what was auto-confirmed,
+Creates and seeds the demo database if it does not exist, on the path a new
+user takes: the demo books (three entities, accounts, fixed FX rates) applied
+as \`books apply\` does, then ~150 demo lines. Runs a recon pass, prints what was auto-confirmed,
 what was escalated to a human (with the policy clause) and what is left as an
 exception, then verifies the audit chain.
 
@@ -27,9 +28,10 @@ export const demoCommand: Command = {
   async run(argv, io) {
     const { values } = parse(argv, { ...DB_OPTION, policy: { type: 'string' } }, HELP);
     if (values.help) return (io.out(HELP), EXIT_OK);
-    const dbPath = dbPathOf(values.db, io);
+    const dbPath = creatableDbPathOf(values.db, io);
     const existed = fs.existsSync(dbPath);
-    const engine = openEngine({ dbPath, policyPath: resolvePolicyPath(values.policy, io.env), env: io.env });
+    const policyPath = policyPathOf(values.policy, io);
+    const engine = withPolicyNamed(values.policy, io, () => openEngine({ dbPath, policyPath, env: io.env }));
     return withEngine(engine, (e) => {
       const seeded = e.isEmpty() ? (e.seedDemo().imported ?? 0) : 0;
       const pass = e.runReconPass();

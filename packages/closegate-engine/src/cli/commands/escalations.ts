@@ -9,18 +9,26 @@ import {
   openExisting,
   withEngine,
 } from '../shared.js';
+import { listEscalations, showEscalation } from './escalations-read.js';
 import type { Command } from './types.js';
 
-const HELP = `usage: closegate-engine escalations <list|approve|reject> [options]
+const HELP = `usage: closegate-engine escalations <list|show|approve|reject> [options]
 
-  escalations list [--db PATH] [--json]
+  escalations list [--entity E] [--account A] [--tier T2|T3] [--clause CODE] [--limit N] [--db PATH] [--json]
+      Open escalations, oldest first: age, entity, account, counterparty, local and
+      USD amount, tier and clause code. At most --limit rows (default 50, max 1000);
+      says so when there are more.
+  escalations show ID [--db PATH] [--json]
+      Both sides' lines (date, reference, description, amount, currency), FX records,
+      variance, the verbatim clause with its pointer and policy version, proposer and
+      rationale, votes, and the audit events of the match.
   escalations approve ID [--rationale TEXT] [--idempotency-key K] [--db PATH] [--json]
   escalations reject ID --rationale TEXT [--idempotency-key K] [--db PATH] [--json]
 
-Acts as $CLOSEGATE_ACTOR_ID, which must be human:<id>; the OS user and host running
-the command are recorded next to it in the audit event. The CLI trusts the local OS
-account: it does not authenticate the person (policy cli_identity can bind actor ids to
-OS users; two T3 approvals from one OS account are refused unless the policy allows
+approve and reject act as $CLOSEGATE_ACTOR_ID, which must be human:<id>; the OS user and
+host running the command are recorded next to it in the audit event. The CLI trusts the
+local OS account: it does not authenticate the person (policy cli_identity can bind actor
+ids to OS users; two T3 approvals from one OS account are refused unless the policy allows
 shared workstations). Approving performs the
 escalated action as you, checked by the policy gate again (you may not approve
 your own proposal; above materiality a rationale is required; closing a period
@@ -36,38 +44,18 @@ const OPTIONS = {
 
 export const escalationsCommand: Command = {
   name: 'escalations',
-  summary: 'escalations list | approve ID | reject ID --rationale TEXT (as a human)',
+  summary: 'escalations list | show ID | approve ID | reject ID --rationale TEXT (as a human)',
   help: HELP,
   async run(argv, io) {
     const [sub, ...rest] = argv;
     if (sub === undefined || sub === '--help' || sub === '-h')
       return (io.out(HELP), sub === undefined ? EXIT_USAGE : EXIT_OK);
-    if (sub === 'list') return list(rest, io);
+    if (sub === 'list') return listEscalations(rest, io, HELP);
+    if (sub === 'show') return showEscalation(rest, io, HELP);
     if (sub === 'approve' || sub === 'reject') return resolve(sub, rest, io);
     throw new UsageError(`unknown subcommand: escalations ${sub}`, HELP);
   },
 };
-
-function list(argv: string[], io: CliIo): Promise<number> {
-  const { values } = parse(argv, { ...DB_OPTION, policy: { type: 'string' } }, HELP);
-  if (values.help) return Promise.resolve((io.out(HELP), EXIT_OK));
-  return withEngine(openExisting(values.db, values.policy, io, HELP), (e) => {
-    const open = e.queries.pendingEscalations({ limit: 1000 });
-    if (values.json) printJson(io, open);
-    else {
-      if (open.length === 0) io.out('no pending escalations');
-      for (const x of open) {
-        const votes =
-          x.votes.length > 0 ? `  votes: ${x.votes.map((v) => `${v.actor}=${v.vote}`).join(', ')}` : '';
-        io.out(
-          `${x.id}  ${x.action} ${x.subjectKind} ${x.subjectId}  requested by ${x.requestedBy}  ${x.code} (${x.tier})${votes}`,
-        );
-        if (x.clauseText) io.out(`    "${x.clauseText}" [${x.clausePointer}]`);
-      }
-    }
-    return EXIT_OK;
-  });
-}
 
 function resolve(decision: 'approve' | 'reject', argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parse(argv, OPTIONS, HELP, 1);

@@ -1,11 +1,11 @@
 import path from 'node:path';
-import { resolvePolicyPath } from '../../config.js';
 import { defaultEvalHooks } from '../../eval/hooks.js';
 import { runEval } from '../../eval/runEval.js';
 import { DIMENSIONS, type DimensionName } from '../../eval/types.js';
 import { parse } from '../args.js';
 import { EXIT_OK, printJson, UsageError } from '../io.js';
 import type { Command } from './types.js';
+import { policyPathOf } from '../settings.js';
 
 export const EXIT_EVAL_FAILED = 4;
 
@@ -66,7 +66,7 @@ export const evalCommand: Command = {
     if (values.help) return (io.out(HELP), EXIT_OK);
     const dimensions = parseDimensions(values.dimension);
     const outDir = path.resolve(io.cwd, values.out ?? path.join('evals', 'results'));
-    const policyPath = path.resolve(io.cwd, resolvePolicyPath(values.policy, io.env));
+    const policyPath = policyPathOf(values.policy, io);
     const quick = (values as { quick?: boolean }).quick === true;
     const run = await runEval({
       dimensions,

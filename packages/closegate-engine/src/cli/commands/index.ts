@@ -1,8 +1,12 @@
 import { auditCommand } from './audit.js';
+import { booksCommand } from './books.js';
 import { demoCommand } from './demo.js';
 import { escalationsCommand } from './escalations.js';
 import { evalCommand } from './eval.js';
+import { exceptionsCommand } from './exceptions.js';
+import { fxCommand } from './fx.js';
 import { importCommand } from './import.js';
+import { matchesCommand } from './matches.js';
 import { mcpCommand } from './mcp.js';
 import { policyCommand } from './policy.js';
 import { reconCommand } from './recon.js';
@@ -15,10 +19,14 @@ import type { Command } from './types.js';
  */
 export const COMMANDS: readonly Command[] = [
   demoCommand,
+  booksCommand,
+  fxCommand,
   importCommand,
   reconCommand,
   auditCommand,
   escalationsCommand,
+  matchesCommand,
+  exceptionsCommand,
   policyCommand,
   mcpCommand,
   evalCommand,

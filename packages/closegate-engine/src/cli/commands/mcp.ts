@@ -1,5 +1,4 @@
 import { ExposureError, HostConfigError, createLogger } from 'mcp-host';
-import { resolvePolicyPath } from '../../config.js';
 import { formatServeCheck, serveCheck } from '../../mcp/check.js';
 import { McpConfigError } from '../../mcp/errors.js';
 import {
@@ -13,8 +12,8 @@ import {
 } from '../../mcp/serve.js';
 import { DB_OPTION, parse } from '../args.js';
 import { EXIT_OK, EXIT_USAGE, printJson, UsageError, type CliIo } from '../io.js';
-import { dbPathOf } from '../shared.js';
 import type { Command } from './types.js';
+import { existingDbPathOf, policyPathOf } from '../settings.js';
 
 const SERVE_HELP = `usage: closegate-engine mcp serve [--db PATH] [--policy FILE] [--http] [--host H] [--port P] [--check [--json]]
 
@@ -103,8 +102,8 @@ async function serve(argv: string[], io: CliIo): Promise<number> {
       ? httpConfigFromEnv(io.env, { host: values.host, port: values.port })
       : undefined;
     deps = openMcpDeps({
-      dbPath: dbPathOf(values.db, io),
-      policyPath: resolvePolicyPath(values.policy, io.env),
+      dbPath: existingDbPathOf(values.db, io),
+      policyPath: policyPathOf(values.policy, io),
       env: io.env,
       logger,
     });

@@ -2,23 +2,30 @@ import { parse, DB_OPTION } from '../args.js';
 import { EXIT_OK, EXIT_USAGE, printJson, UsageError, type CliIo } from '../io.js';
 import { openExisting, withEngine } from '../shared.js';
 import type { ReconProgress } from '../../recon/types.js';
+import { reconSummary } from './recon-summary.js';
 import type { Command } from './types.js';
 
-const HELP = `usage: closegate-engine recon run [--db PATH] [--policy FILE] [--json]
+const HELP = `usage: closegate-engine recon <run|summary> [--db PATH] [--policy FILE] [--json]
 
-Runs a recon pass over the unmatched entries: proposes matches as
+  recon run
+  recon summary [--entity E] [--period YYYY-MM]
+      Per entity: lines matched, escalated (awaiting a human), exceptions and still
+      open, with their amounts per currency.
+
+recon run: runs a recon pass over the unmatched entries: proposes matches as
 engine:matcher, auto-confirms as engine:autoconfirm only what the policy
 allows, escalates the rest to a human with the clause, flags exceptions.
 Shows progress on stderr when it is a terminal. Exit: 0 succeeded, 1 failed or usage error.`;
 
 export const reconCommand: Command = {
   name: 'recon',
-  summary: 'recon run: match unmatched entries and apply the policy',
+  summary: 'recon run: match and apply the policy | recon summary: per entity totals',
   help: HELP,
   async run(argv, io) {
     const [sub, ...rest] = argv;
     if (sub === undefined || sub === '--help' || sub === '-h')
       return (io.out(HELP), sub === undefined ? EXIT_USAGE : EXIT_OK);
+    if (sub === 'summary') return reconSummary(rest, io, HELP);
     if (sub !== 'run') throw new UsageError(`unknown subcommand: recon ${sub}`, HELP);
     const { values } = parse(rest, { ...DB_OPTION, policy: { type: 'string' } }, HELP);
     if (values.help) return (io.out(HELP), EXIT_OK);

@@ -1,5 +1,8 @@
+import { applyBooks } from '../../books/apply.js';
+import { validateBooks } from '../../books/load.js';
 import type { Engine } from '../../engine.js';
 import type { OperationResult } from '../../operations/context.js';
+import { demoBooksInput } from '../../seed/demoBooks.js';
 
 let counter = 0;
 /** A fresh idempotency key. */
@@ -46,8 +49,28 @@ export function escalated(
   return { matchId, escalationId: r.escalationId! };
 }
 
+/**
+ * Sets up, through `books apply`, the accounts the rows book to that the
+ * demo books lack (e.g. 1031-EU, 3100): an import refuses unknown accounts.
+ */
+function ensureAccounts(e: Engine, rows: string[]): void {
+  const books = demoBooksInput();
+  const known = new Set(e.context.store.entities.accounts().map((a) => `${a.entity}|${a.code}`));
+  const extra = [...new Set(rows.map((r) => r.split(',').slice(1, 3).join('|')))].filter(
+    (x) => !known.has(x),
+  );
+  if (extra.length === 0) return;
+  const accounts = [...(books.accounts ?? [])];
+  for (const x of extra) {
+    const [entity, code] = x.split('|') as [string, string];
+    accounts.push({ entity, code, name: `Eval account ${code}`, type: 'asset' });
+  }
+  applyBooks(e.context, 'human:controller', validateBooks({ ...books, accounts }));
+}
+
 /** Imports CSV rows (header added) as a human controller. */
 export function importRows(e: Engine, rows: string[]): void {
+  ensureAccounts(e, rows);
   const header = 'source,entity,account_code,posting_date,amount,currency,reference,description,counterparty';
   must(
     e.operations.importCsv({ actor: 'human:controller', csv: `${header}\n${rows.join('\n')}\n` }),

@@ -29,6 +29,25 @@ function dimensionSection(d: DimensionResult): string {
     lines.push('', row(['category', 'cases', 'passed']), row(['---', '---:', '---:']));
     for (const [k, v] of Object.entries(byCategory)) lines.push(row([k, v.cases, v.passed]));
   }
+  const sets = d.metrics.sets as
+    | Record<
+        string,
+        { cases: number; macroF1: number; pairPrecision: number; wrongPairs: number; proposedPairs: number }
+      >
+    | undefined;
+  if (sets !== undefined) {
+    lines.push('', row(['set', 'cases', 'macro-F1', 'pair precision', 'wrong / proposed pairs']));
+    lines.push(row(['---', '---:', '---:', '---:', '---:']));
+    for (const [k, v] of Object.entries(sets))
+      lines.push(row([k, v.cases, v.macroF1, v.pairPrecision, `${v.wrongPairs} / ${v.proposedPairs}`]));
+  }
+  const falseMatches = d.metrics.falseMatches as
+    { caseId: string; entryIds: number[]; rationale: string }[] | undefined;
+  if (falseMatches !== undefined) {
+    lines.push('', `False matches (held-out and tuning): ${falseMatches.length}`);
+    for (const f of falseMatches)
+      lines.push(`- \`${f.caseId}\` lines ${f.entryIds.join(', ')}: ${f.rationale}`);
+  }
   const tools = d.metrics.tools as Record<string, { p50: number; p95: number; samples: number }> | undefined;
   if (tools !== undefined) {
     lines.push('', row(['tool', 'samples', 'p50 ms', 'p95 ms']), row(['---', '---:', '---:', '---:']));

@@ -53,12 +53,20 @@ export function auditAccountingViolations(db: Database.Database): string[] {
   for (const e of all)
     if (e.type === 'MATCH_PROPOSED' && !matchIds.has(String(e.payload.matchId)))
       out.push(`MATCH_PROPOSED for match ${String(e.payload.matchId)} which does not exist`);
-  const byEsc = countBy(all, ['MATCH_ESCALATED', 'PERIOD_CLOSE_REQUESTED'], 'escalationId');
+  const byEsc = countBy(
+    all,
+    ['MATCH_ESCALATED', 'PERIOD_CLOSE_REQUESTED', 'IMPORT_HELD_FOR_APPROVAL'],
+    'escalationId',
+  );
+  const requestEvent: Record<string, string> = {
+    period: 'PERIOD_CLOSE_REQUESTED',
+    import: 'IMPORT_HELD_FOR_APPROVAL',
+  };
   for (const x of db.prepare('SELECT id, subject_kind FROM escalations').all() as {
     id: number;
     subject_kind: string;
   }[]) {
-    const type = x.subject_kind === 'period' ? 'PERIOD_CLOSE_REQUESTED' : 'MATCH_ESCALATED';
+    const type = requestEvent[x.subject_kind] ?? 'MATCH_ESCALATED';
     const n = byEsc.get(`${type}:${x.id}`) ?? 0;
     if (n !== 1) out.push(`escalation ${x.id} ${type}: ${n} event(s), expected 1`);
   }

@@ -1,15 +1,14 @@
 import { z } from 'zod';
 import type { Actor } from 'closegate-policy';
-import type { EscalationRecord } from '../../domain.js';
 import type { Engine } from '../../engine.js';
-import { NotFoundError } from '../../errors.js';
 import { calendarView } from '../calendar.js';
 import { data } from '../context.js';
 import { amountField, entityField, idField, periodField, strictArgs } from '../schemas.js';
 import { defineTool } from './define.js';
-import { auditPage, ESCALATION_SORTS, exceptionPage, inboxPage, type EscalationSort } from './desk-sql.js';
-import { deskStatus } from './desk-status.js';
-import { sidesOf, varianceUsd, windowsUtc } from './desk-sides.js';
+import { auditPage, ESCALATION_SORTS, type EscalationSort } from '../../queries/desk.js';
+import { cannotDecideReason, escalationContext } from '../../queries/desk-escalation.js';
+import { escalationList, exceptionList, statusByPeriod } from '../../queries/desk-lists.js';
+import { windowsUtc } from '../../queries/desk-sides.js';
 
 /**
  * T0 reads for the reviewer desk: the inbox paged, filtered and sorted in SQL,
@@ -28,47 +27,11 @@ const paging = (page: number | undefined, size: number | undefined, dflt = 50) =
   const limit = size ?? dflt;
   return { limit, offset: ((page ?? 1) - 1) * limit, page: page ?? 1 };
 };
-const DAY_MS = 86_400_000;
-const ageDays = (createdAt: string, now: Date) =>
-  Math.max(0, Math.floor((now.getTime() - Date.parse(createdAt)) / DAY_MS));
-
-/** Votes a period close (T3) needs: two distinct humans, neither the requester. */
-const PERIOD_VOTES_REQUIRED = 2;
-
-/** Why this actor cannot decide the escalation now (null: it may; the gate still decides). */
-export function cannotDecideReason(esc: EscalationRecord, proposer: string, actor: Actor): string | null {
-  if (esc.state !== 'open') return 'resolved';
-  if (actor.kind !== 'human') return 'not_human';
-  if (esc.requestedBy === actor.raw && esc.subjectKind === 'period') return 'requester';
-  if (proposer === actor.raw) return 'proposer';
-  if (esc.votes.some((v) => v.actor === actor.raw)) return 'already_voted';
-  return null;
-}
 
 function escalationDetail(engine: Engine, id: number, actor: Actor) {
-  const q = engine.queries;
-  const esc = q.escalation(id);
-  const match = esc.subjectKind === 'match' ? q.match(Number(esc.subjectId)) : null;
-  const proposer = match?.proposedBy ?? esc.requestedBy;
-  const reason = cannotDecideReason(esc, proposer, actor);
-  const db = engine.context.store.db;
-  const events =
-    match === null
-      ? auditPage(db, { escalationId: esc.id, offset: 0, limit: 200 }, false).rows
-      : auditPage(db, { matchId: match.id, offset: 0, limit: 200 }, false).rows;
-  const sides = match === null ? null : sidesOf(match.entries, match.intercompany);
-  return {
-    escalation: esc,
-    match,
-    sides,
-    varianceUsd: match === null || sides === null ? null : varianceUsd(sides, match.fx, match.intercompany),
-    proposer,
-    proposerRationale: match?.rationale || esc.requestRationale,
-    votesRequired: esc.subjectKind === 'period' ? PERIOD_VOTES_REQUIRED : 1,
-    auditEvents: events.reverse(),
-    canDecide: reason === null,
-    cannotDecideReason: reason,
-  };
+  const context = escalationContext(engine.queries, engine.context.store.db, id);
+  const reason = cannotDecideReason(context.escalation, context.proposer, actor);
+  return { ...context, canDecide: reason === null, cannotDecideReason: reason };
 }
 
 export const deskTools = [
@@ -95,30 +58,21 @@ export const deskTools = [
       page_size: pageSizeField(200),
     }),
     handler: (args, { deps }) => {
-      const now = deps.engine.context.now();
       const { limit, offset, page } = paging(args.page, args.page_size);
-      const sort = args.sort ?? 'age';
-      // "age desc" (oldest first) is createdAt ascending.
-      const order = args.order ?? 'desc';
-      const sqlOrder = sort === 'age' ? (order === 'desc' ? 'asc' : 'desc') : order;
-      const result = inboxPage(deps.engine.context.store.db, {
+      const { rows, total } = escalationList(deps.engine.context.store.db, deps.engine.context.now(), {
         entity: args.entity,
         account: args.account,
         tier: args.tier,
         clause: args.clause,
-        createdBefore:
-          args.min_age_days === undefined
-            ? undefined
-            : new Date(now.getTime() - args.min_age_days * DAY_MS).toISOString(),
+        minAgeDays: args.min_age_days,
         minAmountUsd: args.min_amount_usd,
         maxAmountUsd: args.max_amount_usd,
-        sort,
-        order: sqlOrder,
+        sort: args.sort,
+        order: args.order,
         offset,
         limit,
       });
-      const rows = result.rows.map((r) => ({ ...r, ageDays: ageDays(r.createdAt, now) }));
-      return data({ rows, total: result.total, page, pageSize: limit });
+      return data({ rows, total, page, pageSize: limit });
     },
   }),
   defineTool({
@@ -147,16 +101,10 @@ export const deskTools = [
       page_size: pageSizeField(200),
     }),
     handler: (args, { deps }) => {
-      const now = deps.engine.context.now();
       const { limit, offset, page } = paging(args.page, args.page_size);
-      const store = deps.engine.context.store;
-      const result = exceptionPage(store.db, { ...args, offset, limit });
-      const rows = result.rows.map((x) => {
-        const entry = store.entries.get(x.entryId);
-        if (entry === undefined) throw new NotFoundError('entry', x.entryId);
-        return { ...x, entry, ageDays: ageDays(x.createdAt, now) };
-      });
-      return data({ rows, total: result.total, page, pageSize: limit });
+      const engine = deps.engine;
+      const result = exceptionList(engine.context.store, engine.context.now(), { ...args, offset, limit });
+      return data({ ...result, page, pageSize: limit });
     },
   }),
   defineTool({
@@ -167,13 +115,9 @@ export const deskTools = [
       'Per entity and period: counts and per-currency totals matched / proposed / escalated / exceptions / unmatched, auto-match rate and ageing of open items.',
     inputSchema: strictArgs({ entity: entityField.optional(), period: periodField.optional() }),
     handler: (args, { deps }) => {
-      const store = deps.engine.context.store;
-      const states = new Map(store.periods.list().map((p) => [`${p.entity}|${p.period}`, p.state]));
-      const rows = deskStatus(
-        store.db,
+      const rows = statusByPeriod(
+        deps.engine.context.store,
         deps.engine.context.now(),
-        store.entities.entities(),
-        states,
         args.entity,
         args.period,
       );

@@ -2,7 +2,7 @@ import { matchingAccountPattern } from '../../policy/accounts.js';
 import type { MatchState } from '../../state/machines.js';
 import { isHuman, parseActor, sameActor, type Actor } from '../actor.js';
 import { deny, requireHuman } from '../decision.js';
-import { hasRationale, isMaterial } from '../materiality.js';
+import { hasRationale, isMaterial, varianceOverThreshold } from '../materiality.js';
 import type { MatchSubject } from '../subjects.js';
 import type { Rule, RuleInput } from './types.js';
 
@@ -66,6 +66,11 @@ const sensitiveAccountNeedsHuman: Rule<MatchFacts> = ({ actor, sensitiveAccount,
 const materialNeedsHuman: Rule<MatchFacts> = ({ actor, material, policy }) =>
   !isHuman(actor) && material ? requireHuman(policy, 'materiality_over_threshold', 'T2') : undefined;
 
+const varianceNeedsHuman: Rule<MatchFacts> = ({ actor, subject, policy }) =>
+  !isHuman(actor) && varianceOverThreshold(subject, policy)
+    ? requireHuman(policy, 'variance_over_threshold', 'T2')
+    : undefined;
+
 const strategyNeedsHuman: Rule<MatchFacts> = ({ actor, subject, policy }) =>
   !isHuman(actor) && policy.document.no_auto_confirm.includes(subject.matchType)
     ? requireHuman(policy, 'strategy_requires_human', 'T2')
@@ -92,6 +97,7 @@ export const CONFIRM_RULES: readonly Rule<MatchFacts>[] = Object.freeze([
   noLlmConfirmsLlm,
   sensitiveAccountNeedsHuman,
   materialNeedsHuman,
+  varianceNeedsHuman,
   strategyNeedsHuman,
   materialNeedsRationale,
 ]);

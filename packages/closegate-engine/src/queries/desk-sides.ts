@@ -1,5 +1,5 @@
 import { Decimal, resolveWindow, type CloseCalendar } from 'closegate-policy';
-import type { Entry, FxRecord } from '../../domain.js';
+import type { Entry, FxRecord } from '../domain.js';
 
 export interface Sides {
   left: Entry[];

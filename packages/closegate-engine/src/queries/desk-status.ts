@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { Decimal } from 'closegate-policy';
-import { statusLines } from './desk-sql.js';
+import { statusLines } from './desk.js';
 
 type Bucket = { count: number; totals: Record<string, string> };
 type Ageing = { '0-7': number; '8-30': number; '31-60': number; '61+': number };

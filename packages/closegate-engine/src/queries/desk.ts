@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { AUDIT_TABLE } from '../../store/index.js';
+import { AUDIT_TABLE } from '../store/index.js';
 
 /**
  * Read-only SQL behind the desk tools (inbox, exceptions, audit search, status).

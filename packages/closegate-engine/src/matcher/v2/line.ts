@@ -1,0 +1,132 @@
+import { minorUnitsOf } from 'closegate-policy';
+import type { Entry } from '../../domain.js';
+import { dayNumber, toMinorUnits, type UsdConverter } from '../prepare.js';
+import { BOILERPLATE, digitsOf, fold, nameTokens, stripBoilerplate, tokens } from './normalize.js';
+import type { Calendar } from './calendar.js';
+
+/**
+ * A line as matcher v2 sees it. Amounts are integer minor units (bigint);
+ * `value` is the compared amount: the line's own, or negated on the b side
+ * of an intercompany pair (so offsets compare equal). Text features are
+ * built on first use: most lines match on an equal reference and never need
+ * their narrative tokenized.
+ */
+export interface V2Line {
+  entry: Entry;
+  id: number;
+  currency: string;
+  minor: bigint;
+  /** USD cents, undefined when the line's FX rate is missing or stale. */
+  usd: bigint | undefined;
+  /** Code of the FX error that left `usd` undefined. */
+  fxError: string | undefined;
+  day: number;
+  /** Business-day index (see Calendar). */
+  bday: number;
+  ref: string;
+  /** `taken` once in a proposal; `held` once judged ambiguous (a suggestion for a human). */
+  taken: boolean;
+  held: boolean;
+  heldWith: number[] | undefined;
+  heldRule: string | undefined;
+  text: TextFeatures | undefined;
+}
+
+export interface TextFeatures {
+  /** Narrative tokens (reference, description, counterparty), as written. */
+  all: string[];
+  /** `all` without bank boilerplate. */
+  narrative: string[];
+  /** Counterparty field's name tokens (empty when absent). */
+  party: string[];
+  /** Invoice numbers found by the configured patterns: digits, leading zeros dropped. */
+  invoices: string[];
+}
+
+/** Prepares every entry; a missing or stale FX rate is recorded on the line, never thrown. */
+export function prepareLines(entries: readonly Entry[], usd: UsdConverter, cal: Calendar): V2Line[] {
+  const digits = new Map<string, number>();
+  const days = new Map<string, number>();
+  const out: V2Line[] = new Array<V2Line>(entries.length);
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    let d = digits.get(e.currency);
+    if (d === undefined) digits.set(e.currency, (d = minorUnitsOf(e.currency)));
+    const minor = toMinorUnits(e.amount, d);
+    let cents: bigint | undefined;
+    let fxError: string | undefined;
+    if (e.currency === 'USD') cents = minor;
+    else {
+      try {
+        cents = usd.usdCents(e.amount, e.currency, e.postingDate);
+      } catch (err) {
+        fxError = fxErrorCode(err);
+        if (fxError === undefined) throw err;
+      }
+    }
+    let day = days.get(e.postingDate);
+    if (day === undefined) days.set(e.postingDate, (day = dayNumber(e.postingDate)));
+    out[i] = {
+      entry: e,
+      id: e.id,
+      currency: e.currency,
+      minor,
+      usd: cents,
+      fxError,
+      day,
+      bday: cal.businessIndex(day),
+      ref: refOf(e.reference),
+      taken: false,
+      held: false,
+      heldWith: undefined,
+      heldRule: undefined,
+      text: undefined,
+    };
+  }
+  return out;
+}
+
+/** FX adapter errors that mean "no usable rate for this line" (missing, stale, unusable). */
+export function fxErrorCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return undefined;
+  return code.startsWith('FX_RATE_') ? code : undefined;
+}
+
+const ASCII_REF = /^[A-Za-z0-9]*$/;
+
+/** The compact reference: folded, boilerplate words dropped ("NEFT/SBIN0001" -> "sbin0001"). */
+export function refOf(reference: string): string {
+  if (ASCII_REF.test(reference)) {
+    const low = reference.toLowerCase();
+    return BOILERPLATE.has(low) ? '' : low;
+  }
+  return stripBoilerplate(tokens(fold(reference)), NO_EXTRA).join('');
+}
+
+const NO_EXTRA: ReadonlySet<string> = new Set();
+
+/** Text features, built once per line on first use. */
+export function textOf(l: V2Line, ctx: TextContext): TextFeatures {
+  if (l.text !== undefined) return l.text;
+  const e = l.entry;
+  const folded = fold(`${e.reference} ${e.description} ${e.counterparty}`);
+  const all = tokens(folded);
+  const narrative = stripBoilerplate(all, ctx.boilerplate);
+  const invoices: string[] = [];
+  for (const re of ctx.invoicePatterns) {
+    re.lastIndex = 0;
+    for (let m = re.exec(folded); m !== null; m = re.exec(folded)) {
+      const n = digitsOf(m[1] ?? m[0]).replace(/^0+/, '');
+      if (n.length >= 3 && !invoices.includes(n)) invoices.push(n);
+      if (m[0].length === 0) re.lastIndex++;
+    }
+  }
+  l.text = { all, narrative, party: nameTokens(e.counterparty), invoices };
+  return l.text;
+}
+
+export interface TextContext {
+  invoicePatterns: RegExp[];
+  boilerplate: ReadonlySet<string>;
+}

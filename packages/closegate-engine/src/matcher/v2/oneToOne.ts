@@ -1,0 +1,150 @@
+import type { MatchVariance } from '../config.js';
+import { absBig } from '../prepare.js';
+import { calendarReach, hold, inWindow, openOf, textAgrees, type PassContext } from './context.js';
+import type { V2Line } from './line.js';
+import { minorToString } from './sink.js';
+import { SortedIndex } from './sortedIndex.js';
+import { allowance, maxDifference, toleranceFor, varianceReason } from './tests.js';
+
+/** More qualifying candidates than this and a line is not decided by the rule. */
+const CANDIDATE_LIMIT = 16;
+
+interface Found {
+  r: V2Line;
+  variance: MatchVariance | undefined;
+  cross: boolean;
+}
+
+/**
+ * One-to-one pass of one rule: every open left line collects the open right
+ * lines that pass the rule (amount, date window, reference, counterparty).
+ * A pair is matched only when each is the other's one and only candidate;
+ * a line with several candidates, or a candidate wanted by several lines,
+ * is held as ambiguous with its competitors listed (never auto-matched).
+ */
+export function oneToOnePass(left: readonly V2Line[], right: readonly V2Line[], c: PassContext): void {
+  const L = openOf(left);
+  const R = openOf(right);
+  if (L.length === 0 || R.length === 0) return;
+  const { rule } = c;
+  const neg = c.intercompany;
+  const same = new SortedIndex(
+    R,
+    (l) => l.currency,
+    (l) => (neg ? -l.minor : l.minor),
+  );
+  const cross = rule.crossCurrency
+    ? new SortedIndex(
+        R,
+        () => 'USD',
+        (l) => (l.usd === undefined ? undefined : neg ? -l.usd : l.usd),
+      )
+    : undefined;
+  const reach = calendarReach(rule, c.cal);
+  const picks = new Map<V2Line, Found[]>();
+  const wantedBy = new Map<V2Line, V2Line[]>();
+  const undecided = new Set<V2Line>();
+  for (const l of L) {
+    const found: Found[] = [];
+    const ok =
+      collect(l, same, l.currency, l.minor, false, reach, c, found) &&
+      (cross === undefined || l.usd === undefined || collect(l, cross, 'USD', l.usd, true, reach, c, found));
+    if (!ok || found.length > CANDIDATE_LIMIT) {
+      undecided.add(l);
+      continue;
+    }
+    if (found.length === 0) continue;
+    picks.set(l, found);
+    for (const f of found) {
+      const w = wantedBy.get(f.r);
+      if (w === undefined) wantedBy.set(f.r, [l]);
+      else w.push(l);
+    }
+  }
+  for (const [l, found] of picks) {
+    const only = found.length === 1 ? found[0]! : undefined;
+    if (only !== undefined && wantedBy.get(only.r)!.length === 1) {
+      emit(l, only, c);
+      continue;
+    }
+    const competitors = new Set<V2Line>([l]);
+    for (const f of found) {
+      competitors.add(f.r);
+      for (const other of wantedBy.get(f.r)!) competitors.add(other);
+    }
+    hold([...competitors], rule.name);
+  }
+}
+
+/** Adds the qualifying candidates of `l` from one index; false when there were too many to look at. */
+function collect(
+  l: V2Line,
+  index: SortedIndex,
+  key: string,
+  value: bigint,
+  isCross: boolean,
+  reach: number,
+  c: PassContext,
+  out: Found[],
+): boolean {
+  const { rule } = c;
+  const size = absBig(value);
+  const first = maxDifference(rule, key, size);
+  const widest = first === 0n ? 0n : maxDifference(rule, key, size + first);
+  const hits = index.range(
+    key,
+    value - widest,
+    value + widest,
+    l.day - reach,
+    l.day + reach,
+    CANDIDATE_LIMIT,
+  );
+  if (hits === undefined) return false;
+  for (const r of hits) {
+    if (isCross && r.currency === l.currency) continue;
+    if (!isCross && r.currency !== l.currency) continue;
+    if (!inWindow(l, r, rule)) continue;
+    const variance = amountAgrees(l, r, isCross, c);
+    if (variance === false) continue;
+    if (!textAgrees(l, r, c)) continue;
+    out.push({ r, variance, cross: isCross });
+  }
+  return true;
+}
+
+/** undefined: equal amounts; a variance: a difference the rule explains; false: no match. */
+function amountAgrees(
+  l: V2Line,
+  r: V2Line,
+  isCross: boolean,
+  c: PassContext,
+): MatchVariance | undefined | false {
+  const lv = isCross ? l.usd! : l.minor;
+  const rRaw = isCross ? r.usd! : r.minor;
+  const rv = c.intercompany ? -rRaw : rRaw;
+  if (lv < 0n !== rv < 0n || lv === 0n) return false;
+  const diff = absBig(lv - rv);
+  if (diff === 0n) return undefined;
+  const currency = isCross ? 'USD' : l.currency;
+  const size = absBig(lv) > absBig(rv) ? absBig(lv) : absBig(rv);
+  const t = toleranceFor(c.rule, currency);
+  if (t === undefined || diff > allowance(t, size)) return false;
+  const receivedSmaller = !c.intercompany && absBig(lv) < absBig(rv);
+  const reason = varianceReason(c.rule, diff, size, receivedSmaller, isCross);
+  if (reason === undefined) return false;
+  return { amount: minorToString(diff, currency), currency, reason };
+}
+
+function emit(l: V2Line, f: Found, c: PassContext): void {
+  const { rule } = c;
+  const r = f.r;
+  const exact = f.variance === undefined && !f.cross && rule.text.reference.length > 0;
+  const gap = rule.date.unit === 'business' ? Math.abs(l.bday - r.bday) : Math.abs(l.day - r.day);
+  const how =
+    rule.text.reference.length > 0
+      ? `reference (${rule.text.reference.join('/')})`
+      : 'amount, date and counterparty';
+  const why = `${f.cross ? `${l.currency}/${r.currency} via USD` : 'same currency'}, ${f.variance ? 'amount within tolerance' : 'equal amount'}, ${gap} ${rule.date.unit} day(s) apart, ${how}; the only candidate either way`;
+  // the GL line (right side) anchors the match, as in v1
+  c.sink.emit(exact ? 'exact' : 'fuzzy', rule.name, r, [l], exact ? 1 : 0.9, why, c.intercompany, f.variance);
+}

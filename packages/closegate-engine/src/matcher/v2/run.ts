@@ -1,0 +1,160 @@
+import type { FxRateAdapter } from 'closegate-policy';
+import type { Entry } from '../../domain.js';
+import {
+  DEFAULT_MATCHER_CONFIG,
+  type MatchResult,
+  type MatcherConfig,
+  type MatcherException,
+} from '../config.js';
+import { UsdConverter } from '../prepare.js';
+import { DEFAULT_MATCHING_RULES, type MatchingRule, type MatchingRules } from '../rules.js';
+import { Calendar } from './calendar.js';
+import type { PassContext } from './context.js';
+import { explainSide } from './explain.js';
+import { groupPass } from './groups.js';
+import { prepareLines, type TextContext, type V2Line } from './line.js';
+import { keyGroupPass } from './manyToMany.js';
+import { netZeroPass } from './netZero.js';
+import { oneToOnePass } from './oneToOne.js';
+import { V2Sink } from './sink.js';
+
+interface Book {
+  key: string;
+  gl: V2Line[];
+  bank: V2Line[];
+  subledger: V2Line[];
+}
+
+interface IcPair {
+  a: V2Line[];
+  b: V2Line[];
+}
+
+/**
+ * Matcher v2: pure and deterministic. Lines are grouped into books by
+ * (entity, account); GL lines of accounts named by an intercompany rule are
+ * matched across entities instead. The matching rules run in order; under
+ * each rule a line is matched only when its counterpart (or group) is the one
+ * and only candidate; ambiguity is never resolved by the machine. A line
+ * whose FX rate is missing or stale is left as an FX_RATE_MISSING exception
+ * (the run goes on). Whatever is left gets a reason that is true.
+ */
+export function runMatcherV2(
+  entries: readonly Entry[],
+  fx: FxRateAdapter,
+  config: Partial<MatcherConfig> = {},
+): MatchResult {
+  const cfg: MatcherConfig = { ...DEFAULT_MATCHER_CONFIG, ...config };
+  const rules: MatchingRules = cfg.rules ?? DEFAULT_MATCHING_RULES;
+  const usd = new UsdConverter(fx);
+  const cal = new Calendar(rules.holidays);
+  const text: TextContext = {
+    invoicePatterns: rules.invoicePatterns.map((p) => new RegExp(p, 'gu')),
+    boilerplate: new Set(rules.boilerplate.map((w) => w.toLowerCase())),
+  };
+  const sink = new V2Sink(usd);
+  const sorted = [...entries].sort((a, b) => a.id - b.id);
+  const lines = prepareLines(sorted, usd, cal);
+  const { books, ic } = partition(lines, cfg);
+  for (const rule of rules.rules) {
+    const c: PassContext = {
+      rule,
+      text,
+      cal,
+      sink,
+      intercompany: false,
+      groupCandidates: rules.maxGroupCandidates,
+    };
+    for (const sides of rule.sides) {
+      if (sides === 'intercompany') {
+        for (const pair of ic) runRule(pair.a, pair.b, { ...c, intercompany: true });
+        continue;
+      }
+      for (const book of books) runRule(sides === 'bank-gl' ? book.bank : book.subledger, book.gl, c);
+    }
+  }
+  const exceptions: MatcherException[] = [];
+  const all = rules.rules;
+  const applies = (s: string): MatchingRule[] => {
+    const r = all.filter((x) => x.sides.includes(s as never));
+    return r.length > 0 ? r : all;
+  };
+  for (const book of books) {
+    const others = [...book.bank, ...book.subledger].sort((a, b) => a.id - b.id);
+    exceptions.push(...explainSide(book.gl, others, applies('bank-gl'), cal, text, false));
+    exceptions.push(...explainSide(book.bank, book.gl, applies('bank-gl'), cal, text, false));
+    exceptions.push(...explainSide(book.subledger, book.gl, applies('subledger-gl'), cal, text, false));
+  }
+  for (const pair of ic) {
+    exceptions.push(...explainSide(pair.a, pair.b, applies('intercompany'), cal, text, true));
+    exceptions.push(...explainSide(pair.b, pair.a, applies('intercompany'), cal, text, true));
+  }
+  exceptions.sort((x, y) => x.entryId - y.entryId);
+  const proposals = sink.proposals;
+  return {
+    proposals,
+    exceptions,
+    stats: {
+      lines: lines.length,
+      exact: proposals.filter((p) => p.type === 'exact').length,
+      fuzzy: proposals.filter((p) => p.type === 'fuzzy').length,
+      manyToOne: proposals.filter((p) => p.type === 'many_to_one').length,
+      intercompany: proposals.filter((p) => p.intercompany).length,
+      exceptions: exceptions.length,
+    },
+  };
+}
+
+/** One rule over one pair of sides, by its shape. */
+function runRule(left: V2Line[], right: V2Line[], c: PassContext): void {
+  if (left.length === 0 && right.length === 0) return;
+  switch (c.rule.shape.kind) {
+    case 'one_to_one':
+      oneToOnePass(left, right, c);
+      return;
+    case 'one_to_many':
+      groupPass(left, right, true, c);
+      return;
+    case 'many_to_one':
+      groupPass(right, left, false, c);
+      return;
+    case 'many_to_many':
+      groupPass(right, left, false, c);
+      groupPass(left, right, true, c);
+      keyGroupPass(left, right, c);
+      return;
+    case 'net_zero':
+      netZeroPass(left, c);
+      netZeroPass(right, c);
+      return;
+  }
+}
+
+function partition(lines: readonly V2Line[], cfg: MatcherConfig): { books: Book[]; ic: IcPair[] } {
+  const key = (entity: string, account: string): string => `${entity}|${account}`;
+  const icSide = new Map<string, V2Line[]>();
+  const ic: IcPair[] = cfg.intercompanyRules.map((rule) => {
+    const ka = key(rule.a.entity, rule.a.accountCode);
+    const kb = key(rule.b.entity, rule.b.accountCode);
+    const a = icSide.get(ka) ?? [];
+    const b = icSide.get(kb) ?? [];
+    icSide.set(ka, a);
+    icSide.set(kb, b);
+    return { a, b };
+  });
+  const books = new Map<string, Book>();
+  for (const l of lines) {
+    const e = l.entry;
+    const k = key(e.entity, e.accountCode);
+    const side = e.source === 'gl' ? icSide.get(k) : undefined;
+    if (side !== undefined) {
+      side.push(l);
+      continue;
+    }
+    let book = books.get(k);
+    if (book === undefined) books.set(k, (book = { key: k, gl: [], bank: [], subledger: [] }));
+    (e.source === 'gl' ? book.gl : e.source === 'bank' ? book.bank : book.subledger).push(l);
+  }
+  const sortedBooks = [...books.values()].sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+  return { books: sortedBooks, ic };
+}

@@ -1,0 +1,79 @@
+import type { V2Line } from './line.js';
+
+interface Slot {
+  v: bigint;
+  day: number;
+  line: V2Line;
+}
+
+/**
+ * Lines of one side sorted by (compared value, day, id), per currency key:
+ * a candidate lookup is a binary search plus a scan of the lines whose value
+ * is in range, so a rule costs O(n log n) over the open lines, never all pairs.
+ */
+export class SortedIndex {
+  private readonly byKey = new Map<string, Slot[]>();
+
+  /** `valueOf` returns undefined for a line that cannot be compared (no USD value). */
+  constructor(
+    lines: Iterable<V2Line>,
+    keyOf: (l: V2Line) => string,
+    valueOf: (l: V2Line) => bigint | undefined,
+  ) {
+    for (const line of lines) {
+      if (line.taken || line.held || line.fxError !== undefined) continue;
+      const v = valueOf(line);
+      if (v === undefined) continue;
+      const k = keyOf(line);
+      let slots = this.byKey.get(k);
+      if (slots === undefined) this.byKey.set(k, (slots = []));
+      slots.push({ v, day: line.day, line });
+    }
+    for (const slots of this.byKey.values())
+      slots.sort((a, b) => (a.v < b.v ? -1 : a.v > b.v ? 1 : a.day - b.day || a.line.id - b.line.id));
+  }
+
+  /**
+   * Open lines with value in [lo, hi] and day in [dayLo, dayHi], at most
+   * `limit` + 1 of them scanned past (the caller treats more than `limit` as
+   * "too many to decide"). Returns undefined when the scan limit was hit.
+   */
+  range(
+    key: string,
+    lo: bigint,
+    hi: bigint,
+    dayLo: number,
+    dayHi: number,
+    limit: number,
+  ): V2Line[] | undefined {
+    const slots = this.byKey.get(key);
+    const out: V2Line[] = [];
+    if (slots === undefined) return out;
+    let i = lowerBound(slots, lo, lo === hi ? dayLo : -Infinity);
+    let scanned = 0;
+    for (; i < slots.length; i++) {
+      const s = slots[i]!;
+      if (s.v > hi) break;
+      if (s.day < dayLo || s.day > dayHi || s.line.taken || s.line.held) {
+        if (lo === hi && s.day > dayHi) break;
+        if (++scanned > limit * 8) return undefined;
+        continue;
+      }
+      out.push(s.line);
+      if (out.length > limit) return undefined;
+    }
+    return out;
+  }
+}
+
+function lowerBound(slots: readonly Slot[], v: bigint, day: number): number {
+  let lo = 0;
+  let hi = slots.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const s = slots[mid]!;
+    if (s.v < v || (s.v === v && s.day < day)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -1,0 +1,62 @@
+/**
+ * Bounded subset-sum: subsets of 2..maxSize of `values` (all of one sign,
+ * the target's) whose sum is within `tolerance` of `target`. Stops after
+ * finding two solutions (the caller only needs "none, exactly one, or
+ * several") or after `budget` search steps (then the answer is "unknown").
+ * Values are searched largest first with suffix sums, so a branch that can
+ * no longer reach the target is cut early.
+ */
+export type SubsetAnswer =
+  | { kind: 'none' }
+  | { kind: 'one'; indexes: number[] }
+  | { kind: 'several'; indexes: number[][] }
+  | { kind: 'unknown' };
+
+export function subsetsSumming(
+  values: readonly bigint[],
+  target: bigint,
+  tolerance: bigint,
+  maxSize: number,
+  budget = 50_000,
+): SubsetAnswer {
+  const negative = target < 0n;
+  const abs = values.map((v) => (negative ? -v : v));
+  const t = negative ? -target : target;
+  if (abs.some((v) => v <= 0n) || t <= 0n) return { kind: 'none' };
+  const order = abs.map((_, i) => i).sort((a, b) => (abs[b]! > abs[a]! ? 1 : abs[b]! < abs[a]! ? -1 : a - b));
+  const sorted = order.map((i) => abs[i]!);
+  const n = sorted.length;
+  const suffix: bigint[] = new Array<bigint>(n + 1).fill(0n);
+  for (let i = n - 1; i >= 0; i--) suffix[i] = suffix[i + 1]! + sorted[i]!;
+  const found: number[][] = [];
+  const chosen: number[] = [];
+  let steps = 0;
+  let exhausted = false;
+  const search = (start: number, sum: bigint): void => {
+    if (found.length >= 2 || exhausted) return;
+    if (++steps > budget) {
+      exhausted = true;
+      return;
+    }
+    if (chosen.length >= 2 && sum >= t - tolerance && sum <= t + tolerance) {
+      found.push(chosen.map((k) => order[k]!).sort((a, b) => a - b));
+      // a superset would only add positive values: keep looking for other subsets, not supersets
+    }
+    if (chosen.length === maxSize) return;
+    for (let i = start; i < n; i++) {
+      // even every remaining value (largest first) cannot reach the target: no later start can either
+      if (sum + suffix[i]! < t - tolerance) return;
+      const next = sum + sorted[i]!;
+      if (next > t + tolerance) continue;
+      chosen.push(i);
+      search(i + 1, next);
+      chosen.pop();
+      if (found.length >= 2 || exhausted) return;
+    }
+  };
+  search(0, 0n);
+  if (found.length >= 2) return { kind: 'several', indexes: found };
+  if (exhausted) return { kind: 'unknown' };
+  if (found.length === 1) return { kind: 'one', indexes: found[0]! };
+  return { kind: 'none' };
+}

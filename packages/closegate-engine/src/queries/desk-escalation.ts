@@ -1,0 +1,60 @@
+import type Database from 'better-sqlite3';
+import type { Actor } from 'closegate-policy';
+import type { EscalationRecord } from '../domain.js';
+import { auditPage } from './desk.js';
+import { sidesOf, varianceUsd } from './desk-sides.js';
+import type { Queries } from './index.js';
+
+/** Votes a period close (T3) needs: two distinct humans, neither the requester. */
+export const PERIOD_VOTES_REQUIRED = 2;
+
+/** Why this actor cannot decide the escalation now (null: it may; the gate still decides). */
+export function cannotDecideReason(esc: EscalationRecord, proposer: string, actor: Actor): string | null {
+  if (esc.state !== 'open') return 'resolved';
+  if (actor.kind !== 'human') return 'not_human';
+  if (esc.requestedBy === actor.raw && esc.subjectKind === 'period') return 'requester';
+  if (proposer === actor.raw) return 'proposer';
+  if (esc.votes.some((v) => v.actor === actor.raw)) return 'already_voted';
+  return null;
+}
+
+/**
+ * An escalation with everything a reviewer judges by: its match and both sides'
+ * lines, FX records, variance, proposer and rationale, votes, and the audit events
+ * of the match (or of the escalation itself, for a period close), oldest first.
+ * Shared by the desk_get_escalation tool and `closegate-engine escalations show`.
+ */
+export function escalationContext(queries: Queries, db: Database.Database, id: number) {
+  const esc = queries.escalation(id);
+  const match = esc.subjectKind === 'match' ? queries.match(Number(esc.subjectId)) : null;
+  const proposer = match?.proposedBy ?? esc.requestedBy;
+  const events =
+    match === null
+      ? auditPage(db, { escalationId: esc.id, offset: 0, limit: 200 }, false).rows
+      : auditPage(db, { matchId: match.id, offset: 0, limit: 200 }, false).rows;
+  const sides = match === null ? null : sidesOf(match.entries, match.intercompany);
+  return {
+    escalation: esc,
+    match,
+    sides,
+    varianceUsd: match === null || sides === null ? null : varianceUsd(sides, match.fx, match.intercompany),
+    proposer,
+    proposerRationale: match?.rationale || esc.requestRationale,
+    votesRequired: esc.subjectKind === 'period' ? PERIOD_VOTES_REQUIRED : 1,
+    auditEvents: events.reverse(),
+  };
+}
+
+export type EscalationContext = ReturnType<typeof escalationContext>;
+
+/** A match with its two sides, variance, escalations and audit events (oldest first). */
+export function matchContext(queries: Queries, db: Database.Database, id: number) {
+  const match = queries.match(id);
+  const sides = sidesOf(match.entries, match.intercompany);
+  return {
+    match,
+    sides,
+    varianceUsd: varianceUsd(sides, match.fx, match.intercompany),
+    auditEvents: auditPage(db, { matchId: match.id, offset: 0, limit: 200 }, false).rows.reverse(),
+  };
+}
