@@ -68,5 +68,11 @@ export {
   demoEntries,
 } from './seed/demoPack.js';
 export { AUDIT_TABLE, ReconStore } from './store/index.js';
+export {
+  defaultHeadLogPath,
+  defaultKeyPath,
+  resolveAuditSigning,
+  type AuditSigning,
+} from './store/auditSigning.js';
 export { MIGRATIONS, migrate, schemaVersion } from './store/migrations.js';
 export * from './eval-fixtures/index.js';

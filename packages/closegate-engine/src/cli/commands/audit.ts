@@ -1,5 +1,13 @@
 import fs from 'node:fs';
+import path from 'node:path';
+import type Database from 'better-sqlite3';
 import { AuditChain, formatHead, openSqlite, parseHead, type ChainHead } from 'audit-chain';
+import {
+  defaultHeadLog,
+  defaultPublicKeyPem,
+  verifyRecon,
+  type ReconVerifyReport,
+} from '../../audit/verifyRecon.js';
 import { AUDIT_TABLE } from '../../store/index.js';
 import { parse, DB_OPTION } from '../args.js';
 import { EXIT_AUDIT_BROKEN, EXIT_OK, EXIT_USAGE, printJson, UsageError, type CliIo } from '../io.js';
@@ -8,10 +16,15 @@ import type { Command } from './types.js';
 
 const HELP = `usage: closegate-engine audit <verify|head|query> [options]
 
-  audit verify [--db PATH] [--expect-head SEQ:HASH] [--json]
-      Walks the hash chain. With --expect-head, the chain must still contain
-      that head (detects a truncated tail). Exit: 0 intact, 2 broken (names the
-      first broken seq), 1 usage or other error.
+  audit verify [--db PATH] [--public-key FILE] [--head-log FILE] [--all-signatures]
+               [--expect-head SEQ:HASH] [--json]
+      Walks the hash chain, checks the signed heads with the Ed25519 public key
+      (default: CLOSEGATE_AUDIT_PUBLIC_KEY, else the public half of the engine's
+      signing key if present), the side file of signed heads (default
+      <db>.audit-heads.jsonl when it exists; required when --head-log is given),
+      the append-only triggers and the schema version. With --expect-head, the
+      chain must still contain that head. Exit: 0 intact, 2 broken (names the
+      first broken seq and the reason), 1 usage or other error.
   audit head [--db PATH] [--json]
       Prints the newest SEQ:HASH; keep it somewhere else to check later.
   audit query [--db PATH] [--actor A] [--type T] [--since ISO] [--limit N] [--json]
@@ -46,7 +59,14 @@ function openChain(dbFlag: string | undefined, io: CliIo): { chain: AuditChain; 
 }
 
 function verify(argv: string[], io: CliIo): number {
-  const { values } = parse(argv, { ...DB_OPTION, 'expect-head': { type: 'string' } }, HELP);
+  const opts = {
+    ...DB_OPTION,
+    'expect-head': { type: 'string' },
+    'public-key': { type: 'string' },
+    'head-log': { type: 'string' },
+    'all-signatures': { type: 'boolean' },
+  } as const;
+  const { values } = parse(argv, opts, HELP);
   if (values.help) return (io.out(HELP), EXIT_OK);
   let expectHead: ChainHead | undefined;
   if (values['expect-head'] !== undefined) {
@@ -56,23 +76,58 @@ function verify(argv: string[], io: CliIo): number {
       throw new UsageError(`--expect-head: ${(err as Error).message}`, HELP);
     }
   }
-  const { chain, close } = openChain(values.db, io);
+  const dbPath = dbPathOf(values.db, io);
+  const publicKeyPem = readPublicKey(values['public-key'], dbPath, io);
+  const headLogFlag = values['head-log'];
+  const { db, close } = openDb(values.db, io);
   try {
     const onProgress = io.stderrIsTty ? (seq: number) => io.err(`  verified through seq ${seq}`) : undefined;
-    const result = chain.verify({
+    const report = verifyRecon(db, {
       ...(expectHead ? { expectHead } : {}),
       ...(onProgress ? { onProgress } : {}),
+      ...(publicKeyPem !== undefined ? { publicKeyPem } : {}),
+      headLog: { file: headLogFlag ?? defaultHeadLog(dbPath, io.env), required: headLogFlag !== undefined },
+      ...(values['all-signatures'] ? { allSignatures: true } : {}),
     });
-    if (values.json) printJson(io, result);
-    else if (result.ok)
-      io.out(
-        `audit chain intact: ${result.count} events, head ${result.head ? formatHead(result.head) : '(empty)'}`,
-      );
-    else io.out(`AUDIT CHAIN BROKEN at seq ${result.brokenSeq} (${result.reason}): ${result.message}`);
-    return result.ok ? EXIT_OK : EXIT_AUDIT_BROKEN;
+    if (values.json) printJson(io, { ...report.chain, ...report });
+    else printReport(io, report);
+    return report.ok ? EXIT_OK : EXIT_AUDIT_BROKEN;
   } finally {
     close();
   }
+}
+
+function printReport(io: CliIo, report: ReconVerifyReport): void {
+  const result = report.chain;
+  if (result.ok) {
+    const signed = result.signatures;
+    io.out(
+      `audit chain intact: ${result.count} events, head ${result.head ? formatHead(result.head) : '(empty)'}` +
+        (signed
+          ? `; signed: ${signed.heads} heads, newest seq ${signed.latest?.seq ?? '-'} by key ${signed.latest?.keyId ?? '-'}`
+          : ''),
+    );
+    if (!report.signaturesChecked)
+      io.out('WARNING: head signatures NOT checked (no public key: pass --public-key FILE)');
+  } else io.out(`AUDIT CHAIN BROKEN at seq ${result.brokenSeq} (${result.reason}): ${result.message}`);
+  if (!report.schema.ok)
+    io.out(`SCHEMA VERSION ${report.schema.version} is not the expected ${report.schema.expected}`);
+}
+
+function readPublicKey(flag: string | undefined, dbPath: string, io: CliIo): string | undefined {
+  try {
+    if (flag !== undefined) return fs.readFileSync(path.resolve(io.cwd, flag), 'utf8');
+    return defaultPublicKeyPem(dbPath, io.env);
+  } catch (err) {
+    throw new UsageError(`public key: ${(err as Error).message}`, HELP);
+  }
+}
+
+function openDb(dbFlag: string | undefined, io: CliIo): { db: Database.Database; close: () => void } {
+  const dbPath = dbPathOf(dbFlag, io);
+  if (!fs.existsSync(dbPath)) throw new UsageError(`no database at ${dbPath}`, HELP);
+  const db = openSqlite(dbPath, { readonly: true });
+  return { db, close: () => db.close() };
 }
 
 function head(argv: string[], io: CliIo): number {
