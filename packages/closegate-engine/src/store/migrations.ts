@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { allowSupersededEscalations } from './escalationStates.js';
 import { rebuildWithoutInChecks } from './rebuildChecks.js';
 
 /**
@@ -212,6 +213,12 @@ CREATE INDEX escalations_by_subject ON escalations(subject_kind, subject_id, sta
     apply: (db) => {
       for (const table of TABLES_WITH_IN_CHECKS) rebuildWithoutInChecks(db, table);
     },
+  },
+  {
+    version: 5,
+    name: "escalation state 'superseded' (settled by a different human action than the one requested)",
+    sql: '',
+    apply: allowSupersededEscalations,
   },
 ];
 
