@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { verifyState } from '../src/audit/replay/index.js';
 import { EngineError, type Engine } from '../src/index.js';
 import { demoEngine } from './helpers.js';
 
@@ -179,6 +180,10 @@ describe('segregation of duties under any operation sequence (property)', () => 
             if (x.state === 'superseded') expect(taken).not.toBe(x.action);
           }
           expect(e.queries.verifyAudit().ok).toBe(true);
+          // and the tables are exactly what the audit events replay to
+          const replay = verifyState(e.context.store.db);
+          expect(replay.differences).toEqual([]);
+          expect(replay.unreadable).toEqual([]);
         } finally {
           e.close();
         }

@@ -5,6 +5,7 @@ import { AuditChain, type ChainHead, type VerifyResult } from 'audit-chain';
 import { defaultHeadLogPath, defaultKeyPath } from '../store/auditSigning.js';
 import { AUDIT_TABLE } from '../store/index.js';
 import { MIGRATIONS, schemaVersion } from '../store/migrations.js';
+import { verifyState, type StateReplayReport } from './replay/index.js';
 
 export interface ReconVerifyOptions {
   /** Trusted Ed25519 public key (SPKI PEM text). Without it signatures are not checked. */
@@ -14,6 +15,8 @@ export interface ReconVerifyOptions {
   allSignatures?: boolean;
   expectHead?: ChainHead;
   onProgress?: (seq: number) => void;
+  /** Also rebuild the state from the events and compare it with the tables. */
+  state?: boolean;
 }
 
 export interface ReconVerifyReport {
@@ -22,6 +25,8 @@ export interface ReconVerifyReport {
   /** Whether head signatures were checked (a public key was available). */
   signaturesChecked: boolean;
   schema: { version: number; expected: number; ok: boolean };
+  /** Present with `state: true` and an intact chain. */
+  state?: StateReplayReport;
 }
 
 /** The schema version this build migrates to: an older or newer file is reported. */
@@ -41,12 +46,18 @@ export function verifyRecon(db: Database.Database, opts: ReconVerifyOptions): Re
   });
   const version = schemaVersionOf(db);
   const schema = { version, expected: EXPECTED_SCHEMA_VERSION, ok: version === EXPECTED_SCHEMA_VERSION };
-  return {
+  const report: ReconVerifyReport = {
     ok: result.ok && schema.ok,
     chain: result,
     signaturesChecked: opts.publicKeyPem !== undefined,
     schema,
   };
+  // the events are only evidence once the chain holds
+  if (opts.state === true && result.ok && version > 0) {
+    report.state = verifyState(db);
+    report.ok = report.ok && report.state.ok;
+  }
+  return report;
 }
 
 function schemaVersionOf(db: Database.Database): number {

@@ -17,14 +17,16 @@ import type { Command } from './types.js';
 const HELP = `usage: closegate-engine audit <verify|head|query> [options]
 
   audit verify [--db PATH] [--public-key FILE] [--head-log FILE] [--all-signatures]
-               [--expect-head SEQ:HASH] [--json]
+               [--expect-head SEQ:HASH] [--state] [--json]
       Walks the hash chain, checks the signed heads with the Ed25519 public key
       (default: CLOSEGATE_AUDIT_PUBLIC_KEY, else the public half of the engine's
       signing key if present), the side file of signed heads (default
       <db>.audit-heads.jsonl when it exists; required when --head-log is given),
       the append-only triggers and the schema version. With --expect-head, the
-      chain must still contain that head. Exit: 0 intact, 2 broken (names the
-      first broken seq and the reason), 1 usage or other error.
+      chain must still contain that head. With --state, rebuilds every match,
+      entry, escalation (with votes), period and exception from the events and
+      lists each row that differs (id, column, both values). Exit: 0 intact,
+      2 broken or state differs, 1 usage or other error.
   audit head [--db PATH] [--json]
       Prints the newest SEQ:HASH; keep it somewhere else to check later.
   audit query [--db PATH] [--actor A] [--type T] [--since ISO] [--limit N] [--json]
@@ -65,6 +67,7 @@ function verify(argv: string[], io: CliIo): number {
     'public-key': { type: 'string' },
     'head-log': { type: 'string' },
     'all-signatures': { type: 'boolean' },
+    state: { type: 'boolean' },
   } as const;
   const { values } = parse(argv, opts, HELP);
   if (values.help) return (io.out(HELP), EXIT_OK);
@@ -88,6 +91,7 @@ function verify(argv: string[], io: CliIo): number {
       ...(publicKeyPem !== undefined ? { publicKeyPem } : {}),
       headLog: { file: headLogFlag ?? defaultHeadLog(dbPath, io.env), required: headLogFlag !== undefined },
       ...(values['all-signatures'] ? { allSignatures: true } : {}),
+      ...(values.state ? { state: true } : {}),
     });
     if (values.json) printJson(io, { ...report.chain, ...report });
     else printReport(io, report);
@@ -112,6 +116,21 @@ function printReport(io: CliIo, report: ReconVerifyReport): void {
   } else io.out(`AUDIT CHAIN BROKEN at seq ${result.brokenSeq} (${result.reason}): ${result.message}`);
   if (!report.schema.ok)
     io.out(`SCHEMA VERSION ${report.schema.version} is not the expected ${report.schema.expected}`);
+  const state = report.state;
+  if (state === undefined) return;
+  const c = state.checked;
+  if (state.ok)
+    io.out(
+      `state agrees with ${state.events} events: ${c.matches} matches, ${c.entries} entries, ${c.escalations} escalations (${c.votes} votes), ${c.periods} periods, ${c.exceptions} exceptions`,
+    );
+  else {
+    io.out(`STATE DIFFERS FROM THE AUDIT EVENTS: ${state.differenceCount} difference(s)`);
+    for (const d of state.differences)
+      io.out(
+        `  ${d.table} ${d.id} ${d.column}: events say ${JSON.stringify(d.expected)}, table has ${JSON.stringify(d.actual)}${d.seq !== undefined ? ` (last event seq ${d.seq})` : ''}`,
+      );
+    for (const u of state.unreadable) io.out(`  event seq ${u.seq} (${u.type}) cannot be replayed: ${u.why}`);
+  }
 }
 
 function readPublicKey(flag: string | undefined, dbPath: string, io: CliIo): string | undefined {
