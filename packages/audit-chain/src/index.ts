@@ -52,6 +52,6 @@ export {
   type SignedHead,
 } from './signing/head-message.js';
 export { readHeadLog } from './signing/head-log.js';
-export { allSignedHeads, headsTableOf } from './signing/heads-store.js';
+export { allSignedHeads, headsSchemaSql, headsTableOf } from './signing/heads-store.js';
 export { KEY_ROTATED_EVENT } from './signing/sealer.js';
 export { checkTriggers, type TriggerProblem } from './store/triggers.js';

@@ -9,12 +9,13 @@ import {
   type ReconVerifyReport,
 } from '../../audit/verifyRecon.js';
 import { AUDIT_TABLE } from '../../store/index.js';
+import { exportCommand, verifyBundleCommand } from './auditBundle.js';
 import { parse, DB_OPTION } from '../args.js';
 import { EXIT_AUDIT_BROKEN, EXIT_OK, EXIT_USAGE, printJson, UsageError, type CliIo } from '../io.js';
 import { dbPathOf } from '../shared.js';
 import type { Command } from './types.js';
 
-const HELP = `usage: closegate-engine audit <verify|head|query> [options]
+const HELP = `usage: closegate-engine audit <verify|head|query|export|verify-bundle> [options]
 
   audit verify [--db PATH] [--public-key FILE] [--head-log FILE] [--all-signatures]
                [--expect-head SEQ:HASH] [--state] [--json]
@@ -31,11 +32,15 @@ const HELP = `usage: closegate-engine audit <verify|head|query> [options]
       Prints the newest SEQ:HASH; keep it somewhere else to check later.
   audit query [--db PATH] [--actor A] [--type T] [--since ISO] [--limit N] [--json]
       Lists events (oldest first, default limit 100, max 1000).
+  audit export --out DIR [--period YYYY-MM] [--entity CODE]   (see audit export --help)
+      Writes a signed PBC evidence bundle.
+  audit verify-bundle DIR --public-key FILE                   (see audit verify-bundle --help)
+      Checks a bundle offline with only the public key.
 The database is opened read-only.`;
 
 export const auditCommand: Command = {
   name: 'audit',
-  summary: 'audit verify | head | query on the hash-chained audit log',
+  summary: 'audit verify | head | query | export | verify-bundle on the signed, hash-chained audit log',
   help: HELP,
   async run(argv, io) {
     const [sub, ...rest] = argv;
@@ -44,6 +49,8 @@ export const auditCommand: Command = {
     if (sub === 'verify') return verify(rest, io);
     if (sub === 'head') return head(rest, io);
     if (sub === 'query') return query(rest, io);
+    if (sub === 'export') return exportCommand(rest, io);
+    if (sub === 'verify-bundle') return verifyBundleCommand(rest, io);
     throw new UsageError(`unknown subcommand: audit ${sub}`, HELP);
   },
 };
