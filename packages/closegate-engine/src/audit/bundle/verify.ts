@@ -102,6 +102,24 @@ function rebuildChain(
   } catch {
     return { events: 0 }; // already reported as missing
   }
+  try {
+    return verifyEventLines(eventsText.split('\n'), headsText.split('\n'), publicKeyPem);
+  } catch (err) {
+    problems.push(`audit_events.jsonl / signed_heads.jsonl cannot be loaded: ${(err as Error).message}`);
+    return { events: 0 };
+  }
+}
+
+/**
+ * Verifies exported event lines (as audit_events.jsonl writes them) and
+ * signed-head lines in a scratch in-memory chain: hashes, links, every
+ * signature and the key lineage, exactly as `audit verify` does on a database.
+ */
+export function verifyEventLines(
+  eventLines: Iterable<string>,
+  headLines: Iterable<string>,
+  publicKeyPem: string,
+): { chain: VerifyResult; events: number } {
   const db = new Database(':memory:');
   try {
     const chain = new AuditChain(db, { table: AUDIT_TABLE });
@@ -110,27 +128,24 @@ function rebuildChain(
       `INSERT INTO ${AUDIT_TABLE} (seq, event_id, ts, actor, type, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const insertHead = db.prepare(
-      `INSERT INTO ${AUDIT_TABLE}_heads (seq, hash, ts, key_id, sig) VALUES (?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO ${AUDIT_TABLE}_heads (seq, hash, ts, key_id, sig) VALUES (?, ?, ?, ?, ?)`,
     );
     let events = 0;
     db.transaction(() => {
-      for (const line of eventsText.split('\n')) {
+      for (const line of eventLines) {
         if (line === '') continue;
         const e = JSON.parse(line) as Record<string, unknown>;
         insert.run(e.seq, e.event_id, e.ts, e.actor, e.type, e.payload, e.prev_hash, e.hash);
         events++;
       }
-      for (const line of headsText.split('\n')) {
+      for (const line of headLines) {
         if (line === '') continue;
         const h = parseSignedHeadLine(line);
-        if (h === null) throw new Error('signed_heads.jsonl holds a line that is not a signed head');
+        if (h === null) throw new Error('a signed-head line is not a signed head');
         insertHead.run(h.seq, h.hash, h.ts, h.keyId, h.sig);
       }
     })();
     return { chain: chain.verify({ publicKey: publicKeyPem, allSignatures: true }), events };
-  } catch (err) {
-    problems.push(`audit_events.jsonl / signed_heads.jsonl cannot be loaded: ${(err as Error).message}`);
-    return { events: 0 };
   } finally {
     db.close();
   }

@@ -10,12 +10,13 @@ import {
 } from '../../audit/verifyRecon.js';
 import { AUDIT_TABLE } from '../../store/index.js';
 import { exportCommand, verifyBundleCommand } from './auditBundle.js';
+import { snapshotCommand, verifySnapshotsCommand } from './auditSnapshot.js';
 import { parse, DB_OPTION } from '../args.js';
 import { EXIT_AUDIT_BROKEN, EXIT_OK, EXIT_USAGE, printJson, UsageError, type CliIo } from '../io.js';
 import { dbPathOf } from '../shared.js';
 import type { Command } from './types.js';
 
-const HELP = `usage: closegate-engine audit <verify|head|query|export|verify-bundle> [options]
+const HELP = `usage: closegate-engine audit <verify|head|query|export|verify-bundle|snapshot|verify-snapshots> [options]
 
   audit verify [--db PATH] [--public-key FILE] [--head-log FILE] [--all-signatures]
                [--expect-head SEQ:HASH] [--state] [--json]
@@ -36,6 +37,8 @@ const HELP = `usage: closegate-engine audit <verify|head|query|export|verify-bun
       Writes a signed PBC evidence bundle.
   audit verify-bundle DIR --public-key FILE                   (see audit verify-bundle --help)
       Checks a bundle offline with only the public key.
+  audit snapshot --to DIR / audit verify-snapshots DIR --public-key FILE
+      Incremental signed segments for immutable storage (see audit snapshot --help).
 The database is opened read-only.`;
 
 export const auditCommand: Command = {
@@ -51,6 +54,8 @@ export const auditCommand: Command = {
     if (sub === 'query') return query(rest, io);
     if (sub === 'export') return exportCommand(rest, io);
     if (sub === 'verify-bundle') return verifyBundleCommand(rest, io);
+    if (sub === 'snapshot') return snapshotCommand(rest, io);
+    if (sub === 'verify-snapshots') return verifySnapshotsCommand(rest, io);
     throw new UsageError(`unknown subcommand: audit ${sub}`, HELP);
   },
 };
