@@ -1,3 +1,4 @@
+import { loadOrCreateKeyFile } from 'audit-chain';
 import { loadConfig, type GatewayConfig } from './config/file.js';
 import { ensurePrivateDir, gatewayHome, logsDbPath } from './config/paths.js';
 import { DEFAULT_LIMITS, type ExecLimits } from './executor/execute.js';
@@ -42,7 +43,10 @@ export function createGateway(opts: GatewayOptions = {}): Gateway {
   const secrets = credentialValues(env);
   const sessions = new SessionStore(home);
   const dbPath = logsDbPath(env);
-  const recorder = dbPath === null ? null : new FlightRecorder(dbPath, secrets);
+  // opt-in: LLM_GATEWAY_AUDIT_KEY names the Ed25519 key file (created 0600 on first use) that signs the recorder's chain
+  const keyFile = env.LLM_GATEWAY_AUDIT_KEY;
+  const signer = keyFile === undefined || keyFile === '' ? undefined : loadOrCreateKeyFile(keyFile);
+  const recorder = dbPath === null ? null : new FlightRecorder(dbPath, secrets, signer);
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const service = new RequestService({
     sessions,

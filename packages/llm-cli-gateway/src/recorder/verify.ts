@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { AuditChain } from 'audit-chain';
+import type { AuditChain, VerifyOptions } from 'audit-chain';
 import { rowDigest } from './digest.js';
 import { COMPLETION_COLUMNS, START_COLUMNS, type RequestRow } from './schema.js';
 
@@ -12,8 +12,12 @@ export type RecorderVerifyReport =
  * re-ordered chain rows), then every request row against the digests the chain
  * committed to (an edited prompt or response, a forged or deleted row).
  */
-export function verifyRecorder(db: Database.Database, chain: AuditChain): RecorderVerifyReport {
-  const chainResult = chain.verify();
+export function verifyRecorder(
+  db: Database.Database,
+  chain: AuditChain,
+  signed: Pick<VerifyOptions, 'publicKey' | 'headLog'> = {},
+): RecorderVerifyReport {
+  const chainResult = chain.verify(signed);
   const requests = db.prepare('SELECT count(*) FROM requests').pluck().get() as number;
   if (!chainResult.ok) {
     return {
