@@ -4,12 +4,16 @@
 // full-table scan. Files live in a temp dir that is removed afterwards.
 // Run: npm run bench -- audit-chain   (writes bench/results/audit-chain.json)
 // AUDIT_BENCH_APPEND_EVENTS=200000 shortens the batched append run.
+// Signed heads: the same appends unsigned vs signed (one Ed25519 signature per
+// transaction), interleaved in one run; AUDIT_BENCH_SIGN_EVENTS (default
+// 400000 per side). AUDIT_BENCH_ONLY=signing|append|verify runs one part.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
 import { AuditChain, GENESIS_HASH, canonicalJson, eventHash, openSqlite } from 'audit-chain';
+import { benchSigning } from './lib/audit-signing.js';
 
 const BATCH = 1000;
 const APPEND_BATCHED_EVENTS = Number(process.env.AUDIT_BENCH_APPEND_EVENTS ?? 1_000_000);
@@ -226,8 +230,17 @@ try {
     node: process.version,
     loadAvg1mAtStart: load(),
   };
-  benchAppend();
-  for (const n of VERIFY_SIZES) benchVerify(n);
+  const only = process.env.AUDIT_BENCH_ONLY;
+  if (only === undefined || only === 'signing') {
+    const sign = benchSigning(tmp, Number(process.env.AUDIT_BENCH_SIGN_EVENTS ?? 400_000));
+    results.signedHeads = sign;
+    console.log(
+      `signed heads, ${sign.batchSize}/tx, ${sign.eventsPerSide} events a side: ${sign.batchedUnsignedPerSec} -> ${sign.batchedSignedPerSec} events/s (${sign.batchedOverheadPct}% time); ` +
+        `1 tx/event: ${sign.singleUnsignedPerSec} -> ${sign.singleSignedPerSec} events/s (${sign.singleOverheadPct}% time); target < 15% per batched transaction`,
+    );
+  }
+  if (only === undefined || only === 'append') benchAppend();
+  if (only === undefined || only === 'verify') for (const n of VERIFY_SIZES) benchVerify(n);
   (results.machine as Record<string, unknown>).loadAvg1mAtEnd = load();
   results.generatedAt = new Date().toISOString();
   console.log(`machine: ${JSON.stringify(results.machine)} (other jobs share these CPUs: figures are noisy)`);

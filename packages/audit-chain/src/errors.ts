@@ -15,7 +15,10 @@ export type AuditErrorCode =
   | 'AUDIT_NO_TRANSACTION'
   | 'AUDIT_MISSING_TABLE'
   | 'AUDIT_CORRUPT_ROW'
-  | 'AUDIT_READONLY';
+  | 'AUDIT_READONLY'
+  | 'AUDIT_INVALID_KEY'
+  | 'AUDIT_SIGNED_HEAD_CONFLICT'
+  | 'AUDIT_NO_SIGNER';
 
 export class AuditChainError extends Error {
   readonly code: AuditErrorCode;

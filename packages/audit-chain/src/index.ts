@@ -25,6 +25,7 @@ export {
   type VerifyFailureReason,
   type VerifyOptions,
   type VerifyResult,
+  type SignatureSummary,
 } from './chain/types.js';
 export {
   AuditChainError,
@@ -33,3 +34,24 @@ export {
   APPEND_ONLY_MARKER,
   type AuditErrorCode,
 } from './errors.js';
+export {
+  generateSigningKeyPem,
+  keyIdOf,
+  loadOrCreateKeyFile,
+  publicKeyFromPem,
+  signerFromHook,
+  signerFromPrivateKey,
+  writeKeyFile,
+  type HeadSigner,
+  type KmsSigningHook,
+} from './signing/keys.js';
+export {
+  parseSignedHeadLine,
+  signedHeadLine,
+  signedHeadMessage,
+  type SignedHead,
+} from './signing/head-message.js';
+export { readHeadLog } from './signing/head-log.js';
+export { allSignedHeads, headsSchemaSql, headsTableOf } from './signing/heads-store.js';
+export { KEY_ROTATED_EVENT } from './signing/sealer.js';
+export { checkTriggers, type TriggerProblem } from './store/triggers.js';

@@ -1,9 +1,16 @@
 import type Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { eventHash, type AuditChain } from '../src/index.js';
+import { AuditChain, eventHash } from '../src/index.js';
 import { attackerConnection, chainWith } from './helpers.js';
 
 const N = 50;
+
+/**
+ * The hash walk alone, as before signed heads: these cases show what hashes
+ * can and cannot prove. The dropped triggers (and signed heads) are asserted
+ * in 'the attacker's dropped triggers are reported' and signed-heads.test.ts.
+ */
+const HASHES_ONLY = { checkTriggers: false } as const;
 
 interface Row {
   seq: number;
@@ -40,6 +47,26 @@ function setup(): { chain: AuditChain; raw: Database.Database; file: string } {
 }
 
 describe('verify against an attacker with file access (triggers dropped)', () => {
+  it("the attacker's dropped triggers are reported (trigger_missing), an altered one too", () => {
+    const { chain, raw } = setup();
+    expect(chain.verify()).toMatchObject({ ok: false, reason: 'trigger_missing', brokenSeq: 0 });
+    raw.exec(
+      `CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events WHEN 0 BEGIN SELECT RAISE(ABORT, 'audit_events is append-only: no'); END;`,
+    );
+    raw.exec(
+      `CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events BEGIN SELECT RAISE(ABORT, 'audit_events is append-only: DELETE of audit rows is refused; record a new event instead'); END;`,
+    );
+    expect(chain.verify()).toMatchObject({
+      ok: false,
+      reason: 'trigger_altered',
+      message: /audit_events_no_update/,
+    });
+    // a writable open puts the real trigger back and says so
+    const reopened = new AuditChain(chain['db'] as never);
+    expect(reopened.restoredTriggers).toEqual([{ name: 'audit_events_no_update', problem: 'altered' }]);
+    expect(chain.verify()).toMatchObject({ ok: true, count: N });
+  });
+
   it('edited payload → hash_mismatch at that seq', () => {
     const { chain, raw } = setup();
     raw.prepare(`UPDATE audit_events SET payload = '{"amount":"0.00"}' WHERE seq = 17`).run();
@@ -135,7 +162,7 @@ describe('verify against an attacker with file access (triggers dropped)', () =>
       raw.prepare('UPDATE audit_events SET prev_hash = ? WHERE seq = ?').run(prev, seq);
       prev = rehash(raw, seq);
     }
-    expect(chain.verify()).toMatchObject({ ok: true, count: N });
+    expect(chain.verify(HASHES_ONLY)).toMatchObject({ ok: true, count: N });
     expect(chain.verify({ expectHead: exported })).toMatchObject({
       ok: false,
       brokenSeq: N,
@@ -147,7 +174,7 @@ describe('verify against an attacker with file access (triggers dropped)', () =>
     const { chain, raw } = setup();
     const exported = chain.head()!;
     raw.prepare('DELETE FROM audit_events WHERE seq > ?').run(N - 5);
-    expect(chain.verify()).toMatchObject({ ok: true, count: N - 5, head: { seq: N - 5 } });
+    expect(chain.verify(HASHES_ONLY)).toMatchObject({ ok: true, count: N - 5, head: { seq: N - 5 } });
     const result = chain.verify({ expectHead: exported });
     expect(result).toMatchObject({ ok: false, brokenSeq: N - 4, reason: 'truncated', count: N - 5 });
     expect(result.ok === false && result.message).toMatch(/tail truncated/);
@@ -158,7 +185,7 @@ describe('verify against an attacker with file access (triggers dropped)', () =>
     const exported = chain.head()!;
     raw.prepare('DELETE FROM audit_events WHERE seq > ?').run(N - 3);
     for (let i = 0; i < 5; i++) chain.append({ type: 'cover', actor: 'attacker', payload: {} });
-    expect(chain.verify()).toMatchObject({ ok: true, count: N + 2 });
+    expect(chain.verify(HASHES_ONLY)).toMatchObject({ ok: true, count: N + 2 });
     expect(chain.verify({ expectHead: exported })).toMatchObject({
       ok: false,
       brokenSeq: N,
@@ -170,7 +197,7 @@ describe('verify against an attacker with file access (triggers dropped)', () =>
     const { chain, raw } = setup();
     const exported = chain.head()!;
     raw.exec('DELETE FROM audit_events');
-    expect(chain.verify()).toEqual({ ok: true, count: 0, head: null });
+    expect(chain.verify(HASHES_ONLY)).toEqual({ ok: true, count: 0, head: null });
     expect(chain.verify({ expectHead: exported })).toMatchObject({
       ok: false,
       brokenSeq: 1,
@@ -210,7 +237,7 @@ describe('verify against an attacker with file access (triggers dropped)', () =>
     raw.prepare(`UPDATE audit_events SET actor = CAST(actor AS BLOB) WHERE seq = 12`).run();
     expect(chain.verify()).toMatchObject({ ok: false, brokenSeq: 12, reason: 'hash_mismatch' });
     raw.prepare(`UPDATE audit_events SET actor = CAST(actor AS TEXT) WHERE seq = 12`).run();
-    expect(chain.verify()).toMatchObject({ ok: true });
+    expect(chain.verify(HASHES_ONLY)).toMatchObject({ ok: true });
     raw.prepare(`UPDATE audit_events SET type = 7 WHERE seq = 8`).run();
     expect(chain.verify()).toMatchObject({ ok: false, brokenSeq: 8, reason: 'hash_mismatch' });
   });

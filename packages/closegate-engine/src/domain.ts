@@ -86,7 +86,7 @@ export interface EscalationRecord {
   clausePointer: string;
   policyVersion: string;
   tier: string;
-  state: 'open' | 'approved' | 'rejected';
+  state: 'open' | 'approved' | 'rejected' | 'superseded';
   requestRationale: string;
   resolvedBy: string | null;
   resolutionRationale: string | null;

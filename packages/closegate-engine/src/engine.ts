@@ -10,6 +10,7 @@ import { runReconPass } from './recon/pass.js';
 import type { ReconPassOptions, ReconPassResult } from './recon/types.js';
 import { DEFAULT_HEARTBEAT_TIMEOUT_MS, sweepOrphanedRuns } from './recon/sweeper.js';
 import { seedDemo } from './seed/seed.js';
+import { resolveAuditSigning, type AuditSigning } from './store/auditSigning.js';
 import { ReconStore } from './store/index.js';
 import { storedRates } from './storedRates.js';
 
@@ -33,6 +34,13 @@ export interface OpenEngineOptions {
    * for long-running processes such as the MCP server. Default off.
    */
   backgroundCheckpoints?: boolean | BackgroundCheckpointOptions;
+  /**
+   * Audit head signing (Ed25519, key outside the database). Default: from
+   * the environment (resolveAuditSigning: CLOSEGATE_AUDIT_KEY_PEM,
+   * CLOSEGATE_AUDIT_KEY, else audit-signing.key next to the database).
+   * `false` turns it off (unsigned chain: verify with a public key then fails).
+   */
+  auditSigning?: AuditSigning | false;
 }
 
 export interface Engine {
@@ -62,7 +70,9 @@ function policyFrom(opts: OpenEngineOptions): Policy {
 export function openEngine(opts: OpenEngineOptions): Engine {
   const env = opts.env ?? process.env;
   const policy = policyFrom(opts);
-  const store = ReconStore.open(opts.dbPath);
+  const signing =
+    opts.auditSigning === undefined ? resolveAuditSigning(opts.dbPath, env) : opts.auditSigning || undefined;
+  const store = ReconStore.open(opts.dbPath, signing);
   try {
     const context: EngineContext = {
       store,

@@ -76,5 +76,23 @@ export {
   demoEntries,
 } from './seed/demoPack.js';
 export { AUDIT_TABLE, ReconStore } from './store/index.js';
+export {
+  defaultHeadLogPath,
+  defaultKeyPath,
+  resolveAuditSigning,
+  type AuditSigning,
+} from './store/auditSigning.js';
 export { MIGRATIONS, migrate, schemaVersion } from './store/migrations.js';
+export {
+  verifyState,
+  replayEvents,
+  type StateDifference,
+  type StateReplayReport,
+} from './audit/replay/index.js';
+export {
+  verifyRecon,
+  EXPECTED_SCHEMA_VERSION,
+  type ReconVerifyOptions,
+  type ReconVerifyReport,
+} from './audit/verifyRecon.js';
 export * from './eval-fixtures/index.js';

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { verifyState } from '../src/audit/replay/index.js';
 import { EngineError, type Engine } from '../src/index.js';
 import { demoEngine } from './helpers.js';
 
@@ -165,7 +166,24 @@ describe('segregation of duties under any operation sequence (property)', () => 
             .pluck()
             .get();
           expect(bad).toBe(0);
+          // escalation records say what happened: `approved` only when the requested action was taken
+          const settled = e.context.store.db
+            .prepare(
+              `SELECT x.id, x.state, x.action, m.state AS matchState FROM escalations x
+               JOIN matches m ON x.subject_kind = 'match' AND m.id = CAST(x.subject_id AS INTEGER)
+               WHERE x.state <> 'open' AND m.state IN ('confirmed', 'rejected')`,
+            )
+            .all() as { id: number; state: string; action: string; matchState: string }[];
+          for (const x of settled) {
+            const taken = x.matchState === 'confirmed' ? 'confirm' : 'reject';
+            if (x.state === 'approved') expect(taken).toBe(x.action);
+            if (x.state === 'superseded') expect(taken).not.toBe(x.action);
+          }
           expect(e.queries.verifyAudit().ok).toBe(true);
+          // and the tables are exactly what the audit events replay to
+          const replay = verifyState(e.context.store.db);
+          expect(replay.differences).toEqual([]);
+          expect(replay.unreadable).toEqual([]);
         } finally {
           e.close();
         }

@@ -1,3 +1,4 @@
+import { loadOrCreateKeyFile } from 'audit-chain';
 import { loadConfig, type GatewayConfig } from './config/file.js';
 import { ensurePrivateDir, gatewayHome, logsDbPath } from './config/paths.js';
 import { DEFAULT_LIMITS, type ExecLimits } from './executor/execute.js';
@@ -48,8 +49,13 @@ export function createGateway(opts: GatewayOptions = {}): Gateway {
   const secrets = redaction.values();
   const sessions = new SessionStore(home);
   const dbPath = logsDbPath(env);
+  // opt-in: LLM_GATEWAY_AUDIT_KEY names the Ed25519 key file (created 0600 on first use) that signs the recorder's chain
+  const keyFile = env.LLM_GATEWAY_AUDIT_KEY;
+  const signer = keyFile === undefined || keyFile === '' ? undefined : loadOrCreateKeyFile(keyFile);
   const recorder =
-    dbPath === null ? null : new FlightRecorder(dbPath, secrets, { timeoutMs: config.limits.queryTimeoutMs });
+    dbPath === null
+      ? null
+      : new FlightRecorder(dbPath, secrets, { timeoutMs: config.limits.queryTimeoutMs }, signer);
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const service = new RequestService({
     sessions,

@@ -7,10 +7,22 @@ import { GENESIS_HASH, hashText, sha256Hex } from './hash-format.js';
 import { compileQuery, toRecord, type StoredRow } from './query.js';
 import type { AuditRecord, ChainHead, QueryFilter, VerifyOptions, VerifyResult } from './types.js';
 import { verifyChain } from './verify.js';
+import { HeadLog } from '../signing/head-log.js';
+import type { SignedHead } from '../signing/head-message.js';
+import type { HeadSigner } from '../signing/keys.js';
+import { HeadSealer, KEY_ROTATED_EVENT } from '../signing/sealer.js';
+import { dropAlteredTriggers, type TriggerProblem } from '../store/triggers.js';
 
 export interface AuditChainOptions {
   /** Table name (plain identifier). Default `audit_events`. */
   table?: string;
+  /**
+   * Signs the head of every transaction this chain commits (see README
+   * "Signed heads"). Without it the chain is hash-linked only.
+   */
+  signer?: HeadSigner;
+  /** Side file that every signed head is appended to after its commit (truncation evidence). */
+  headLog?: string;
 }
 
 /**
@@ -40,11 +52,31 @@ export class AuditChain {
   private readonly appendTx: Database.Transaction<
     (event: PreparedEvent, insert: Database.Statement) => StoredLink
   >;
+  private readonly sealer: HeadSealer | undefined;
+  private readonly sealedTx: Database.Transaction<(fn: () => unknown) => unknown>;
+  private readonly headLogWriter: HeadLog | undefined;
+  /** Side file path given at open (verify's default). */
+  readonly headLog: string | undefined;
+  /** Head sealed by the transaction now running (written to the side file once it commits). */
+  private sealedInTx: SignedHead | null = null;
+  /** Triggers that were dropped or altered and were put back when this writable chain opened. */
+  readonly restoredTriggers: readonly TriggerProblem[];
 
   constructor(db: Database.Database, opts: AuditChainOptions = {}) {
     this.db = db;
     this.table = validateTableName(opts.table ?? DEFAULT_TABLE);
+    this.restoredTriggers = isReadOnly(db) ? [] : dropAlteredTriggers(db, this.table);
     ensureSchema(db, this.table);
+    this.headLog = opts.headLog;
+    if (opts.signer !== undefined && !isReadOnly(db)) {
+      this.sealer = new HeadSealer(db, this.table, opts.signer);
+      if (opts.headLog !== undefined) this.headLogWriter = new HeadLog(opts.headLog, this.table);
+    }
+    this.sealedTx = db.transaction((fn: () => unknown) => {
+      const result = fn();
+      this.sealNow();
+      return result;
+    });
     this.headStmt = db.prepare(`SELECT seq, hash FROM ${this.table} ORDER BY seq DESC LIMIT 1`);
     this.countStmt = db.prepare(`SELECT count(*) FROM ${this.table}`).pluck();
     const insertSql = (rows: number): string =>
@@ -111,7 +143,13 @@ export class AuditChain {
 
   /** Walks the whole chain; see README "Verification" for every check. */
   verify(opts: VerifyOptions = {}): VerifyResult {
-    return verifyChain(this.db, this.table, opts);
+    const publicKey = opts.publicKey ?? this.sealer?.signer.publicKeyPem;
+    const headLog = opts.headLog ?? this.headLog;
+    return verifyChain(this.db, this.table, {
+      ...opts,
+      ...(publicKey !== undefined ? { publicKey } : {}),
+      ...(headLog !== undefined && publicKey !== undefined ? { headLog } : {}),
+    });
   }
 
   /** Events matching every given filter, seq ascending, payload parsed. */
@@ -135,7 +173,95 @@ export class AuditChain {
       throw new AuditChainError('AUDIT_READONLY', 'cannot append: the database was opened read-only');
     }
     if (this.db.inTransaction) return this.appendInTransaction(prepared, insert);
+    if (this.sealer !== undefined) return this.transaction(() => this.appendInTransaction(prepared, insert));
     return this.appendTx.immediate(prepared, insert);
+  }
+
+  /**
+   * Runs `fn` in one IMMEDIATE transaction (a savepoint when one is open)
+   * and, with a signer, signs the head it leaves before it commits; the
+   * signed head goes to the side file after the outermost commit. Use it for
+   * every write transaction that appends, so no committed event is unsigned.
+   */
+  transaction<T>(fn: () => T): T {
+    const outermost = !this.db.inTransaction;
+    if (outermost) this.sealedInTx = null;
+    let result: T;
+    try {
+      result = this.sealedTx.immediate(fn) as T;
+    } catch (err) {
+      if (outermost) this.sealedInTx = null;
+      throw err;
+    }
+    if (outermost) this.flushHeadLog();
+    return result;
+  }
+
+  /**
+   * Signs the current head now, inside the caller's transaction (for callers
+   * that manage transactions themselves; {@link transaction} does it for
+   * you). Returns the new signed head, or null when the head was signed
+   * already or there is no signer.
+   */
+  seal(): SignedHead | null {
+    if (!this.db.inTransaction) return this.transaction(() => this.sealNow());
+    return this.sealNow();
+  }
+
+  /** The newest signed head in the database, or null. */
+  signedHead(): SignedHead | null {
+    return this.sealer?.last() ?? null;
+  }
+
+  /** Public key (SPKI PEM) of the current signer, if any. */
+  get publicKeyPem(): string | undefined {
+    return this.sealer?.signer.publicKeyPem;
+  }
+
+  /**
+   * Key rotation: appends an AUDIT_KEY_ROTATED event naming the old and the
+   * new public key, seals it with the OLD key, then signs every later head
+   * with `next`. A verifier holding either key can then check the whole chain.
+   */
+  rotateKey(next: HeadSigner, actor: string, reason = 'scheduled rotation'): SignedHead {
+    const sealer = this.sealer;
+    if (sealer === undefined)
+      throw new AuditChainError('AUDIT_NO_SIGNER', 'this chain was opened without a signer');
+    const previous = sealer.signer;
+    const sealed = this.transaction(() => {
+      this.append({
+        type: KEY_ROTATED_EVENT,
+        actor,
+        payload: {
+          previous_key_id: previous.keyId,
+          previous_public_key: previous.publicKeyPem,
+          key_id: next.keyId,
+          public_key: next.publicKeyPem,
+          reason,
+        },
+      });
+      return this.sealNow();
+    });
+    sealer.signer = next;
+    return sealed!;
+  }
+
+  /** Closes the side file (the database connection is the caller's). */
+  close(): void {
+    this.headLogWriter?.close();
+  }
+
+  private sealNow(): SignedHead | null {
+    if (this.sealer === undefined) return null;
+    const signed = this.sealer.seal(this.head());
+    if (signed !== null) this.sealedInTx = signed;
+    return signed;
+  }
+
+  private flushHeadLog(): void {
+    const signed = this.sealedInTx;
+    this.sealedInTx = null;
+    if (signed !== null) this.headLogWriter?.append(signed);
   }
 
   /** Rows laid end to end, ROWS_PER_INSERT to a statement, then one at a time. */

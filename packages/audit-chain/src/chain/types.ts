@@ -1,3 +1,5 @@
+import type { KeyObject } from 'node:crypto';
+
 /** One stored audit event, payload parsed back from its canonical JSON. */
 export interface AuditRecord {
   seq: number;
@@ -18,10 +20,39 @@ export interface ChainHead {
 }
 
 export type VerifyFailureReason =
-  'hash_mismatch' | 'prev_hash_mismatch' | 'gap' | 'reorder' | 'head_mismatch' | 'truncated';
+  | 'hash_mismatch'
+  | 'prev_hash_mismatch'
+  | 'gap'
+  | 'reorder'
+  | 'head_mismatch'
+  | 'truncated'
+  // signed heads (only when a public key is given or the chain has a signer)
+  | 'unsigned_tail'
+  | 'signed_head_mismatch'
+  | 'signature_invalid'
+  | 'untrusted_key'
+  | 'key_rotation_invalid'
+  | 'head_log_missing'
+  | 'head_log_invalid'
+  // schema
+  | 'trigger_missing'
+  | 'trigger_altered';
+
+/** Signature facts of a verified chain (present when signatures were checked). */
+export interface SignatureSummary {
+  /** Signed heads in the database. */
+  heads: number;
+  signaturesChecked: number;
+  /** The newest signed head (covers every event up to its seq). */
+  latest: { seq: number; hash: string; ts: string; keyId: string; sig: string } | null;
+  /** Key ids of the chain's key lineage, oldest first. */
+  keyIds: string[];
+  /** Newest seq named by the side file, when one was checked. */
+  headLogLatestSeq?: number;
+}
 
 export type VerifyResult =
-  | { ok: true; count: number; head: ChainHead | null }
+  | { ok: true; count: number; head: ChainHead | null; signatures?: SignatureSummary }
   | { ok: false; brokenSeq: number; reason: VerifyFailureReason; message: string; count: number };
 
 export interface VerifyOptions {
@@ -39,6 +70,19 @@ export interface VerifyOptions {
    * (max 4). 1 forces a single thread.
    */
   threads?: number;
+  /**
+   * Trusted Ed25519 public key (SPKI PEM or KeyObject): every event must be
+   * covered by a head signed by the chain's key lineage. Default: the
+   * chain's signer's public key, if it has one; otherwise signatures are not
+   * checked.
+   */
+  publicKey?: string | KeyObject;
+  /** Side file of signed heads to check for truncation. Default: the chain's `headLog`. */
+  headLog?: string;
+  /** Check every signed head's signature (default: the newest and each key rotation's). */
+  allSignatures?: boolean;
+  /** Report dropped or altered append-only triggers (default true). */
+  checkTriggers?: boolean;
 }
 
 export interface QueryFilter {

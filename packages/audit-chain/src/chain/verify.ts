@@ -1,6 +1,9 @@
 import Database from 'better-sqlite3';
 import { hashBody, sha256Hex } from './hash-format.js';
-import type { VerifyOptions, VerifyResult } from './types.js';
+import { publicKeyFromPem } from '../signing/keys.js';
+import { checkSignatures } from '../signing/verify-signatures.js';
+import { checkTriggers } from '../store/triggers.js';
+import type { SignatureSummary, VerifyOptions, VerifyResult } from './types.js';
 import { checkExpectedHead, classify, validHead, type WalkState } from './verify-report.js';
 import { VERIFY_PROGRESS_EVERY } from './types.js';
 import { runRanges } from './verify-parallel.js';
@@ -17,16 +20,54 @@ import { fastChunkSql, slowChunkSql, walkRange, type RangeResult, type WalkDeps 
  */
 export function verifyChain(db: Database.Database, table: string, opts: VerifyOptions = {}): VerifyResult {
   const expectHead = opts.expectHead === undefined ? undefined : validHead(opts.expectHead);
-  const state = walkAll(db, table, expectHead?.seq ?? -1, opts);
-  if (state.broken !== null) return classify(db, table, state.broken, state.count);
-  if (expectHead !== undefined) {
-    const headProblem = checkExpectedHead(state, expectHead);
-    if (headProblem !== null) return headProblem;
-  }
-  return { ok: true, count: state.count, head: state.last };
+  const publicKey =
+    opts.publicKey === undefined
+      ? undefined
+      : typeof opts.publicKey === 'string'
+        ? publicKeyFromPem(opts.publicKey)
+        : opts.publicKey;
+  // signatures and the walk read one snapshot: a commit in between must not look like an unsigned tail
+  return walkAll(db, table, expectHead?.seq ?? -1, opts, (state): VerifyResult => {
+    if (state.broken !== null) return classify(db, table, state.broken, state.count);
+    if (expectHead !== undefined) {
+      const headProblem = checkExpectedHead(state, expectHead);
+      if (headProblem !== null) return headProblem;
+    }
+    let signatures: SignatureSummary | undefined;
+    if (publicKey !== undefined) {
+      const checked = checkSignatures(db, table, state.last, {
+        publicKey,
+        ...(opts.headLog !== undefined ? { headLog: opts.headLog } : {}),
+        ...(opts.allSignatures !== undefined ? { allSignatures: opts.allSignatures } : {}),
+      });
+      if ('reason' in checked) return { ok: false, ...checked, count: state.count };
+      signatures = checked;
+    }
+    if (opts.checkTriggers !== false) {
+      const problem = checkTriggers(db, table)[0];
+      if (problem !== undefined) {
+        return {
+          ok: false,
+          brokenSeq: 0,
+          reason: problem.problem === 'missing' ? 'trigger_missing' : 'trigger_altered',
+          message: `append-only trigger ${problem.name} is ${problem.problem === 'missing' ? 'missing (dropped)' : 'altered (no longer the one the schema defines)'}: someone wrote to the file outside the application`,
+          count: state.count,
+        };
+      }
+    }
+    return signatures === undefined
+      ? { ok: true, count: state.count, head: state.last }
+      : { ok: true, count: state.count, head: state.last, signatures };
+  });
 }
 
-function walkAll(db: Database.Database, table: string, watchSeq: number, opts: VerifyOptions): WalkState {
+function walkAll<T>(
+  db: Database.Database,
+  table: string,
+  watchSeq: number,
+  opts: VerifyOptions,
+  inSnapshot: (state: WalkState) => T,
+): T {
   const deps: WalkDeps = {
     fast: db.prepare(fastChunkSql(table)).raw(true),
     slow: db.prepare(slowChunkSql(table)).raw(true),
@@ -57,7 +98,7 @@ function walkAll(db: Database.Database, table: string, watchSeq: number, opts: V
             });
       const state = combine(specs, results);
       if (state.broken === null && state.last !== null) progress.end(state.last.seq);
-      return state;
+      return inSnapshot(state);
     });
   } finally {
     watch?.close();

@@ -2,6 +2,7 @@ import type { Actor, Decision } from 'closegate-policy';
 import type { MatchRecord } from '../domain.js';
 import type { EngineContext, OperationResult } from './context.js';
 import { audit, decisionJson, denied, evaluateMatch } from './gate.js';
+import { settleEscalation, type EscalationResolution, type SettledVia } from './escalationResolution.js';
 import { runOperation } from './runner.js';
 import { confirmSchema } from './schemas.js';
 import { loadMatch, moveEntries, moveMatch } from './transitions.js';
@@ -25,6 +26,8 @@ export interface ConfirmOptions {
   escalationId?: number | undefined;
   /** The acting transport session. */
   sessionId?: string | undefined;
+  /** Set when this confirm is the human's resolve_escalation decision (see escalationResolution.ts). */
+  resolveDecision?: 'approve' | 'reject' | undefined;
 }
 
 /** Core of confirm (caller holds the transaction). Used by confirm and escalation approval. */
@@ -47,9 +50,19 @@ export function applyConfirm(
   const openEscalation =
     escalationId ??
     (match.state === 'proposed' ? undefined : ctx.store.escalations.openIdFor('match', String(match.id)));
-  if (openEscalation !== undefined)
-    ctx.store.escalations.resolve(openEscalation, 'approved', actor.raw, rationale ?? '', now);
-  return confirmationRecorded(ctx, actor, match, decision, rationale, openEscalation, now);
+  const resolution =
+    openEscalation === undefined
+      ? undefined
+      : settleEscalation(
+          ctx,
+          openEscalation,
+          'confirm',
+          via(opts.resolveDecision),
+          actor.raw,
+          rationale ?? '',
+          now,
+        );
+  return confirmationRecorded(ctx, actor, match, decision, rationale, openEscalation, now, resolution);
 }
 
 /** The MATCH_CONFIRMED event of a match just confirmed, and the caller's result. */
@@ -61,6 +74,7 @@ export function confirmationRecorded(
   rationale: string | undefined,
   openEscalation: number | undefined,
   now: string,
+  resolution?: EscalationResolution,
 ): OperationResult {
   const auditSeq = audit(
     ctx,
@@ -72,6 +86,8 @@ export function confirmationRecorded(
       amountUsd: match.amountUsd,
       rationale: rationale ?? '',
       escalationId: openEscalation ?? null,
+      // what the escalation was resolved as (additive: events before it lack the field)
+      ...(resolution !== undefined ? { escalationResolution: resolution } : {}),
       decision: decisionJson(decision),
     },
     now,
@@ -156,4 +172,8 @@ export function escalationRecorded(
     state: 'pending_approval',
     auditSeq,
   };
+}
+
+export function via(resolveDecision: 'approve' | 'reject' | undefined): SettledVia {
+  return resolveDecision === undefined ? {} : { resolveDecision };
 }

@@ -1,6 +1,7 @@
 import type { Actor } from 'closegate-policy';
 import type { MatchRecord } from '../domain.js';
-import { escalateMatch } from './confirm.js';
+import { escalateMatch, via } from './confirm.js';
+import { settleEscalation } from './escalationResolution.js';
 import type { EngineContext, OperationResult } from './context.js';
 import { audit, decisionJson, denied, evaluateMatch } from './gate.js';
 import { runOperation } from './runner.js';
@@ -23,7 +24,12 @@ export function applyReject(
   actor: Actor,
   match: MatchRecord,
   now: string,
-  opts: { rationale?: string | undefined; sessionId?: string | undefined } = {},
+  opts: {
+    rationale?: string | undefined;
+    sessionId?: string | undefined;
+    /** Set when this reject is the human's resolve_escalation decision. */
+    resolveDecision?: 'approve' | 'reject' | undefined;
+  } = {},
 ): OperationResult {
   const { rationale } = opts;
   const decision = evaluateMatch(ctx, 'reject', match, actor, rationale, undefined, opts.sessionId);
@@ -34,8 +40,18 @@ export function applyReject(
   moveMatch(ctx, match, 'rejected', actor.raw, rationale ?? null, now);
   moveEntries(ctx, match.entryIds, 'unmatched');
   const openEscalation = ctx.store.escalations.openIdFor('match', String(match.id));
-  if (openEscalation !== undefined)
-    ctx.store.escalations.resolve(openEscalation, 'rejected', actor.raw, rationale ?? '', now);
+  const resolution =
+    openEscalation === undefined
+      ? undefined
+      : settleEscalation(
+          ctx,
+          openEscalation,
+          'reject',
+          via(opts.resolveDecision),
+          actor.raw,
+          rationale ?? '',
+          now,
+        );
   const auditSeq = audit(
     ctx,
     'MATCH_REJECTED',
@@ -45,6 +61,7 @@ export function applyReject(
       entryIds: match.entryIds,
       rationale: rationale ?? '',
       escalationId: openEscalation ?? null,
+      ...(resolution !== undefined ? { escalationResolution: resolution } : {}),
       decision: decisionJson(decision),
     },
     now,

@@ -65,11 +65,17 @@ function resolveMatchEscalation(
   if (vote === 'approve') {
     return wrap(
       esc.action === 'reject'
-        ? applyReject(ctx, actor, match, now, { rationale, sessionId })
-        : applyConfirm(ctx, actor, match, now, { rationale, escalationId: esc.id, sessionId }),
+        ? applyReject(ctx, actor, match, now, { rationale, sessionId, resolveDecision: 'approve' })
+        : applyConfirm(ctx, actor, match, now, {
+            rationale,
+            escalationId: esc.id,
+            sessionId,
+            resolveDecision: 'approve',
+          }),
     );
   }
-  if (esc.action !== 'reject') return wrap(applyReject(ctx, actor, match, now, { rationale, sessionId }));
+  if (esc.action !== 'reject')
+    return wrap(applyReject(ctx, actor, match, now, { rationale, sessionId, resolveDecision: 'reject' }));
   // Declining a request to reject: the match stays pending_approval for a human decision.
   const decision = evaluate(
     'resolve_escalation',

@@ -12,7 +12,7 @@ interface EscalationRow {
   clause_pointer: string;
   policy_version: string;
   tier: string;
-  state: 'open' | 'approved' | 'rejected';
+  state: 'open' | 'approved' | 'rejected' | 'superseded';
   request_rationale: string;
   resolved_by: string | null;
   resolution_rationale: string | null;
@@ -112,7 +112,7 @@ export class EscalationStore {
 
   resolve(
     id: number,
-    state: 'approved' | 'rejected',
+    state: 'approved' | 'rejected' | 'superseded',
     resolvedBy: string,
     rationale: string,
     now: string,

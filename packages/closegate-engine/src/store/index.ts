@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { AuditChain, openSqlite } from 'audit-chain';
+import type { AuditSigning } from './auditSigning.js';
 import { BookConfigStore } from './config.js';
 import { DeadLetterStore } from './deadLetters.js';
 import { EntityStore } from './entities.js';
@@ -37,9 +38,12 @@ export class ReconStore {
   readonly importFiles: ImportFileStore;
   readonly marks: WriteMarks;
 
-  private constructor(db: Database.Database) {
+  private constructor(db: Database.Database, signing: AuditSigning | undefined) {
     this.db = db;
-    this.audit = new AuditChain(db, { table: AUDIT_TABLE });
+    this.audit = new AuditChain(db, {
+      table: AUDIT_TABLE,
+      ...(signing !== undefined ? { signer: signing.signer, headLog: signing.headLog } : {}),
+    });
     this.entities = new EntityStore(db);
     this.entries = new EntryStore(db);
     this.matches = new MatchStore(db);
@@ -54,23 +58,33 @@ export class ReconStore {
     this.marks = new WriteMarks(db);
   }
 
-  /** Opens (creating if needed) and migrates a recon database. */
-  static open(path: string): ReconStore {
+  /**
+   * Opens (creating if needed) and migrates a recon database. With `signing`,
+   * every transaction run through {@link tx} signs the audit head it leaves.
+   */
+  static open(path: string, signing?: AuditSigning): ReconStore {
     const db = openSqlite(path);
     try {
       // 64 MiB page cache: large books keep their indexes (audit event ids, entry states) in memory
       db.pragma('cache_size = -65536');
       migrate(db);
-      return new ReconStore(db);
+      const store = new ReconStore(db, signing);
+      // history written before signing was enabled (or by an unsigned writer) is covered from here on
+      if (signing !== undefined) store.audit.seal();
+      return store;
     } catch (err) {
       db.close();
       throw err;
     }
   }
 
-  /** Runs `fn` in one IMMEDIATE transaction (write lock taken up front: no upgrade deadlock). */
+  /**
+   * Runs `fn` in one IMMEDIATE transaction (write lock taken up front: no
+   * upgrade deadlock); with signing, the audit head it leaves is signed
+   * before the commit (one signature per transaction).
+   */
   tx<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    return this.audit.transaction(fn);
   }
 
   /** True when no entity has been created yet (fresh file). */
@@ -79,6 +93,7 @@ export class ReconStore {
   }
 
   close(): void {
+    this.audit.close();
     if (this.db.open) this.db.close();
   }
 }

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { allowSupersededEscalations, rebuildEscalations } from './escalationStates.js';
 import { rebuildWithoutInChecks } from './rebuildChecks.js';
 
 /**
@@ -251,6 +252,12 @@ ALTER TABLE approval_votes ADD COLUMN os_user TEXT;
 ALTER TABLE approval_votes ADD COLUMN host TEXT;
 `,
   },
+  {
+    version: 7,
+    name: "escalation state 'superseded' (settled by a different human action than the one requested)",
+    sql: '',
+    apply: allowSupersededEscalations,
+  },
 ];
 
 /**
@@ -259,26 +266,12 @@ ALTER TABLE approval_votes ADD COLUMN host TEXT;
  * check, so the table is rebuilt the documented way, as in migration 4.
  */
 function allowEscalationSubjectKind(db: Database.Database, kind: string): void {
-  const ddl = db
-    .prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'escalations'")
-    .pluck()
-    .get() as string;
-  // after migration 4 the check is an OR list; a file that skipped its rebuild still has IN (...)
-  const rewritten = ddl
-    .replace(/subject_kind = 'period'\s*\)/, `subject_kind = 'period' OR subject_kind = '${kind}')`)
-    .replace(/(subject_kind\s+IN\s*\([^)]*'period')\s*\)/i, `$1, '${kind}')`);
-  if (rewritten === ddl) throw new Error('escalations.subject_kind check not found: cannot extend it');
-  const indexes = db
-    .prepare(
-      "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'escalations' AND sql IS NOT NULL",
-    )
-    .pluck()
-    .all() as string[];
-  db.exec(rewritten.replace(/^CREATE TABLE\s+("?)\w+\1/i, 'CREATE TABLE escalations__rebuild'));
-  db.exec('INSERT INTO escalations__rebuild SELECT * FROM escalations');
-  db.exec('DROP TABLE escalations');
-  db.exec('ALTER TABLE escalations__rebuild RENAME TO escalations');
-  for (const sql of indexes) db.exec(sql);
+  rebuildEscalations(db, 'escalations.subject_kind check', (ddl) =>
+    // after migration 4 the check is an OR list; a file that skipped its rebuild still has IN (...)
+    ddl
+      .replace(/subject_kind = 'period'\s*\)/, `subject_kind = 'period' OR subject_kind = '${kind}')`)
+      .replace(/(subject_kind\s+IN\s*\([^)]*'period')\s*\)/i, `$1, '${kind}')`),
+  );
 }
 
 /** Applies every migration newer than the recorded version. Returns the versions applied. */

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { AuditChain, formatHead, openSqlite, type ChainHead } from 'audit-chain';
 import { logsDbPath } from '../config/paths.js';
 import { CHAIN_TABLE } from '../recorder/schema.js';
@@ -8,6 +9,22 @@ export type LogsVerifyOutcome = { path: string | null } & (
   RecorderVerifyReport | { ok: false; problem: string }
 );
 
+/**
+ * Signed heads are checked with LLM_GATEWAY_AUDIT_PUBLIC_KEY (a PEM file), else
+ * the public half of the LLM_GATEWAY_AUDIT_KEY signing key when that file exists.
+ */
+function signedHeads(path: string, env: NodeJS.ProcessEnv): { publicKey?: string; headLog?: string } {
+  const pub = env.LLM_GATEWAY_AUDIT_PUBLIC_KEY;
+  const key = env.LLM_GATEWAY_AUDIT_KEY;
+  let publicKey: string | undefined;
+  if (pub !== undefined && pub !== '') publicKey = readFileSync(pub, 'utf8');
+  else if (key !== undefined && key !== '' && existsSync(key))
+    publicKey = createPublicKey(createPrivateKey(readFileSync(key, 'utf8')))
+      .export({ type: 'spki', format: 'pem' })
+      .toString();
+  return publicKey === undefined ? {} : { publicKey, headLog: `${path}.audit-heads.jsonl` };
+}
+
 /** `logs verify`: checks the chain and every row against it, on a read-only connection. */
 export function verifyLogs(env: NodeJS.ProcessEnv, expectHead?: ChainHead): LogsVerifyOutcome {
   const path = logsDbPath(env);
@@ -16,7 +33,8 @@ export function verifyLogs(env: NodeJS.ProcessEnv, expectHead?: ChainHead): Logs
   if (!existsSync(path)) return { path, ok: false, problem: `${path} does not exist yet` };
   const db = openSqlite(path, { readonly: true });
   try {
-    return { path, ...verifyRecorder(db, new AuditChain(db, { table: CHAIN_TABLE }), expectHead) };
+    const options = { ...signedHeads(path, env), ...(expectHead ? { expectHead } : {}) };
+    return { path, ...verifyRecorder(db, new AuditChain(db, { table: CHAIN_TABLE }), options) };
   } finally {
     db.close();
   }

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { AuditChain, openSqlite } from 'audit-chain';
+import { AuditChain, openSqlite, type HeadSigner } from 'audit-chain';
 import type { Usage } from '../providers/contract.js';
 import { rowDigest, sha256Hex } from './digest.js';
 import { QuerySandbox } from 'query-sandbox';
@@ -55,14 +55,28 @@ export class FlightRecorder {
   private readonly getStmt: Database.Statement;
   private sandbox: QuerySandbox | undefined;
 
+  private readonly publicKeyPem: string | undefined;
+  private readonly headLog: string | undefined;
+
+  /**
+   * With `signer`, every write signs the chain head it leaves (Ed25519, key
+   * outside the database) and appends it to `<logs.db>.audit-heads.jsonl`;
+   * `verify` then needs that key's public half (see audit-chain "Signed heads").
+   */
   constructor(
     readonly path: string,
     private readonly knownSecrets: readonly string[] = [],
     private readonly queryOpts: { timeoutMs?: number } = {},
+    signer?: HeadSigner,
   ) {
     this.db = openSqlite(path);
     this.db.exec(RECORDER_SCHEMA);
-    this.chain = new AuditChain(this.db, { table: CHAIN_TABLE });
+    this.headLog = signer === undefined ? undefined : `${path}.audit-heads.jsonl`;
+    this.publicKeyPem = signer?.publicKeyPem;
+    this.chain = new AuditChain(this.db, {
+      table: CHAIN_TABLE,
+      ...(signer !== undefined ? { signer, headLog: this.headLog! } : {}),
+    });
     // A separate read-only connection: SQLite itself refuses writes on it.
     this.readDb = openSqlite(path, { readonly: true });
     this.insertStmt = this.db.prepare(
@@ -93,14 +107,14 @@ export class FlightRecorder {
       status: 'running',
       started_at: new Date().toISOString(),
     };
-    this.db.transaction(() => {
+    this.chain.transaction(() => {
       this.insertStmt.run(row);
       this.chain.append({
         type: 'request.started',
         actor: rec.owner,
         payload: { correlationId: rec.correlationId, digest: rowDigest(row, START_COLUMNS) },
       });
-    })();
+    });
   }
 
   complete(correlationId: string, owner: string, rec: CompletionRecord): void {
@@ -120,7 +134,7 @@ export class FlightRecorder {
       cache_creation_tokens: rec.usage?.cacheCreationTokens ?? null,
       cost_usd: rec.costUsd ?? null,
     };
-    this.db.transaction(() => {
+    this.chain.transaction(() => {
       const changed = this.completeStmt.run(row).changes;
       if (changed !== 1) return;
       this.chain.append({
@@ -128,7 +142,7 @@ export class FlightRecorder {
         actor: owner,
         payload: { correlationId, digest: rowDigest(row, COMPLETION_COLUMNS) },
       });
-    })();
+    });
   }
 
   /** One request of this owner; another owner's request is indistinguishable from a missing one. */
@@ -170,11 +184,14 @@ export class FlightRecorder {
   }
 
   verify(): RecorderVerifyReport {
-    return verifyRecorder(this.readDb, new AuditChain(this.readDb, { table: CHAIN_TABLE }));
+    const signed =
+      this.publicKeyPem === undefined ? {} : { publicKey: this.publicKeyPem, headLog: this.headLog! };
+    return verifyRecorder(this.readDb, new AuditChain(this.readDb, { table: CHAIN_TABLE }), signed);
   }
 
   close(): void {
     this.sandbox?.close();
+    this.chain.close();
     this.readDb.close();
     this.db.close();
   }

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { AuditChain, ChainHead } from 'audit-chain';
+import type { AuditChain, VerifyOptions } from 'audit-chain';
 import { rowDigest } from './digest.js';
 import { COMPLETION_COLUMNS, START_COLUMNS, type RequestRow } from './schema.js';
 
@@ -15,10 +15,11 @@ export type RecorderVerifyReport =
 export function verifyRecorder(
   db: Database.Database,
   chain: AuditChain,
-  expectHead?: ChainHead,
+  // With an exported head, a truncated tail (newest rows and their chain events deleted) is
+  // detected too; with the public key, every signed head is checked.
+  options: Pick<VerifyOptions, 'publicKey' | 'headLog' | 'expectHead'> = {},
 ): RecorderVerifyReport {
-  // With an exported head, a truncated tail (newest rows and their chain events deleted) is detected too.
-  const chainResult = chain.verify(expectHead === undefined ? {} : { expectHead });
+  const chainResult = chain.verify(options);
   const requests = db.prepare('SELECT count(*) FROM requests').pluck().get() as number;
   if (!chainResult.ok) {
     return {

@@ -1,25 +1,49 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type Database from 'better-sqlite3';
 import { AuditChain, formatHead, openSqlite, parseHead, type ChainHead } from 'audit-chain';
+import {
+  defaultHeadLog,
+  defaultPublicKeyPem,
+  verifyRecon,
+  type ReconVerifyReport,
+} from '../../audit/verifyRecon.js';
 import { AUDIT_TABLE } from '../../store/index.js';
+import { exportCommand, verifyBundleCommand } from './auditBundle.js';
+import { snapshotCommand, verifySnapshotsCommand } from './auditSnapshot.js';
 import { parse, DB_OPTION } from '../args.js';
 import { EXIT_AUDIT_BROKEN, EXIT_OK, EXIT_USAGE, printJson, UsageError, type CliIo } from '../io.js';
 import { existingDbPathOf } from '../settings.js';
 import type { Command } from './types.js';
 
-const HELP = `usage: closegate-engine audit <verify|head|query> [options]
+const HELP = `usage: closegate-engine audit <verify|head|query|export|verify-bundle|snapshot|verify-snapshots> [options]
 
-  audit verify [--db PATH] [--expect-head SEQ:HASH] [--json]
-      Walks the hash chain. With --expect-head, the chain must still contain
-      that head (detects a truncated tail). Exit: 0 intact, 2 broken (names the
-      first broken seq), 1 usage or other error.
+  audit verify [--db PATH] [--public-key FILE] [--head-log FILE] [--all-signatures]
+               [--expect-head SEQ:HASH] [--state] [--json]
+      Walks the hash chain, checks the signed heads with the Ed25519 public key
+      (default: CLOSEGATE_AUDIT_PUBLIC_KEY, else the public half of the engine's
+      signing key if present), the side file of signed heads (default
+      <db>.audit-heads.jsonl when it exists; required when --head-log is given),
+      the append-only triggers and the schema version. With --expect-head, the
+      chain must still contain that head. With --state, rebuilds every match,
+      entry, escalation (with votes), period and exception from the events and
+      lists each row that differs (id, column, both values). Exit: 0 intact,
+      2 broken or state differs, 1 usage or other error.
   audit head [--db PATH] [--json]
       Prints the newest SEQ:HASH; keep it somewhere else to check later.
   audit query [--db PATH] [--actor A] [--type T] [--since ISO] [--limit N] [--json]
       Lists events (oldest first, default limit 100, max 1000).
+  audit export --out DIR [--period YYYY-MM] [--entity CODE]   (see audit export --help)
+      Writes a signed PBC evidence bundle.
+  audit verify-bundle DIR --public-key FILE                   (see audit verify-bundle --help)
+      Checks a bundle offline with only the public key.
+  audit snapshot --to DIR / audit verify-snapshots DIR --public-key FILE
+      Incremental signed segments for immutable storage (see audit snapshot --help).
 The database is opened read-only.`;
 
 export const auditCommand: Command = {
   name: 'audit',
-  summary: 'audit verify | head | query on the hash-chained audit log',
+  summary: 'audit verify | head | query | export | verify-bundle on the signed, hash-chained audit log',
   help: HELP,
   async run(argv, io) {
     const [sub, ...rest] = argv;
@@ -28,6 +52,10 @@ export const auditCommand: Command = {
     if (sub === 'verify') return verify(rest, io);
     if (sub === 'head') return head(rest, io);
     if (sub === 'query') return query(rest, io);
+    if (sub === 'export') return exportCommand(rest, io);
+    if (sub === 'verify-bundle') return verifyBundleCommand(rest, io);
+    if (sub === 'snapshot') return snapshotCommand(rest, io);
+    if (sub === 'verify-snapshots') return verifySnapshotsCommand(rest, io);
     throw new UsageError(`unknown subcommand: audit ${sub}`, HELP);
   },
 };
@@ -44,7 +72,15 @@ function openChain(dbFlag: string | undefined, io: CliIo): { chain: AuditChain; 
 }
 
 function verify(argv: string[], io: CliIo): number {
-  const { values } = parse(argv, { ...DB_OPTION, 'expect-head': { type: 'string' } }, HELP);
+  const opts = {
+    ...DB_OPTION,
+    'expect-head': { type: 'string' },
+    'public-key': { type: 'string' },
+    'head-log': { type: 'string' },
+    'all-signatures': { type: 'boolean' },
+    state: { type: 'boolean' },
+  } as const;
+  const { values } = parse(argv, opts, HELP);
   if (values.help) return (io.out(HELP), EXIT_OK);
   let expectHead: ChainHead | undefined;
   if (values['expect-head'] !== undefined) {
@@ -54,23 +90,73 @@ function verify(argv: string[], io: CliIo): number {
       throw new UsageError(`--expect-head: ${(err as Error).message}`, HELP);
     }
   }
-  const { chain, close } = openChain(values.db, io);
+  const dbPath = existingDbPathOf(values.db, io);
+  const publicKeyPem = readPublicKey(values['public-key'], dbPath, io);
+  const headLogFlag = values['head-log'];
+  const { db, close } = openDb(values.db, io);
   try {
     const onProgress = io.stderrIsTty ? (seq: number) => io.err(`  verified through seq ${seq}`) : undefined;
-    const result = chain.verify({
+    const report = verifyRecon(db, {
       ...(expectHead ? { expectHead } : {}),
       ...(onProgress ? { onProgress } : {}),
+      ...(publicKeyPem !== undefined ? { publicKeyPem } : {}),
+      headLog: { file: headLogFlag ?? defaultHeadLog(dbPath, io.env), required: headLogFlag !== undefined },
+      ...(values['all-signatures'] ? { allSignatures: true } : {}),
+      ...(values.state ? { state: true } : {}),
     });
-    if (values.json) printJson(io, result);
-    else if (result.ok)
-      io.out(
-        `audit chain intact: ${result.count} events, head ${result.head ? formatHead(result.head) : '(empty)'}`,
-      );
-    else io.out(`AUDIT CHAIN BROKEN at seq ${result.brokenSeq} (${result.reason}): ${result.message}`);
-    return result.ok ? EXIT_OK : EXIT_AUDIT_BROKEN;
+    if (values.json) printJson(io, { ...report.chain, ...report });
+    else printReport(io, report);
+    return report.ok ? EXIT_OK : EXIT_AUDIT_BROKEN;
   } finally {
     close();
   }
+}
+
+function printReport(io: CliIo, report: ReconVerifyReport): void {
+  const result = report.chain;
+  if (result.ok) {
+    const signed = result.signatures;
+    io.out(
+      `audit chain intact: ${result.count} events, head ${result.head ? formatHead(result.head) : '(empty)'}` +
+        (signed
+          ? `; signed: ${signed.heads} heads, newest seq ${signed.latest?.seq ?? '-'} by key ${signed.latest?.keyId ?? '-'}`
+          : ''),
+    );
+    if (!report.signaturesChecked)
+      io.out('WARNING: head signatures NOT checked (no public key: pass --public-key FILE)');
+  } else io.out(`AUDIT CHAIN BROKEN at seq ${result.brokenSeq} (${result.reason}): ${result.message}`);
+  if (!report.schema.ok)
+    io.out(`SCHEMA VERSION ${report.schema.version} is not the expected ${report.schema.expected}`);
+  const state = report.state;
+  if (state === undefined) return;
+  const c = state.checked;
+  if (state.ok)
+    io.out(
+      `state agrees with ${state.events} events: ${c.matches} matches, ${c.entries} entries, ${c.escalations} escalations (${c.votes} votes), ${c.periods} periods, ${c.exceptions} exceptions`,
+    );
+  else {
+    io.out(`STATE DIFFERS FROM THE AUDIT EVENTS: ${state.differenceCount} difference(s)`);
+    for (const d of state.differences)
+      io.out(
+        `  ${d.table} ${d.id} ${d.column}: events say ${JSON.stringify(d.expected)}, table has ${JSON.stringify(d.actual)}${d.seq !== undefined ? ` (last event seq ${d.seq})` : ''}`,
+      );
+    for (const u of state.unreadable) io.out(`  event seq ${u.seq} (${u.type}) cannot be replayed: ${u.why}`);
+  }
+}
+
+function readPublicKey(flag: string | undefined, dbPath: string, io: CliIo): string | undefined {
+  try {
+    if (flag !== undefined) return fs.readFileSync(path.resolve(io.cwd, flag), 'utf8');
+    return defaultPublicKeyPem(dbPath, io.env);
+  } catch (err) {
+    throw new UsageError(`public key: ${(err as Error).message}`, HELP);
+  }
+}
+
+function openDb(dbFlag: string | undefined, io: CliIo): { db: Database.Database; close: () => void } {
+  const dbPath = existingDbPathOf(dbFlag, io);
+  const db = openSqlite(dbPath, { readonly: true });
+  return { db, close: () => db.close() };
 }
 
 function head(argv: string[], io: CliIo): number {
