@@ -30,6 +30,9 @@ export interface V2Line {
   heldWith: number[] | undefined;
   heldRule: string | undefined;
   text: TextFeatures | undefined;
+  /** Scratch of one one-to-one pass (valid while `stamp` is that pass's): the left lines that want this line. */
+  stamp: number;
+  wantedBy: V2Line[] | undefined;
 }
 
 export interface TextFeatures {
@@ -81,6 +84,8 @@ export function prepareLines(entries: readonly Entry[], usd: UsdConverter, cal: 
       heldWith: undefined,
       heldRule: undefined,
       text: undefined,
+      stamp: 0,
+      wantedBy: undefined,
     };
   }
   return out;

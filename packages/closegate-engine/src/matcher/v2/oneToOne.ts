@@ -3,8 +3,10 @@ import { absBig } from '../prepare.js';
 import { calendarReach, hold, inWindow, openOf, textAgrees, type PassContext } from './context.js';
 import type { V2Line } from './line.js';
 import { minorToString } from './sink.js';
-import { SortedIndex } from './sortedIndex.js';
+import { EqualIndex, SortedIndex } from './sortedIndex.js';
 import { allowance, maxDifference, toleranceFor, varianceReason } from './tests.js';
+
+let passCounter = 0;
 
 /** More qualifying candidates than this and a line is not decided by the rule. */
 const CANDIDATE_LIMIT = 16;
@@ -79,7 +81,7 @@ export function oneToOnePass(left: readonly V2Line[], right: readonly V2Line[], 
 /** Adds the qualifying candidates of `l` from one index; false when there were too many to look at. */
 function collect(
   l: V2Line,
-  index: SortedIndex,
+  index: SortedIndex | EqualIndex,
   key: string,
   value: bigint,
   isCross: boolean,
@@ -133,6 +135,21 @@ function amountAgrees(
   const reason = varianceReason(c.rule, diff, size, receivedSmaller, isCross);
   if (reason === undefined) return false;
   return { amount: minorToString(diff, currency), currency, reason };
+}
+
+const HOW = new WeakMap<object, string>();
+
+/** What linked the pair, worded once per rule. */
+function howOf(rule: PassContext['rule']): string {
+  let how = HOW.get(rule);
+  if (how === undefined) {
+    how =
+      rule.text.reference.length > 0
+        ? `reference (${rule.text.reference.join('/')})`
+        : 'amount, date and counterparty';
+    HOW.set(rule, how);
+  }
+  return how;
 }
 
 function emit(l: V2Line, f: Found, c: PassContext): void {

@@ -21,7 +21,9 @@ export class V2Sink {
   ): void {
     const lines = [anchor, ...others];
     for (const l of lines) l.taken = true;
-    lines.sort((a, b) => a.id - b.id);
+    if (lines.length === 2) {
+      if (lines[0]!.id > lines[1]!.id) lines.reverse();
+    } else lines.sort((a, b) => a.id - b.id);
     const p: MatchProposal = {
       type,
       entryIds: lines.map((l) => l.id),
@@ -39,6 +41,7 @@ export class V2Sink {
 
   private ratesUsed(lines: readonly V2Line[]): FxRecord[] {
     const fx: FxRecord[] = [];
+    if (lines.every((l) => l.currency === 'USD')) return fx;
     const seen = new Set<string>();
     for (const l of lines) {
       const r = this.usd.rateFor(l.currency, l.entry.postingDate);
