@@ -30,11 +30,11 @@ export function oneToOnePass(left: readonly V2Line[], right: readonly V2Line[], 
   if (L.length === 0 || R.length === 0) return;
   const { rule } = c;
   const neg = c.intercompany;
-  const same = new SortedIndex(
-    R,
-    (l) => l.currency,
-    (l) => (neg ? -l.minor : l.minor),
-  );
+  const valueOf = (l: V2Line): bigint => (neg ? -l.minor : l.minor);
+  const same =
+    rule.amount.test === 'equal'
+      ? new EqualIndex(R, (l) => l.currency, valueOf)
+      : new SortedIndex(R, (l) => l.currency, valueOf);
   const cross = rule.crossCurrency
     ? new SortedIndex(
         R,
@@ -43,36 +43,39 @@ export function oneToOnePass(left: readonly V2Line[], right: readonly V2Line[], 
       )
     : undefined;
   const reach = calendarReach(rule, c.cal);
-  const picks = new Map<V2Line, Found[]>();
-  const wantedBy = new Map<V2Line, V2Line[]>();
-  const undecided = new Set<V2Line>();
+  // each pass stamps the right lines it touches, so their `wantedBy` scratch needs no clearing
+  const stamp = ++passCounter;
+  const picks: [V2Line, Found[]][] = [];
+  const scratch: Found[] = [];
   for (const l of L) {
-    const found: Found[] = [];
+    scratch.length = 0;
     const ok =
-      collect(l, same, l.currency, l.minor, false, reach, c, found) &&
-      (cross === undefined || l.usd === undefined || collect(l, cross, 'USD', l.usd, true, reach, c, found));
-    if (!ok || found.length > CANDIDATE_LIMIT) {
-      undecided.add(l);
-      continue;
-    }
-    if (found.length === 0) continue;
-    picks.set(l, found);
+      collect(l, same, l.currency, l.minor, false, reach, c, scratch) &&
+      (cross === undefined ||
+        l.usd === undefined ||
+        collect(l, cross, 'USD', l.usd, true, reach, c, scratch));
+    // too many candidates to decide: the rule leaves the line alone
+    if (!ok || scratch.length === 0 || scratch.length > CANDIDATE_LIMIT) continue;
+    const found = scratch.slice();
+    picks.push([l, found]);
     for (const f of found) {
-      const w = wantedBy.get(f.r);
-      if (w === undefined) wantedBy.set(f.r, [l]);
-      else w.push(l);
+      const r = f.r;
+      if (r.stamp !== stamp) {
+        r.stamp = stamp;
+        r.wantedBy = [l];
+      } else r.wantedBy!.push(l);
     }
   }
   for (const [l, found] of picks) {
     const only = found.length === 1 ? found[0]! : undefined;
-    if (only !== undefined && wantedBy.get(only.r)!.length === 1) {
+    if (only !== undefined && only.r.wantedBy!.length === 1) {
       emit(l, only, c);
       continue;
     }
     const competitors = new Set<V2Line>([l]);
     for (const f of found) {
       competitors.add(f.r);
-      for (const other of wantedBy.get(f.r)!) competitors.add(other);
+      for (const other of f.r.wantedBy!) competitors.add(other);
     }
     hold([...competitors], rule.name);
   }
@@ -157,11 +160,7 @@ function emit(l: V2Line, f: Found, c: PassContext): void {
   const r = f.r;
   const exact = f.variance === undefined && !f.cross && rule.text.reference.length > 0;
   const gap = rule.date.unit === 'business' ? Math.abs(l.bday - r.bday) : Math.abs(l.day - r.day);
-  const how =
-    rule.text.reference.length > 0
-      ? `reference (${rule.text.reference.join('/')})`
-      : 'amount, date and counterparty';
-  const why = `${f.cross ? `${l.currency}/${r.currency} via USD` : 'same currency'}, ${f.variance ? 'amount within tolerance' : 'equal amount'}, ${gap} ${rule.date.unit} day(s) apart, ${how}; the only candidate either way`;
+  const why = `${f.cross ? `${l.currency}/${r.currency} via USD` : 'same currency'}, ${f.variance ? 'amount within tolerance' : 'equal amount'}, ${gap} ${rule.date.unit} day(s) apart, ${howOf(rule)}; the only candidate either way`;
   // the GL line (right side) anchors the match, as in v1
   c.sink.emit(exact ? 'exact' : 'fuzzy', rule.name, r, [l], exact ? 1 : 0.9, why, c.intercompany, f.variance);
 }
