@@ -32,6 +32,9 @@ export interface V2Line {
   text: TextFeatures | undefined;
   /** Scratch of one one-to-one pass (valid while `stamp` is that pass's): the left lines that want this line. */
   stamp: number;
+  wantCount: number;
+  wantFirst: V2Line | undefined;
+  /** Built only when a second left line wants this one. */
   wantedBy: V2Line[] | undefined;
 }
 
@@ -85,6 +88,8 @@ export function prepareLines(entries: readonly Entry[], usd: UsdConverter, cal: 
       heldRule: undefined,
       text: undefined,
       stamp: 0,
+      wantCount: 0,
+      wantFirst: undefined,
       wantedBy: undefined,
     };
   }

@@ -43,9 +43,10 @@ export function oneToOnePass(left: readonly V2Line[], right: readonly V2Line[], 
       )
     : undefined;
   const reach = calendarReach(rule, c.cal);
-  // each pass stamps the right lines it touches, so their `wantedBy` scratch needs no clearing
+  // each pass stamps the right lines it touches, so their scratch needs no clearing
   const stamp = ++passCounter;
-  const picks: [V2Line, Found[]][] = [];
+  const pickers: V2Line[] = [];
+  const picks: Found[][] = [];
   const scratch: Found[] = [];
   for (const l of L) {
     scratch.length = 0;
@@ -57,25 +58,33 @@ export function oneToOnePass(left: readonly V2Line[], right: readonly V2Line[], 
     // too many candidates to decide: the rule leaves the line alone
     if (!ok || scratch.length === 0 || scratch.length > CANDIDATE_LIMIT) continue;
     const found = scratch.slice();
-    picks.push([l, found]);
+    pickers.push(l);
+    picks.push(found);
     for (const f of found) {
       const r = f.r;
       if (r.stamp !== stamp) {
         r.stamp = stamp;
-        r.wantedBy = [l];
-      } else r.wantedBy!.push(l);
+        r.wantCount = 1;
+        r.wantedBy = undefined;
+        r.wantFirst = l;
+      } else {
+        r.wantCount++;
+        (r.wantedBy ??= [r.wantFirst!]).push(l);
+      }
     }
   }
-  for (const [l, found] of picks) {
+  for (let k = 0; k < pickers.length; k++) {
+    const l = pickers[k]!;
+    const found = picks[k]!;
     const only = found.length === 1 ? found[0]! : undefined;
-    if (only !== undefined && only.r.wantedBy!.length === 1) {
+    if (only !== undefined && only.r.wantCount === 1) {
       emit(l, only, c);
       continue;
     }
     const competitors = new Set<V2Line>([l]);
     for (const f of found) {
       competitors.add(f.r);
-      for (const other of f.r.wantedBy!) competitors.add(other);
+      for (const other of f.r.wantedBy ?? [f.r.wantFirst!]) competitors.add(other);
     }
     hold([...competitors], rule.name);
   }
@@ -93,9 +102,12 @@ function collect(
   out: Found[],
 ): boolean {
   const { rule } = c;
-  const size = absBig(value);
-  const first = maxDifference(rule, key, size);
-  const widest = first === 0n ? 0n : maxDifference(rule, key, size + first);
+  let widest = 0n;
+  if (rule.amount.test !== 'equal') {
+    const size = absBig(value);
+    const first = maxDifference(rule, key, size);
+    widest = first === 0n ? 0n : maxDifference(rule, key, size + first);
+  }
   const hits = index.range(
     key,
     value - widest,
@@ -155,12 +167,32 @@ function howOf(rule: PassContext['rule']): string {
   return how;
 }
 
+const RATIONALES = new WeakMap<object, Map<string, string>>();
+
+/** The rationale of a one-to-one match, built once per rule and wording (most matches share one). */
+function rationaleOf(rule: PassContext['rule'], currencies: string, variance: boolean, gap: number): string {
+  let byKey = RATIONALES.get(rule);
+  if (byKey === undefined) RATIONALES.set(rule, (byKey = new Map()));
+  const key = `${currencies}|${variance}|${gap}`;
+  let why = byKey.get(key);
+  if (why === undefined) {
+    why = `${currencies}, ${variance ? 'amount within tolerance' : 'equal amount'}, ${gap} ${rule.date.unit} day(s) apart, ${howOf(rule)}; the only candidate either way`;
+    byKey.set(key, why);
+  }
+  return why;
+}
+
 function emit(l: V2Line, f: Found, c: PassContext): void {
   const { rule } = c;
   const r = f.r;
   const exact = f.variance === undefined && !f.cross && rule.text.reference.length > 0;
   const gap = rule.date.unit === 'business' ? Math.abs(l.bday - r.bday) : Math.abs(l.day - r.day);
-  const why = `${f.cross ? `${l.currency}/${r.currency} via USD` : 'same currency'}, ${f.variance ? 'amount within tolerance' : 'equal amount'}, ${gap} ${rule.date.unit} day(s) apart, ${howOf(rule)}; the only candidate either way`;
+  const why = rationaleOf(
+    rule,
+    f.cross ? `${l.currency}/${r.currency} via USD` : 'same currency',
+    f.variance !== undefined,
+    gap,
+  );
   // the GL line (right side) anchors the match, as in v1
   c.sink.emit(exact ? 'exact' : 'fuzzy', rule.name, r, [l], exact ? 1 : 0.9, why, c.intercompany, f.variance);
 }

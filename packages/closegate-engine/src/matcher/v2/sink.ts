@@ -19,7 +19,7 @@ export class V2Sink {
     intercompany: boolean,
     variance?: MatchVariance,
   ): void {
-    const lines = [anchor, ...others];
+    const lines = others.length === 1 ? [anchor, others[0]!] : [anchor, ...others];
     for (const l of lines) l.taken = true;
     if (lines.length === 2) {
       if (lines[0]!.id > lines[1]!.id) lines.reverse();
@@ -31,7 +31,9 @@ export class V2Sink {
       score: score.toFixed(4),
       amountUsd: centsToString(absBig(anchor.usd ?? 0n)),
       fx: this.ratesUsed(lines),
-      rationale: `rule ${rule}: ${rationale}${variance ? `; variance ${variance.amount} ${variance.currency} (${variance.reason})` : ''}`,
+      rationale: variance
+        ? `rule ${rule}: ${rationale}; variance ${variance.amount} ${variance.currency} (${variance.reason})`
+        : `rule ${rule}: ${rationale}`,
       intercompany,
       rule,
     };

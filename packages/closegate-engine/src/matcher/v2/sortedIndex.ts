@@ -84,7 +84,8 @@ function lowerBound(slots: readonly Slot[], v: bigint, day: number): number {
  * list instead of searching a sorted array.
  */
 export class EqualIndex {
-  private readonly byKey = new Map<string, Map<number | bigint, V2Line[]>>();
+  /** A value held by one line maps to the line itself (most do): no array per line. */
+  private readonly byKey = new Map<string, Map<number | bigint, V2Line | V2Line[]>>();
 
   constructor(
     lines: Iterable<V2Line>,
@@ -99,13 +100,14 @@ export class EqualIndex {
       let values = this.byKey.get(k);
       if (values === undefined) this.byKey.set(k, (values = new Map()));
       const vk = keyOfValue(v);
-      const list = values.get(vk);
-      if (list === undefined) values.set(vk, [line]);
-      else list.push(line);
+      const held = values.get(vk);
+      if (held === undefined) values.set(vk, line);
+      else if (Array.isArray(held)) held.push(line);
+      else values.set(vk, [held, line]);
     }
     // lines arrive in id order; a stable sort by day keeps (day, id)
     for (const values of this.byKey.values())
-      for (const list of values.values()) if (list.length > 1) list.sort((a, b) => a.day - b.day);
+      for (const held of values.values()) if (Array.isArray(held)) held.sort((a, b) => a.day - b.day);
   }
 
   /** Same contract as SortedIndex.range with lo === hi. */
@@ -117,9 +119,14 @@ export class EqualIndex {
     dayHi: number,
     limit: number,
   ): V2Line[] | undefined {
-    const list = this.byKey.get(key)?.get(keyOfValue(lo));
+    const held = this.byKey.get(key)?.get(keyOfValue(lo));
     const out: V2Line[] = [];
-    if (list === undefined) return out;
+    if (held === undefined) return out;
+    if (!Array.isArray(held)) {
+      if (held.day >= dayLo && held.day <= dayHi && !held.taken && !held.held) out.push(held);
+      return out;
+    }
+    const list = held;
     for (const l of list) {
       if (l.day < dayLo) continue;
       if (l.day > dayHi) break;
