@@ -94,13 +94,13 @@ export function runMatcherV2(
   };
   for (const book of books) {
     const others = [...book.bank, ...book.subledger].sort((a, b) => a.id - b.id);
-    exceptions.push(...explainSide(book.gl, others, applies('bank-gl'), cal, text, false));
-    exceptions.push(...explainSide(book.bank, book.gl, applies('bank-gl'), cal, text, false));
-    exceptions.push(...explainSide(book.subledger, book.gl, applies('subledger-gl'), cal, text, false));
+    exceptions.push(...explainSide(book.gl, others, applies('bank-gl'), text, false));
+    exceptions.push(...explainSide(book.bank, book.gl, applies('bank-gl'), text, false));
+    exceptions.push(...explainSide(book.subledger, book.gl, applies('subledger-gl'), text, false));
   }
   for (const pair of ic) {
-    exceptions.push(...explainSide(pair.a, pair.b, applies('intercompany'), cal, text, true));
-    exceptions.push(...explainSide(pair.b, pair.a, applies('intercompany'), cal, text, true));
+    exceptions.push(...explainSide(pair.a, pair.b, applies('intercompany'), text, true));
+    exceptions.push(...explainSide(pair.b, pair.a, applies('intercompany'), text, true));
   }
   exceptions.sort((x, y) => x.entryId - y.entryId);
   const proposals = sink.proposals;
