@@ -3,6 +3,8 @@
  *   npm run bench -- closegate-recon            (all figures)
  *   CLOSEGATE_BENCH_SIZES=1000,10000 npm run bench -- closegate-recon
  *   CLOSEGATE_BENCH_SIZES=1000000 npm run bench -- closegate-recon   (1M lines per side)
+ *   CLOSEGATE_BENCH_MATCHER_SIZES=100000 (default) CLOSEGATE_BENCH_MATCHER_ROUNDS=3 ...
+ *     matcher only: v2 (ordered rules) next to v1 on the same book, one process
  *   CLOSEGATE_BENCH_BACKGROUND_CHECKPOINTS=1 ...   (books as `recon run` opens them)
  * 1. Synthetic books (N lines per side: 90 % exact pairs, 5 % fuzzy, 3 %
  *    many-to-one splits, 2 % exceptions), each size in its own child process
@@ -26,7 +28,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { FixedRateAdapter } from 'closegate-policy';
-import { DEMO_FX_RATES, openEngine, runMatcher, type Entry, type NewEntry } from 'closegate-engine';
+import {
+  DEMO_FX_RATES,
+  openEngine,
+  runMatcher,
+  runMatcherV1,
+  type Entry,
+  type NewEntry,
+} from 'closegate-engine';
 import { bareExactJoin, demoPass, demoPassLongLived, stats } from './lib/recon-demo.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -248,26 +257,60 @@ function child(n: number): void {
   process.stdout.write(JSON.stringify(out));
 }
 
-/** Matcher only, in memory (no database): N lines per side, for the 1M figure. */
+/**
+ * Matcher only, in memory (no database): N lines per side. The v2 matcher
+ * (ordered rules) and the v1 matcher it replaced run on the same book in the
+ * same process, each after one warm-up run on a 1/10 book, in alternating
+ * order over `CLOSEGATE_BENCH_MATCHER_ROUNDS` rounds (default 1); the
+ * figures are the medians.
+ */
 function childMatcherOnly(n: number): void {
   const fx = new FixedRateAdapter(DEMO_FX_RATES, { environment: 'bench' });
   const lines: Entry[] = [...syntheticBook(n)].map((l, i) => ({ ...l, id: i + 1, state: 'unmatched' }));
   let t = performance.now();
   const baselineMatched = bareExactJoin(lines);
   const baselineMs = performance.now() - t;
-  t = performance.now();
-  const r = runMatcher(lines, fx);
-  const matchMs = performance.now() - t;
+  const warm = lines.slice(0, Math.max(2, Math.floor(lines.length / 10)));
+  runMatcherV1(warm, fx);
+  runMatcher(warm, fx);
+  const rounds = Number(process.env.CLOSEGATE_BENCH_MATCHER_ROUNDS ?? 1);
+  const v1Ms: number[] = [];
+  const v2Ms: number[] = [];
+  let r = runMatcher(warm, fx);
+  let r1 = runMatcherV1(warm, fx);
+  for (let k = 0; k < rounds; k++) {
+    const order = k % 2 === 0 ? ['v1', 'v2'] : ['v2', 'v1'];
+    for (const which of order) {
+      t = performance.now();
+      if (which === 'v1') {
+        r1 = runMatcherV1(lines, fx);
+        v1Ms.push(performance.now() - t);
+      } else {
+        r = runMatcher(lines, fx);
+        v2Ms.push(performance.now() - t);
+      }
+    }
+  }
+  const matchMs = median(v2Ms);
+  const matchV1Ms = median(v1Ms);
   const out = {
     linesPerSide: n,
     totalLines: lines.length,
     matchMs,
+    matchV1Ms,
+    v2OverV1: matchMs / matchV1Ms,
+    v1: { proposals: r1.proposals.length, exceptions: r1.exceptions.length },
     proposals: r.proposals.length,
     exceptions: r.exceptions.length,
     baseline: { bareExactJoinMs: baselineMs, matched: baselineMatched },
     peakRssMb: process.resourceUsage().maxRSS / 1024,
   };
   process.stdout.write(JSON.stringify(out));
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
 }
 
 /** The first pass of a fresh process (what `closegate-engine demo` does): cold JIT, cold statements. */
@@ -365,7 +408,7 @@ async function main(): Promise<void> {
     );
   }
   const matcherOnly = [];
-  for (const n of (process.env.CLOSEGATE_BENCH_MATCHER_SIZES ?? '1000000')
+  for (const n of (process.env.CLOSEGATE_BENCH_MATCHER_SIZES ?? '100000')
     .split(',')
     .filter(Boolean)
     .map(Number)) {
@@ -393,8 +436,9 @@ async function main(): Promise<void> {
     const m = JSON.parse(r.stdout);
     matcherOnly.push(m);
     console.log(
-      `matcher only (in memory) ${n}/side: match ${m.matchMs.toFixed(0)} ms, peak RSS ${m.peakRssMb.toFixed(0)} MB; baseline bare exact join ${m.baseline.bareExactJoinMs.toFixed(0)} ms, ` +
-        `ratio ${(m.matchMs / m.baseline.bareExactJoinMs).toFixed(1)}x; ${m.proposals} proposals, ${m.exceptions} exceptions`,
+      `matcher only (in memory) ${n}/side: v2 (rules) ${m.matchMs.toFixed(0)} ms, v1 ${m.matchV1Ms.toFixed(0)} ms, v2/v1 ${m.v2OverV1.toFixed(2)}x (target <= 1.5x); ` +
+        `peak RSS ${m.peakRssMb.toFixed(0)} MB; baseline bare exact join ${m.baseline.bareExactJoinMs.toFixed(0)} ms, ` +
+        `v2/join ${(m.matchMs / m.baseline.bareExactJoinMs).toFixed(1)}x; v2 ${m.proposals} proposals, ${m.exceptions} exceptions; v1 ${m.v1.proposals} proposals, ${m.v1.exceptions} exceptions`,
     );
   }
   const result = {

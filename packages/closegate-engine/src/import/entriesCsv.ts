@@ -138,13 +138,12 @@ function validateRow(
     return undefined;
   }
   const raw = Object.fromEntries(columns.map((c, i) => [c, fields[i]!]));
-  const note = report;
   const parsed = rowSchema.safeParse(raw);
   if (!parsed.success)
-    for (const issue of parsed.error.issues) note(`${issue.path.join('.')}: ${issue.message}`);
+    for (const issue of parsed.error.issues) report(`${issue.path.join('.')}: ${issue.message}`);
   const postingDate = dates.parse(raw.posting_date!);
   if (postingDate === undefined)
-    note(
+    report(
       `posting_date: ${JSON.stringify(raw.posting_date)} is not a real date written ${dates.formats.join(' or ')}`,
     );
   const format = { decimalComma: options.decimalComma === true };
@@ -152,7 +151,7 @@ function validateRow(
     raw.amount !== undefined
       ? parseBankAmount(raw.amount, format)
       : parseDebitCredit(raw.debit!, raw.credit!, format);
-  if (!amount.ok) note(`amount: ${amount.reason}`);
+  if (!amount.ok) report(`amount: ${amount.reason}`);
   if (!parsed.success || postingDate === undefined || !amount.ok) return undefined;
   const r = parsed.data;
   if (!knownEntities.has(r.entity)) {

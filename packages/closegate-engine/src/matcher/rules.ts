@@ -140,6 +140,15 @@ export const matchingRuleSchema = z
   });
 export type MatchingRule = z.infer<typeof matchingRuleSchema>;
 
+/**
+ * Default invoice-number patterns (folded text: NFKC, lower case): "INV-1001",
+ * "Invoice #1001", "Rechnung 1001", "RG 1001", "請求書番号 1001".
+ */
+export const DEFAULT_INVOICE_PATTERNS: readonly string[] = [
+  '\\b(?:inv|invoice|bill|rechnung|facture|factura|rg)\\s*(?:no|nr|num|number)?\\s*[-:#./]?\\s*(\\d{3,})\\b',
+  '(?:請求書|請求)\\s*(?:no|番号)?\\s*[-:#.]?\\s*(\\d{3,})',
+];
+
 /** A regex source that compiles and is short (patterns run on every narrative). */
 const patternSource = z
   .string()
@@ -164,7 +173,10 @@ export const matchingRulesSchema = z
      * capture group (or the whole match) is the invoice number; two numbers
      * are equal only when their digits are equal.
      */
-    invoicePatterns: z.array(patternSource).max(20).default([]),
+    invoicePatterns: z
+      .array(patternSource)
+      .max(20)
+      .default([...DEFAULT_INVOICE_PATTERNS]),
     /** Extra words stripped from narratives as bank boilerplate (after normalization). */
     boilerplate: z.array(z.string().min(1).max(40)).max(100).default([]),
     /** Non-business days for `business` date windows, besides Saturdays and Sundays. */
@@ -189,10 +201,6 @@ export type MatchingRules = z.infer<typeof matchingRulesSchema>;
 export type MatchingRulesInput = z.input<typeof matchingRulesSchema>;
 
 const DEFAULT_INPUT: MatchingRulesInput = {
-  invoicePatterns: [
-    '\\b(?:inv|invoice|bill|rechnung|facture|factura|rg)\\s*(?:no|nr|num|number)?\\s*[-:#./]?\\s*(\\d{3,})\\b',
-    '(?:請求書|請求)\\s*(?:no|番号)?\\s*[-:#.]?\\s*(\\d{3,})',
-  ],
   rules: [
     {
       // a reversal, void or return and the one earlier line it undoes, on the same side

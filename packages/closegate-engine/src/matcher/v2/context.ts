@@ -52,6 +52,9 @@ export function textAgrees(a: V2Line, b: V2Line, c: PassContext, group = false):
   const cp = rule.text.counterparty;
   // intercompany: the account pair names both parties (each side's counterparty is the other entity)
   if (cp === 'ignore' || c.intercompany) return true;
+  // only two named parties can contradict each other: where that is all that is asked, skip the verdict
+  const onlyContradiction = cp === 'agree_or_absent' && (!noRef || group);
+  if (onlyContradiction && (a.entry.counterparty === '' || b.entry.counterparty === '')) return true;
   const v = partyVerdict(a, b, text);
   if (cp === 'agree') return v === 'agree';
   if (noRef && !group) return v === 'agree' || v === 'absent';

@@ -1,7 +1,7 @@
 import type { MatcherException } from '../config.js';
 import type { MatchingRule } from '../rules.js';
-import type { Calendar } from './calendar.js';
 import type { TextContext, V2Line } from './line.js';
+import { KeyIndex } from './keys.js';
 import { invoicesConflict, partyVerdict, referenceAgrees } from './tests.js';
 
 const NEAR_LIMIT = 3;
@@ -21,7 +21,6 @@ export function explainSide(
   side: readonly V2Line[],
   other: readonly V2Line[],
   rules: readonly MatchingRule[],
-  cal: Calendar,
   text: TextContext,
   negate: boolean,
 ): MatcherException[] {
@@ -35,12 +34,11 @@ export function explainSide(
     if (b === undefined) byAmount.set(k, [o]);
     else b.push(o);
   }
-  const byDay = [...otherOpen].sort((a, b) => a.day - b.day || a.id - b.id);
+  const keyed = new KeyIndex(otherOpen, text);
   const maxCal = Math.max(0, ...rules.filter((r) => r.date.unit === 'calendar').map((r) => r.date.days));
   const maxBiz = Math.max(0, ...rules.filter((r) => r.date.unit === 'business').map((r) => r.date.days));
   const inAnyWindow = (a: V2Line, b: V2Line): boolean =>
     Math.abs(a.day - b.day) <= maxCal || Math.abs(a.bday - b.bday) <= maxBiz;
-  const reach = Math.max(maxCal, cal.calendarSpan(maxBiz));
   const strongest = rules[0]!;
   return open.map((l): MatcherException => {
     if (l.fxError !== undefined)
@@ -64,12 +62,15 @@ export function explainSide(
         detail: 'no line on the other side of this account',
         nearMissIds: [],
       };
-    const near = windowLines(byDay, l.day, reach).filter((o) => inAnyWindow(l, o));
-    const linked = near.filter(
-      (o) =>
-        o.currency === l.currency &&
-        referenceAgrees(l, o, ['equal', 'contained', 'invoice'], strongest, text),
-    );
+    // lines that may share a reference, looked up by key (not every line of the window)
+    const linked = keyed
+      .candidates(l, text)
+      .filter(
+        (o) =>
+          o.currency === l.currency &&
+          inAnyWindow(l, o) &&
+          referenceAgrees(l, o, ['equal', 'contained', 'invoice'], strongest, text),
+      );
     if (linked.length > 0)
       return {
         entryId: l.id,
@@ -134,18 +135,4 @@ function ids(lines: readonly V2Line[]): number[] {
     .map((l) => l.id)
     .sort((a, b) => a - b)
     .slice(0, NEAR_LIMIT);
-}
-
-function windowLines(byDay: readonly V2Line[], day: number, reach: number): V2Line[] {
-  let lo = 0;
-  let hi = byDay.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (byDay[mid]!.day < day - reach) lo = mid + 1;
-    else hi = mid;
-  }
-  const out: V2Line[] = [];
-  for (let i = lo; i < byDay.length && byDay[i]!.day <= day + reach && out.length < 64; i++)
-    out.push(byDay[i]!);
-  return out;
 }

@@ -2,6 +2,7 @@ import type { MatchVariance } from '../config.js';
 import { absBig } from '../prepare.js';
 import { calendarReach, hold, inWindow, openOf, textAgrees, type PassContext } from './context.js';
 import type { V2Line } from './line.js';
+import { KeyIndex } from './keys.js';
 import { minorToString } from './sink.js';
 import { subsetsSumming } from './subset.js';
 import { maxDifference, referenceAgrees, varianceReason } from './tests.js';
@@ -41,9 +42,18 @@ export function groupPass(
   for (const b of byCurrency.values()) b.sort((x, y) => x.day - y.day || x.id - y.id);
   const reach = calendarReach(c.rule, c.cal);
   const limit = c.rule.shape.maxGroupSize;
+  const refs = c.rule.text.reference;
+  // reference tests that keys can stand for: look candidates up by key, not by scanning the window
+  const keyed = refs.length > 0 && !refs.includes('last_digits') ? new KeyIndex(P, c.text) : undefined;
   for (const t of T) {
     if (t.taken || t.held || t.minor === 0n) continue;
-    const pool = byCurrency.get(t.currency);
+    const pool =
+      keyed !== undefined
+        ? keyed
+            .candidates(t, c.text)
+            .filter((p) => p.currency === t.currency)
+            .sort((x, y) => x.day - y.day || x.id - y.id)
+        : byCurrency.get(t.currency);
     if (pool === undefined) continue;
     const ranked = candidatesFor(t, pool, reach, c);
     if (ranked.length < 2) continue;
@@ -74,11 +84,13 @@ function candidatesFor(t: V2Line, pool: readonly V2Line[], reach: number, c: Pas
     const pv = c.intercompany ? -p.minor : p.minor;
     if (pv < 0n !== negative || absBig(pv) >= size) continue;
     if (!inWindow(t, p, c.rule) || !textAgrees(t, p, c, true)) continue;
-    const linked =
-      c.rule.text.reference.length > 0 ||
-      referenceAgrees(t, p, ['equal', 'contained', 'invoice'], c.rule, c.text);
-    out.push({ p, linked, gap: Math.abs(p.day - t.day) });
+    out.push({ p, linked: false, gap: Math.abs(p.day - t.day) });
   }
+  // under a rule with a reference test every candidate is linked; without one, those that share a
+  // reference with the target still come first (looked at only when the window is over-full)
+  if (c.rule.text.reference.length === 0 && out.length > c.groupCandidates)
+    for (const x of out)
+      x.linked = referenceAgrees(t, x.p, ['equal', 'contained', 'invoice'], c.rule, c.text);
   out.sort((a, b) => Number(b.linked) - Number(a.linked) || a.gap - b.gap || a.p.id - b.p.id);
   return out.slice(0, c.groupCandidates);
 }

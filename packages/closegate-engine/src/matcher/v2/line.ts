@@ -30,6 +30,12 @@ export interface V2Line {
   heldWith: number[] | undefined;
   heldRule: string | undefined;
   text: TextFeatures | undefined;
+  /** Scratch of one one-to-one pass (valid while `stamp` is that pass's): the left lines that want this line. */
+  stamp: number;
+  wantCount: number;
+  wantFirst: V2Line | undefined;
+  /** Built only when a second left line wants this one. */
+  wantedBy: V2Line[] | undefined;
 }
 
 export interface TextFeatures {
@@ -81,6 +87,10 @@ export function prepareLines(entries: readonly Entry[], usd: UsdConverter, cal: 
       heldWith: undefined,
       heldRule: undefined,
       text: undefined,
+      stamp: 0,
+      wantCount: 0,
+      wantFirst: undefined,
+      wantedBy: undefined,
     };
   }
   return out;

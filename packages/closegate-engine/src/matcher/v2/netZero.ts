@@ -54,7 +54,13 @@ function documentNumbers(l: V2Line, c: PassContext): string[] {
   return out;
 }
 
+/** A cheap look at the raw text before any tokenizing: most lines carry no reversal word at all. */
+const MAYBE_REVERSAL =
+  /rev|void|return|chargeback|cancel|storno|nsf|recall|refund|\br\d\d\b|取消|組戻|キャンセル|クミモドシ|ｸﾐﾓﾄﾞｼ/i;
+
 export function isReversal(l: V2Line, c: PassContext): boolean {
+  const e = l.entry;
+  if (!MAYBE_REVERSAL.test(e.reference) && !MAYBE_REVERSAL.test(e.description)) return false;
   for (const t of textOf(l, c.text).all) if (REVERSAL_WORDS.has(t) || ACH_RETURN_CODE.test(t)) return true;
   return false;
 }
@@ -69,9 +75,14 @@ export function isReversal(l: V2Line, c: PassContext): boolean {
 export function netZeroPass(lines: readonly V2Line[], c: PassContext): void {
   const open = openOf(lines);
   if (open.length < 2) return;
+  const reversals = open.filter((x) => x.minor !== 0n && isReversal(x, c));
+  if (reversals.length === 0) return;
   const reach = calendarReach(c.rule, c.cal);
+  // only lines whose amount some reversal undoes are indexed
+  const undone = new Set(reversals.map((x) => -x.minor));
   const byKey = new Map<string, V2Line[]>();
   for (const l of open) {
+    if (!undone.has(l.minor)) continue;
     const k = `${l.currency}|${l.minor}`;
     const b = byKey.get(k);
     if (b === undefined) byKey.set(k, [l]);
@@ -79,8 +90,7 @@ export function netZeroPass(lines: readonly V2Line[], c: PassContext): void {
   }
   const wanted = new Map<V2Line, V2Line[]>();
   const picks: [V2Line, V2Line[]][] = [];
-  for (const x of open) {
-    if (x.minor === 0n || !isReversal(x, c)) continue;
+  for (const x of reversals) {
     const originals = (byKey.get(`${x.currency}|${-x.minor}`) ?? []).filter(
       (y) =>
         y !== x &&

@@ -3,8 +3,10 @@ import { absBig } from '../prepare.js';
 import { calendarReach, hold, inWindow, openOf, textAgrees, type PassContext } from './context.js';
 import type { V2Line } from './line.js';
 import { minorToString } from './sink.js';
-import { SortedIndex } from './sortedIndex.js';
+import { EqualIndex, SortedIndex } from './sortedIndex.js';
 import { allowance, maxDifference, toleranceFor, varianceReason } from './tests.js';
+
+let passCounter = 0;
 
 /** More qualifying candidates than this and a line is not decided by the rule. */
 const CANDIDATE_LIMIT = 16;
@@ -28,11 +30,11 @@ export function oneToOnePass(left: readonly V2Line[], right: readonly V2Line[], 
   if (L.length === 0 || R.length === 0) return;
   const { rule } = c;
   const neg = c.intercompany;
-  const same = new SortedIndex(
-    R,
-    (l) => l.currency,
-    (l) => (neg ? -l.minor : l.minor),
-  );
+  const valueOf = (l: V2Line): bigint => (neg ? -l.minor : l.minor);
+  const same =
+    rule.amount.test === 'equal'
+      ? new EqualIndex(R, (l) => l.currency, valueOf)
+      : new SortedIndex(R, (l) => l.currency, valueOf);
   const cross = rule.crossCurrency
     ? new SortedIndex(
         R,
@@ -41,36 +43,48 @@ export function oneToOnePass(left: readonly V2Line[], right: readonly V2Line[], 
       )
     : undefined;
   const reach = calendarReach(rule, c.cal);
-  const picks = new Map<V2Line, Found[]>();
-  const wantedBy = new Map<V2Line, V2Line[]>();
-  const undecided = new Set<V2Line>();
+  // each pass stamps the right lines it touches, so their scratch needs no clearing
+  const stamp = ++passCounter;
+  const pickers: V2Line[] = [];
+  const picks: Found[][] = [];
+  const scratch: Found[] = [];
   for (const l of L) {
-    const found: Found[] = [];
+    scratch.length = 0;
     const ok =
-      collect(l, same, l.currency, l.minor, false, reach, c, found) &&
-      (cross === undefined || l.usd === undefined || collect(l, cross, 'USD', l.usd, true, reach, c, found));
-    if (!ok || found.length > CANDIDATE_LIMIT) {
-      undecided.add(l);
-      continue;
-    }
-    if (found.length === 0) continue;
-    picks.set(l, found);
+      collect(l, same, l.currency, l.minor, false, reach, c, scratch) &&
+      (cross === undefined ||
+        l.usd === undefined ||
+        collect(l, cross, 'USD', l.usd, true, reach, c, scratch));
+    // too many candidates to decide: the rule leaves the line alone
+    if (!ok || scratch.length === 0 || scratch.length > CANDIDATE_LIMIT) continue;
+    const found = scratch.slice();
+    pickers.push(l);
+    picks.push(found);
     for (const f of found) {
-      const w = wantedBy.get(f.r);
-      if (w === undefined) wantedBy.set(f.r, [l]);
-      else w.push(l);
+      const r = f.r;
+      if (r.stamp !== stamp) {
+        r.stamp = stamp;
+        r.wantCount = 1;
+        r.wantedBy = undefined;
+        r.wantFirst = l;
+      } else {
+        r.wantCount++;
+        (r.wantedBy ??= [r.wantFirst!]).push(l);
+      }
     }
   }
-  for (const [l, found] of picks) {
+  for (let k = 0; k < pickers.length; k++) {
+    const l = pickers[k]!;
+    const found = picks[k]!;
     const only = found.length === 1 ? found[0]! : undefined;
-    if (only !== undefined && wantedBy.get(only.r)!.length === 1) {
+    if (only !== undefined && only.r.wantCount === 1) {
       emit(l, only, c);
       continue;
     }
     const competitors = new Set<V2Line>([l]);
     for (const f of found) {
       competitors.add(f.r);
-      for (const other of wantedBy.get(f.r)!) competitors.add(other);
+      for (const other of f.r.wantedBy ?? [f.r.wantFirst!]) competitors.add(other);
     }
     hold([...competitors], rule.name);
   }
@@ -79,7 +93,7 @@ export function oneToOnePass(left: readonly V2Line[], right: readonly V2Line[], 
 /** Adds the qualifying candidates of `l` from one index; false when there were too many to look at. */
 function collect(
   l: V2Line,
-  index: SortedIndex,
+  index: SortedIndex | EqualIndex,
   key: string,
   value: bigint,
   isCross: boolean,
@@ -88,9 +102,12 @@ function collect(
   out: Found[],
 ): boolean {
   const { rule } = c;
-  const size = absBig(value);
-  const first = maxDifference(rule, key, size);
-  const widest = first === 0n ? 0n : maxDifference(rule, key, size + first);
+  let widest = 0n;
+  if (rule.amount.test !== 'equal') {
+    const size = absBig(value);
+    const first = maxDifference(rule, key, size);
+    widest = first === 0n ? 0n : maxDifference(rule, key, size + first);
+  }
   const hits = index.range(
     key,
     value - widest,
@@ -135,16 +152,47 @@ function amountAgrees(
   return { amount: minorToString(diff, currency), currency, reason };
 }
 
+const HOW = new WeakMap<object, string>();
+
+/** What linked the pair, worded once per rule. */
+function howOf(rule: PassContext['rule']): string {
+  let how = HOW.get(rule);
+  if (how === undefined) {
+    how =
+      rule.text.reference.length > 0
+        ? `reference (${rule.text.reference.join('/')})`
+        : 'amount, date and counterparty';
+    HOW.set(rule, how);
+  }
+  return how;
+}
+
+const RATIONALES = new WeakMap<object, Map<string, string>>();
+
+/** The rationale of a one-to-one match, built once per rule and wording (most matches share one). */
+function rationaleOf(rule: PassContext['rule'], currencies: string, variance: boolean, gap: number): string {
+  let byKey = RATIONALES.get(rule);
+  if (byKey === undefined) RATIONALES.set(rule, (byKey = new Map()));
+  const key = `${currencies}|${variance}|${gap}`;
+  let why = byKey.get(key);
+  if (why === undefined) {
+    why = `${currencies}, ${variance ? 'amount within tolerance' : 'equal amount'}, ${gap} ${rule.date.unit} day(s) apart, ${howOf(rule)}; the only candidate either way`;
+    byKey.set(key, why);
+  }
+  return why;
+}
+
 function emit(l: V2Line, f: Found, c: PassContext): void {
   const { rule } = c;
   const r = f.r;
   const exact = f.variance === undefined && !f.cross && rule.text.reference.length > 0;
   const gap = rule.date.unit === 'business' ? Math.abs(l.bday - r.bday) : Math.abs(l.day - r.day);
-  const how =
-    rule.text.reference.length > 0
-      ? `reference (${rule.text.reference.join('/')})`
-      : 'amount, date and counterparty';
-  const why = `${f.cross ? `${l.currency}/${r.currency} via USD` : 'same currency'}, ${f.variance ? 'amount within tolerance' : 'equal amount'}, ${gap} ${rule.date.unit} day(s) apart, ${how}; the only candidate either way`;
+  const why = rationaleOf(
+    rule,
+    f.cross ? `${l.currency}/${r.currency} via USD` : 'same currency',
+    f.variance !== undefined,
+    gap,
+  );
   // the GL line (right side) anchors the match, as in v1
   c.sink.emit(exact ? 'exact' : 'fuzzy', rule.name, r, [l], exact ? 1 : 0.9, why, c.intercompany, f.variance);
 }

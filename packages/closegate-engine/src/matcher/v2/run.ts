@@ -9,7 +9,7 @@ import {
 import { UsdConverter } from '../prepare.js';
 import { DEFAULT_MATCHING_RULES, type MatchingRule, type MatchingRules } from '../rules.js';
 import { Calendar } from './calendar.js';
-import type { PassContext } from './context.js';
+import { openOf, type PassContext } from './context.js';
 import { explainSide } from './explain.js';
 import { groupPass } from './groups.js';
 import { prepareLines, type TextContext, type V2Line } from './line.js';
@@ -56,6 +56,9 @@ export function runMatcherV2(
   const sorted = [...entries].sort((a, b) => a.id - b.id);
   const lines = prepareLines(sorted, usd, cal);
   const { books, ic } = partition(lines, cfg);
+  // the passes work on copies they may shrink; the explanation needs every line of each side
+  const open: Book[] = books.map((b) => ({ ...b }));
+  const openIc: IcPair[] = ic.map((p) => ({ ...p }));
   for (const rule of rules.rules) {
     const c: PassContext = {
       rule,
@@ -67,10 +70,20 @@ export function runMatcherV2(
     };
     for (const sides of rule.sides) {
       if (sides === 'intercompany') {
-        for (const pair of ic) runRule(pair.a, pair.b, { ...c, intercompany: true });
+        for (const pair of openIc) runRule(pair.a, pair.b, { ...c, intercompany: true });
         continue;
       }
-      for (const book of books) runRule(sides === 'bank-gl' ? book.bank : book.subledger, book.gl, c);
+      for (const book of open) runRule(sides === 'bank-gl' ? book.bank : book.subledger, book.gl, c);
+    }
+    // later rules see only what is still open: far fewer lines once the strong rules have run
+    for (const book of open) {
+      book.gl = openOf(book.gl);
+      book.bank = openOf(book.bank);
+      book.subledger = openOf(book.subledger);
+    }
+    for (const pair of openIc) {
+      pair.a = openOf(pair.a);
+      pair.b = openOf(pair.b);
     }
   }
   const exceptions: MatcherException[] = [];
@@ -81,13 +94,13 @@ export function runMatcherV2(
   };
   for (const book of books) {
     const others = [...book.bank, ...book.subledger].sort((a, b) => a.id - b.id);
-    exceptions.push(...explainSide(book.gl, others, applies('bank-gl'), cal, text, false));
-    exceptions.push(...explainSide(book.bank, book.gl, applies('bank-gl'), cal, text, false));
-    exceptions.push(...explainSide(book.subledger, book.gl, applies('subledger-gl'), cal, text, false));
+    exceptions.push(...explainSide(book.gl, others, applies('bank-gl'), text, false));
+    exceptions.push(...explainSide(book.bank, book.gl, applies('bank-gl'), text, false));
+    exceptions.push(...explainSide(book.subledger, book.gl, applies('subledger-gl'), text, false));
   }
   for (const pair of ic) {
-    exceptions.push(...explainSide(pair.a, pair.b, applies('intercompany'), cal, text, true));
-    exceptions.push(...explainSide(pair.b, pair.a, applies('intercompany'), cal, text, true));
+    exceptions.push(...explainSide(pair.a, pair.b, applies('intercompany'), text, true));
+    exceptions.push(...explainSide(pair.b, pair.a, applies('intercompany'), text, true));
   }
   exceptions.sort((x, y) => x.entryId - y.entryId);
   const proposals = sink.proposals;

@@ -19,9 +19,11 @@ export class V2Sink {
     intercompany: boolean,
     variance?: MatchVariance,
   ): void {
-    const lines = [anchor, ...others];
+    const lines = others.length === 1 ? [anchor, others[0]!] : [anchor, ...others];
     for (const l of lines) l.taken = true;
-    lines.sort((a, b) => a.id - b.id);
+    if (lines.length === 2) {
+      if (lines[0]!.id > lines[1]!.id) lines.reverse();
+    } else lines.sort((a, b) => a.id - b.id);
     const p: MatchProposal = {
       type,
       entryIds: lines.map((l) => l.id),
@@ -29,7 +31,9 @@ export class V2Sink {
       score: score.toFixed(4),
       amountUsd: centsToString(absBig(anchor.usd ?? 0n)),
       fx: this.ratesUsed(lines),
-      rationale: `rule ${rule}: ${rationale}${variance ? `; variance ${variance.amount} ${variance.currency} (${variance.reason})` : ''}`,
+      rationale: variance
+        ? `rule ${rule}: ${rationale}; variance ${variance.amount} ${variance.currency} (${variance.reason})`
+        : `rule ${rule}: ${rationale}`,
       intercompany,
       rule,
     };
@@ -39,6 +43,7 @@ export class V2Sink {
 
   private ratesUsed(lines: readonly V2Line[]): FxRecord[] {
     const fx: FxRecord[] = [];
+    if (lines.every((l) => l.currency === 'USD')) return fx;
     const seen = new Set<string>();
     for (const l of lines) {
       const r = this.usd.rateFor(l.currency, l.entry.postingDate);

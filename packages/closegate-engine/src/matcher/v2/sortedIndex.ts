@@ -77,3 +77,70 @@ function lowerBound(slots: readonly Slot[], v: bigint, day: number): number {
   }
   return lo;
 }
+
+/**
+ * Lines by exact compared value (bigint keys compare by value), per
+ * currency, each list in (day, id) order: an equal-amount rule looks up one
+ * list instead of searching a sorted array.
+ */
+export class EqualIndex {
+  /** A value held by one line maps to the line itself (most do): no array per line. */
+  private readonly byKey = new Map<string, Map<number | bigint, V2Line | V2Line[]>>();
+
+  constructor(
+    lines: Iterable<V2Line>,
+    keyOf: (l: V2Line) => string,
+    valueOf: (l: V2Line) => bigint | undefined,
+  ) {
+    for (const line of lines) {
+      if (line.taken || line.held || line.fxError !== undefined) continue;
+      const v = valueOf(line);
+      if (v === undefined) continue;
+      const k = keyOf(line);
+      let values = this.byKey.get(k);
+      if (values === undefined) this.byKey.set(k, (values = new Map()));
+      const vk = keyOfValue(v);
+      const held = values.get(vk);
+      if (held === undefined) values.set(vk, line);
+      else if (Array.isArray(held)) held.push(line);
+      else values.set(vk, [held, line]);
+    }
+    // lines arrive in id order; a stable sort by day keeps (day, id)
+    for (const values of this.byKey.values())
+      for (const held of values.values()) if (Array.isArray(held)) held.sort((a, b) => a.day - b.day);
+  }
+
+  /** Same contract as SortedIndex.range with lo === hi. */
+  range(
+    key: string,
+    lo: bigint,
+    _hi: bigint,
+    dayLo: number,
+    dayHi: number,
+    limit: number,
+  ): V2Line[] | undefined {
+    const held = this.byKey.get(key)?.get(keyOfValue(lo));
+    const out: V2Line[] = [];
+    if (held === undefined) return out;
+    if (!Array.isArray(held)) {
+      if (held.day >= dayLo && held.day <= dayHi && !held.taken && !held.held) out.push(held);
+      return out;
+    }
+    const list = held;
+    for (const l of list) {
+      if (l.day < dayLo) continue;
+      if (l.day > dayHi) break;
+      if (l.taken || l.held) continue;
+      out.push(l);
+      if (out.length > limit) return undefined;
+    }
+    return out;
+  }
+}
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** A number key when exact (hashing a number is far cheaper than a bigint), else the bigint. */
+function keyOfValue(v: bigint): number | bigint {
+  return v <= MAX_SAFE && v >= -MAX_SAFE ? Number(v) : v;
+}

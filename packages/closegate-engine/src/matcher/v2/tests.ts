@@ -182,6 +182,8 @@ export type PartyVerdict = 'agree' | 'disagree' | 'absent' | 'unknown';
  * words appear in the other line's narrative, else unknown.
  */
 export function partyVerdict(a: V2Line, b: V2Line, ctx: TextContext): PartyVerdict {
+  // neither names one: nothing to tokenize
+  if (a.entry.counterparty === '' && b.entry.counterparty === '') return 'absent';
   const ta = textOf(a, ctx);
   const tb = textOf(b, ctx);
   if (ta.party.length > 0 && tb.party.length > 0) {
