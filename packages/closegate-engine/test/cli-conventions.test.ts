@@ -212,7 +212,7 @@ describe('closegate-engine CLI conventions', () => {
     expect(r).toEqual({
       code: 1,
       stdout: '',
-      stderr: 'error: CLOSEGATE_AUTH_BACKEND=tokens: must be one of token, header-trust, none\n',
+      stderr: 'error: CLOSEGATE_AUTH_BACKEND=tokens: must be one of token, header-trust, jwt, none\n',
     });
   });
 });

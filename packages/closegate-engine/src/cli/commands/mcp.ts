@@ -91,8 +91,6 @@ async function serve(argv: string[], io: CliIo): Promise<number> {
     else for (const line of formatServeCheck(check)) io.out(line);
     return check.errors.length === 0 ? EXIT_OK : EXIT_USAGE;
   }
-  // Configured-but-ignored credentials used to pass silently; say so at every start.
-  for (const warning of check.warnings) io.err(`warning: ${warning}`);
   const logger = createLogger('closegate-mcp');
   let deps;
   try {
@@ -107,6 +105,9 @@ async function serve(argv: string[], io: CliIo): Promise<number> {
       env: io.env,
       logger,
     });
+    // Configured-but-ignored credentials used to pass silently; say so at every start
+    // (after the settings were found usable, so a bad setting is reported alone).
+    for (const warning of check.warnings) io.err(`warning: ${warning}`);
     if (auth && httpConfig) {
       const host = await serveCloseGateHttp(deps, httpConfig, auth);
       const who = auth.actor ? `, every caller acts as ${auth.actor}` : '';
