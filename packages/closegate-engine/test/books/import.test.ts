@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { verifyState } from '../../src/audit/replay/index.js';
 import { describe, expect, it } from 'vitest';
 import { applyBooks, loadBooks } from '../../src/books/index.js';
 import { defaultPolicyPath } from '../../src/config.js';
@@ -253,6 +254,11 @@ describe('posting into a closed period', () => {
     // now imported: the file is a duplicate file
     expect(() => run(e, { csv: LATE })).toThrow(DuplicateFileError);
     expect(e.queries.verifyAudit().ok).toBe(true);
+    // The held file, its votes and its posting replay from the events; only the period this
+    // test closed by SQL (outside the operations) differs.
+    const replay = verifyState(e.context.store.db);
+    expect([...new Set(replay.differences.map((d) => d.table))]).toEqual(['periods']);
+    expect(replay.unreadable).toEqual([]);
     e.close();
   });
 

@@ -14,6 +14,8 @@ export const STATE_EVENTS = [
   'ESCALATION_VOTE_RECORDED',
   'PERIOD_CLOSE_DECLINED',
   'PERIOD_CLOSED',
+  'IMPORT_HELD_FOR_APPROVAL',
+  'IMPORT_DECLINED',
 ] as const;
 
 type Payload = Record<string, unknown>;
@@ -76,6 +78,30 @@ function applyOne(s: ReplayedState, seq: number, type: string, actor: string, p:
     case 'ENTRIES_IMPORTED': {
       const batch = text(p, 'batch');
       s.importedByBatch.set(batch, (s.importedByBatch.get(batch) ?? 0) + int(p, 'count'));
+      // a held import posted by its last approval: that vote settles the escalation
+      const escalationId = optionalInt(p, 'escalationId');
+      if (escalationId !== null) {
+        s.escalations.get(escalationId)?.votes.set(actor, 'approve');
+        resolveEscalation(s, escalationId, 'approved', actor);
+      }
+      return;
+    }
+    case 'IMPORT_HELD_FOR_APPROVAL':
+      s.escalations.set(int(p, 'escalationId'), {
+        state: 'open',
+        action: 'post_entry',
+        subjectKind: 'import',
+        subjectId: String(int(p, 'importFileId')),
+        requestedBy: actor,
+        resolvedBy: null,
+        votes: new Map(),
+        seq,
+      });
+      return;
+    case 'IMPORT_DECLINED': {
+      const escalationId = int(p, 'escalationId');
+      s.escalations.get(escalationId)?.votes.set(actor, 'reject');
+      resolveEscalation(s, escalationId, 'rejected', actor);
       return;
     }
     case 'MATCH_PROPOSED': {
