@@ -96,3 +96,6 @@ export {
   type ReconVerifyReport,
 } from './audit/verifyRecon.js';
 export * from './eval-fixtures/index.js';
+export * from './books/index.js';
+export { importEntriesCsv, type ImportResult } from './operations/importEntries.js';
+export { FxRateMissingError } from './storedRates.js';
