@@ -32,6 +32,8 @@ export { isLoopbackHost, isLoopbackAddress } from './exposure/loopback.js';
 export { assertSafeBind } from './exposure/assert-safe-bind.js';
 export { serveHttp, type HttpHost } from './http/serve-http.js';
 export { DEFAULT_AUTH_THROTTLE, type HttpHostOptions, type AuthThrottleOptions } from './http/options.js';
+export { deriveAllowLists, type AllowLists } from './http/options.js';
+export { singleHeader } from './auth/credentials.js';
 export type { AuthFailureEvent } from './http/auth-failure.js';
 export { PRM_PATH } from './http/protected-resource.js';
 export type { ServerFactory } from './http/mcp-endpoint.js';

@@ -1,36 +1,8 @@
 import type { IncomingMessage } from 'node:http';
+import { singleHeader as oneHeader, type AllowLists } from 'mcp-host';
 import { ApiHttpError } from '../api/errors.js';
 
-/** One header value; absent and repeated are told apart (repeats are refused). */
-export function oneHeader(
-  req: IncomingMessage,
-  name: string,
-): { kind: 'absent' } | { kind: 'duplicate' } | { kind: 'value'; value: string } {
-  const values = req.headersDistinct[name];
-  if (!values || values.length === 0) return { kind: 'absent' };
-  if (values.length > 1) return { kind: 'duplicate' };
-  return { kind: 'value', value: values[0]! };
-}
-
-export interface AllowLists {
-  hosts: ReadonlySet<string>;
-  origins: ReadonlySet<string>;
-}
-
-/**
- * The names this service answers under, like mcp-host derives them: the loopback
- * names of the bound port, the bind address itself, and the public URL.
- */
-export function allowListsFor(host: string, port: number, publicUrl?: string): AllowLists {
-  const names = [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`];
-  if (host !== '0.0.0.0' && host !== '::' && host !== '[::]')
-    names.push(`${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${port}`.toLowerCase());
-  const pub = publicUrl === undefined ? undefined : new URL(publicUrl);
-  return {
-    hosts: new Set([...names, ...(pub ? [pub.host.toLowerCase()] : [])]),
-    origins: new Set([...names.map((n) => `http://${n}`), ...(pub ? [pub.origin.toLowerCase()] : [])]),
-  };
-}
+export { oneHeader, type AllowLists };
 
 /** DNS-rebinding defence: a Host we do not serve under is refused before anything else. */
 export function checkHost(req: IncomingMessage, lists: AllowLists): ApiHttpError | null {

@@ -9,7 +9,7 @@ import { DevLogin } from '../auth/dev-login.js';
 import { OidcLogin, type OidcOptions } from '../auth/oidc.js';
 import { SessionStore, type SessionStoreOptions } from '../auth/sessions.js';
 import { EngineGateway, type EngineGatewayOptions } from './engine.js';
-import { allowListsFor } from './guard.js';
+import { deriveAllowLists } from 'mcp-host';
 import { createHandler } from './http.js';
 
 export interface ServerOptions {
@@ -107,7 +107,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw err;
   }
   handler = createHandler({
-    lists: allowListsFor(host, port, options.publicUrl),
+    lists: deriveAllowLists({ host, publicUrl: options.publicUrl }, port),
     auth,
     api: {
       engine,

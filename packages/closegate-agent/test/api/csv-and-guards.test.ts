@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { csvField } from '../../src/api/routes/audit.js';
 import { findRoute } from '../../src/api/router.js';
-import { allowListsFor } from '../../src/server/guard.js';
+import { deriveAllowLists } from 'mcp-host';
 
 describe('audit CSV cells', () => {
   it('quotes separators, quotes and newlines (RFC 4180)', () => {
@@ -32,11 +32,11 @@ describe('routing', () => {
 
 describe('allow-lists', () => {
   it('are the loopback names of the bound port, plus a concrete bind address and the public URL', () => {
-    const l = allowListsFor('127.0.0.1', 8780);
+    const l = deriveAllowLists({ host: '127.0.0.1' }, 8780);
     expect([...l.hosts]).toEqual(expect.arrayContaining(['127.0.0.1:8780', 'localhost:8780', '[::1]:8780']));
     expect(l.hosts.has('127.0.0.1:8781')).toBe(false);
     expect(l.origins.has('http://localhost:8780')).toBe(true);
-    const wide = allowListsFor('0.0.0.0', 443, 'https://desk.example.com');
+    const wide = deriveAllowLists({ host: '0.0.0.0', publicUrl: 'https://desk.example.com' }, 443);
     expect(wide.hosts.has('0.0.0.0:443')).toBe(false);
     expect(wide.hosts.has('desk.example.com')).toBe(true);
     expect(wide.origins.has('https://desk.example.com')).toBe(true);

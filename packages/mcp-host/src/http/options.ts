@@ -169,14 +169,20 @@ function hostWithPort(host: string, port: number): string {
   return `${bracketed}:${port}`.toLowerCase();
 }
 
+/** The Host and Origin values a server answers under (lower case, no trailing slash). */
+export interface AllowLists {
+  hosts: ReadonlySet<string>;
+  origins: ReadonlySet<string>;
+}
+
 /**
  * Allow-lists derived from the port actually bound: the loopback names, the bind
  * address itself when it is a concrete one, and the public URL's host when given.
  */
 export function deriveAllowLists(
-  options: ResolvedHttpOptions,
+  options: Pick<ResolvedHttpOptions, 'host' | 'publicUrl' | 'allowedHosts' | 'allowedOrigins'>,
   port: number,
-): { hosts: ReadonlySet<string>; origins: ReadonlySet<string> } {
+): AllowLists {
   const names = [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`];
   if (!isWildcard(options.host)) names.push(hostWithPort(options.host, port));
   const publicUrl = options.publicUrl ? new URL(options.publicUrl) : undefined;
