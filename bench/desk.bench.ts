@@ -7,6 +7,10 @@
 //   detail  GET /api/escalations/:id (both sides, FX, clause, audit events of the match, votes)
 // Baseline: the same rows straight from SQLite on a read connection (no HTTP, no MCP, no audit append).
 // Each /api read is also an audited MCP tool call (one MCP_TOOL_CALL append per request).
+// Page load: the built desk (packages/closegate-desk/dist, built when missing) served by the same
+// service, loaded cold CLOSEGATE_BENCH_DESK_PAGE_RUNS times (default 20) in headless Debian Chromium
+// (bench/lib/desk-page-load.ts): bytes transferred and time to interactive (inbox rendered and
+// focusable). Skipped, with a message, without /usr/bin/chromium (or CLOSEGATE_CHROMIUM).
 // Run: npm run bench -- desk   (small: CLOSEGATE_BENCH_DESK_LINES=2000 CLOSEGATE_BENCH_DESK_ESCALATIONS=200)
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -16,6 +20,7 @@ import Database from 'better-sqlite3';
 import { openEngine } from 'closegate-engine';
 import { createLogger } from 'mcp-host';
 import { latencyStats } from './lib/stats.js';
+import { ensureDeskBuild, measureDeskPageLoad } from './lib/desk-page-load.js';
 import {
   closeMcpDeps,
   httpAuthFromEnv,
@@ -27,6 +32,7 @@ import { startServer } from '../packages/closegate-agent/src/server/index.js';
 const LINES = Number(process.env.CLOSEGATE_BENCH_DESK_LINES ?? 100_000);
 const ESCALATIONS = Number(process.env.CLOSEGATE_BENCH_DESK_ESCALATIONS ?? 10_000);
 const SAMPLES = Number(process.env.CLOSEGATE_BENCH_DESK_SAMPLES ?? 300);
+const PAGE_RUNS = Number(process.env.CLOSEGATE_BENCH_DESK_PAGE_RUNS ?? 20);
 const WARMUP = 30;
 const PAGE_SIZE = 50;
 const SERVICE_TOKEN = 'desk-bench-service-token-0123456789';
@@ -130,6 +136,7 @@ async function main(): Promise<void> {
   const dbPath = join(dir, 'recon.db');
   console.error(`desk bench: building a book of ${LINES} lines with ${ESCALATIONS} open escalations ...`);
   buildBook(dbPath);
+  const assetsDir = await ensureDeskBuild();
   const env = { CLOSEGATE_AUTH_BACKEND: 'header-trust', CLOSEGATE_SERVICE_TOKEN: SERVICE_TOKEN };
   const deps = openMcpDeps({ dbPath, env, logger: quiet });
   const host = await serveCloseGateHttp(
@@ -140,7 +147,7 @@ async function main(): Promise<void> {
   const service = await startServer({
     engine: { url: host.url, serviceToken: SERVICE_TOKEN },
     devUser: 'bench-reviewer',
-    assetsDir: null,
+    assetsDir,
     logger: quiet,
   });
   const bare = bareQueries(dbPath);
@@ -171,6 +178,13 @@ async function main(): Promise<void> {
     };
     for (const [k, v] of Object.entries(results))
       console.log(`desk bench: ${k.padEnd(16)} n=${v.n} p50=${v.p50} ms p99=${v.p99} ms mean=${v.mean} ms`);
+    // After the /api figures, so the browser's CPU use does not disturb them.
+    const pageLoad = await measureDeskPageLoad(service.url, cookie, PAGE_RUNS);
+    if (pageLoad !== null)
+      console.log(
+        `desk bench: pageLoad cold n=${pageLoad.runs} tti p50=${pageLoad.ttiMs.p50} ms p99=${pageLoad.ttiMs.p99} ms; ` +
+          `bytes p50=${pageLoad.bytes.p50} (api ${pageLoad.apiBytesP50}) in ${pageLoad.requestsP50} requests`,
+      );
     const out = join(dirname(fileURLToPath(import.meta.url)), 'results');
     mkdirSync(out, { recursive: true });
     writeFileSync(
@@ -185,6 +199,7 @@ async function main(): Promise<void> {
           method:
             'sequential GETs from one dev-login session; /api -> engine MCP (header-trust, audited T0 call) in one process; bare = the same rows from SQLite on a read-only connection',
           results,
+          pageLoad: pageLoad ?? { skipped: 'no Chromium' },
           elapsedMs: Date.now() - started,
         },
         null,
