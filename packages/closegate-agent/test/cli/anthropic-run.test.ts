@@ -88,7 +88,7 @@ describe('closegate-agent run --backend anthropic --engine-url (fake Messages AP
       const text = out.join('\n');
       expect(text).toContain('backend anthropic (claude-cli-test), engine actor llm:recon-operator');
       expect(text).toMatch(
-        /recon pass \(engine run \d+\): proposed 71, auto-confirmed 50, escalated by the gate 21/,
+        /recon pass \(engine run \d+\): proposed 71, auto-confirmed 55, escalated by the gate 16/,
       );
       // without a look first, the memo line is matched by the pass: 4 escalations on account 1030
       expect(text).toContain('4 x ACCOUNT_FORCED_HUMAN');

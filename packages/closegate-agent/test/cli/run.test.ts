@@ -55,7 +55,7 @@ describe('closegate-agent run (scripted backend, engine as a stdio child)', () =
     expect(out).toMatch(/^run run_\S+: succeeded/);
     expect(out).toContain('engine actor llm:recon-operator');
     expect(out).toMatch(
-      /recon pass \(engine run 1\): proposed 70, auto-confirmed 50, escalated by the gate 20, denied 0, exceptions 7/,
+      /recon pass \(engine run 1\): proposed 70, auto-confirmed 55, escalated by the gate 15, denied 0, exceptions 7/,
     );
     expect(out).toContain('3 x ACCOUNT_FORCED_HUMAN');
     expect(out).toContain('proposed by the agent (2):');

@@ -42,11 +42,20 @@ describe('logs head / logs verify --expect-head', () => {
     const head = parseHead(String((before as { head: string }).head));
     expect(verifyLogs(env, head)).toMatchObject({ ok: true });
 
-    // The attacker has write access: drops the triggers, deletes the newest request and its two chain events.
+    // The attacker has write access: drops the triggers, deletes the newest request and its two
+    // chain events, and puts the triggers back (verify reports missing or altered triggers).
     const db = openSqlite(join(tmp.dir, 'logs.db'));
+    const triggers = ['requests_no_delete', `${CHAIN_TABLE}_no_delete`].map(
+      (name) =>
+        db
+          .prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?")
+          .pluck()
+          .get(name) as string,
+    );
     db.exec(`DROP TRIGGER requests_no_delete; DROP TRIGGER ${CHAIN_TABLE}_no_delete;`);
     db.exec(`DELETE FROM requests WHERE rowid = (SELECT max(rowid) FROM requests)`);
     db.exec(`DELETE FROM ${CHAIN_TABLE} WHERE seq > 4`);
+    for (const sql of triggers) db.exec(sql);
     db.close();
 
     expect(verifyLogs(env)).toMatchObject({ ok: true, requests: 2 }); // undetectable without a head
