@@ -47,6 +47,11 @@ export interface TextFeatures {
   party: string[];
   /** Invoice numbers found by the configured patterns: digits, leading zeros dropped. */
   invoices: string[];
+  /** Every digit run of `all`, leading zeros dropped: built on first use (see tests.contained). */
+  numbers?: readonly string[];
+  /** Keys the line offers and asks for (see keys.ts): built on first use, reused by every key index. */
+  offers?: readonly string[];
+  asks?: readonly string[];
 }
 
 /** Prepares every entry; a missing or stale FX rate is recorded on the line, never thrown. */
