@@ -12,8 +12,10 @@ const MAX_CONCAT = 3;
  * search looks up candidates by key instead of testing every line in the
  * window. A superset filter: the full test still runs on each candidate.
  */
-export function offerKeys(l: V2Line, ctx: TextContext): string[] {
+export function offerKeys(l: V2Line, ctx: TextContext): readonly string[] {
   const t = textOf(l, ctx);
+  // the same for every rule's key index and the explanation: built once per line
+  if (t.offers !== undefined) return t.offers;
   const out = new Set<string>();
   if (l.ref !== '') out.add(`x:${l.ref}`);
   const toks = t.all;
@@ -26,16 +28,20 @@ export function offerKeys(l: V2Line, ctx: TextContext): string[] {
     for (const run of toks[i]!.match(/\d+/g) ?? []) out.add(`n:${run.replace(/^0+/, '')}`);
   }
   for (const n of t.invoices) out.add(`i:${n}`);
-  return [...out];
+  t.offers = [...out];
+  return t.offers;
 }
 
 /** Keys a line's reference asks for in the other line's offer. */
-export function askKeys(l: V2Line, ctx: TextContext): string[] {
+export function askKeys(l: V2Line, ctx: TextContext): readonly string[] {
+  const t = textOf(l, ctx);
+  if (t.asks !== undefined) return t.asks;
   const out: string[] = [];
   if (l.ref !== '') out.push(`x:${l.ref}`);
   const n = numberOf(l.ref);
   if (n !== undefined) out.push(`n:${n}`);
-  for (const i of textOf(l, ctx).invoices) out.push(`i:${i}`);
+  for (const i of t.invoices) out.push(`i:${i}`);
+  t.asks = out;
   return out;
 }
 

@@ -47,6 +47,11 @@ export interface TextFeatures {
   party: string[];
   /** Invoice numbers found by the configured patterns: digits, leading zeros dropped. */
   invoices: string[];
+  /** Every digit run of `all`, leading zeros dropped: built on first use (see tests.contained). */
+  numbers?: readonly string[];
+  /** Keys the line offers and asks for (see keys.ts): built on first use, reused by every key index. */
+  offers?: readonly string[];
+  asks?: readonly string[];
 }
 
 /** Prepares every entry; a missing or stale FX rate is recorded on the line, never thrown. */
@@ -58,7 +63,7 @@ export function prepareLines(entries: readonly Entry[], usd: UsdConverter, cal: 
     const e = entries[i]!;
     let d = digits.get(e.currency);
     if (d === undefined) digits.set(e.currency, (d = minorUnitsOf(e.currency)));
-    const minor = toMinorUnits(e.amount, d);
+    const minor = minorOf(e.amount, d);
     let cents: bigint | undefined;
     let fxError: string | undefined;
     if (e.currency === 'USD') cents = minor;
@@ -94,6 +99,42 @@ export function prepareLines(entries: readonly Entry[], usd: UsdConverter, cal: 
     };
   }
   return out;
+}
+
+/**
+ * Integer minor units of a plain decimal string ("-123.4" at 2 digits ->
+ * -12340n), read digit by digit when the result fits a safe integer: no
+ * regex match, substrings or padding per line. Anything else (more fraction
+ * digits than the currency has, long amounts, odd input) goes to
+ * toMinorUnits, which rounds and validates.
+ */
+export function minorOf(value: string, digits: number): bigint {
+  const len = value.length;
+  if (len === 0 || len > 15) return toMinorUnits(value, digits);
+  let i = value.charCodeAt(0) === 45 ? 1 : 0;
+  const start = i;
+  let n = 0;
+  for (; i < len; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    n = n * 10 + (c - 48);
+  }
+  if (i === start) return toMinorUnits(value, digits);
+  let frac = 0;
+  if (i < len) {
+    if (value.charCodeAt(i) !== 46) return toMinorUnits(value, digits);
+    const fracStart = ++i;
+    for (; i < len; i++) {
+      const c = value.charCodeAt(i);
+      if (c < 48 || c > 57) return toMinorUnits(value, digits);
+      n = n * 10 + (c - 48);
+    }
+    frac = len - fracStart;
+    if (frac === 0 || frac > digits) return toMinorUnits(value, digits);
+  }
+  for (; frac < digits; frac++) n *= 10;
+  if (!Number.isSafeInteger(n)) return toMinorUnits(value, digits);
+  return BigInt(start === 1 ? -n : n);
 }
 
 /** FX adapter errors that mean "no usable rate for this line" (missing, stale, unusable). */

@@ -90,6 +90,9 @@ export function oneToOnePass(left: readonly V2Line[], right: readonly V2Line[], 
   }
 }
 
+/** One lookup's hits, reused by every lookup (the pass is synchronous): no array per line. */
+const HITS: V2Line[] = [];
+
 /** Adds the qualifying candidates of `l` from one index; false when there were too many to look at. */
 function collect(
   l: V2Line,
@@ -108,15 +111,9 @@ function collect(
     const first = maxDifference(rule, key, size);
     widest = first === 0n ? 0n : maxDifference(rule, key, size + first);
   }
-  const hits = index.range(
-    key,
-    value - widest,
-    value + widest,
-    l.day - reach,
-    l.day + reach,
-    CANDIDATE_LIMIT,
-  );
-  if (hits === undefined) return false;
+  const hits = HITS;
+  if (!index.range(key, value - widest, value + widest, l.day - reach, l.day + reach, CANDIDATE_LIMIT, hits))
+    return false;
   for (const r of hits) {
     if (isCross && r.currency === l.currency) continue;
     if (!isCross && r.currency !== l.currency) continue;
@@ -167,17 +164,21 @@ function howOf(rule: PassContext['rule']): string {
   return how;
 }
 
-const RATIONALES = new WeakMap<object, Map<string, string>>();
+/** Per rule: currencies wording -> [equal, within tolerance] -> gap -> rationale. */
+const RATIONALES = new WeakMap<object, Map<string, [Map<number, string>, Map<number, string>]>>();
 
 /** The rationale of a one-to-one match, built once per rule and wording (most matches share one). */
 function rationaleOf(rule: PassContext['rule'], currencies: string, variance: boolean, gap: number): string {
-  let byKey = RATIONALES.get(rule);
-  if (byKey === undefined) RATIONALES.set(rule, (byKey = new Map()));
-  const key = `${currencies}|${variance}|${gap}`;
-  let why = byKey.get(key);
+  let byCurrencies = RATIONALES.get(rule);
+  if (byCurrencies === undefined) RATIONALES.set(rule, (byCurrencies = new Map()));
+  // nested lookups rather than a composite key string: no string built per match
+  let byVariance = byCurrencies.get(currencies);
+  if (byVariance === undefined) byCurrencies.set(currencies, (byVariance = [new Map(), new Map()]));
+  const byGap = byVariance[variance ? 1 : 0];
+  let why = byGap.get(gap);
   if (why === undefined) {
     why = `${currencies}, ${variance ? 'amount within tolerance' : 'equal amount'}, ${gap} ${rule.date.unit} day(s) apart, ${howOf(rule)}; the only candidate either way`;
-    byKey.set(key, why);
+    byGap.set(gap, why);
   }
   return why;
 }

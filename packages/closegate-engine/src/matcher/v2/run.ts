@@ -156,9 +156,17 @@ function partition(lines: readonly V2Line[], cfg: MatcherConfig): { books: Book[
     return { a, b };
   });
   const books = new Map<string, Book>();
+  // most lines share a handful of (entity, account) keys: skip building the key string per line
+  let lastEntity: string | undefined;
+  let lastAccount: string | undefined;
+  let k = '';
   for (const l of lines) {
     const e = l.entry;
-    const k = key(e.entity, e.accountCode);
+    if (e.entity !== lastEntity || e.accountCode !== lastAccount) {
+      lastEntity = e.entity;
+      lastAccount = e.accountCode;
+      k = key(e.entity, e.accountCode);
+    }
     const side = e.source === 'gl' ? icSide.get(k) : undefined;
     if (side !== undefined) {
       side.push(l);

@@ -19,18 +19,29 @@ export class V2Sink {
     intercompany: boolean,
     variance?: MatchVariance,
   ): void {
-    const lines = others.length === 1 ? [anchor, others[0]!] : [anchor, ...others];
-    for (const l of lines) l.taken = true;
-    if (lines.length === 2) {
-      if (lines[0]!.id > lines[1]!.id) lines.reverse();
-    } else lines.sort((a, b) => a.id - b.id);
+    let lines: V2Line[];
+    let allUsd = anchor.currency === 'USD';
+    if (others.length === 1) {
+      const o = others[0]!;
+      lines = anchor.id < o.id ? [anchor, o] : [o, anchor];
+      allUsd &&= o.currency === 'USD';
+    } else {
+      lines = [anchor, ...others].sort((a, b) => a.id - b.id);
+      for (const o of others) allUsd &&= o.currency === 'USD';
+    }
+    const entryIds = new Array<number>(lines.length);
+    for (let i = 0; i < lines.length; i++) {
+      const l = lines[i]!;
+      l.taken = true;
+      entryIds[i] = l.id;
+    }
     const p: MatchProposal = {
       type,
-      entryIds: lines.map((l) => l.id),
+      entryIds,
       anchorId: anchor.id,
-      score: score.toFixed(4),
+      score: scoreString(score),
       amountUsd: centsToString(absBig(anchor.usd ?? 0n)),
-      fx: this.ratesUsed(lines),
+      fx: allUsd ? [] : this.ratesUsed(lines),
       rationale: variance
         ? `rule ${rule}: ${rationale}; variance ${variance.amount} ${variance.currency} (${variance.reason})`
         : `rule ${rule}: ${rationale}`,
@@ -43,7 +54,6 @@ export class V2Sink {
 
   private ratesUsed(lines: readonly V2Line[]): FxRecord[] {
     const fx: FxRecord[] = [];
-    if (lines.every((l) => l.currency === 'USD')) return fx;
     const seen = new Set<string>();
     for (const l of lines) {
       const r = this.usd.rateFor(l.currency, l.entry.postingDate);
@@ -56,6 +66,15 @@ export class V2Sink {
     }
     return fx;
   }
+}
+
+const SCORES = new Map<number, string>();
+
+/** A score as its 4-decimal string; the passes use a handful of fixed scores, so each is formatted once. */
+function scoreString(score: number): string {
+  let s = SCORES.get(score);
+  if (s === undefined) SCORES.set(score, (s = score.toFixed(4)));
+  return s;
 }
 
 /** Minor units of `currency` (or USD cents) as a decimal string. */

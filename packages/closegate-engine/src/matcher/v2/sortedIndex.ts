@@ -36,7 +36,9 @@ export class SortedIndex {
   /**
    * Open lines with value in [lo, hi] and day in [dayLo, dayHi], at most
    * `limit` + 1 of them scanned past (the caller treats more than `limit` as
-   * "too many to decide"). Returns undefined when the scan limit was hit.
+   * "too many to decide"), written into `out` (cleared first: the caller
+   * reuses one array, no allocation per lookup). Returns false when the scan
+   * limit was hit.
    */
   range(
     key: string,
@@ -45,10 +47,11 @@ export class SortedIndex {
     dayLo: number,
     dayHi: number,
     limit: number,
-  ): V2Line[] | undefined {
+    out: V2Line[],
+  ): boolean {
+    out.length = 0;
     const slots = this.byKey.get(key);
-    const out: V2Line[] = [];
-    if (slots === undefined) return out;
+    if (slots === undefined) return true;
     let i = lowerBound(slots, lo, lo === hi ? dayLo : -Infinity);
     let scanned = 0;
     for (; i < slots.length; i++) {
@@ -56,13 +59,13 @@ export class SortedIndex {
       if (s.v > hi) break;
       if (s.day < dayLo || s.day > dayHi || s.line.taken || s.line.held) {
         if (lo === hi && s.day > dayHi) break;
-        if (++scanned > limit * 8) return undefined;
+        if (++scanned > limit * 8) return false;
         continue;
       }
       out.push(s.line);
-      if (out.length > limit) return undefined;
+      if (out.length > limit) return false;
     }
-    return out;
+    return true;
   }
 }
 
@@ -118,13 +121,14 @@ export class EqualIndex {
     dayLo: number,
     dayHi: number,
     limit: number,
-  ): V2Line[] | undefined {
+    out: V2Line[],
+  ): boolean {
+    out.length = 0;
     const held = this.byKey.get(key)?.get(keyOfValue(lo));
-    const out: V2Line[] = [];
-    if (held === undefined) return out;
+    if (held === undefined) return true;
     if (!Array.isArray(held)) {
       if (held.day >= dayLo && held.day <= dayHi && !held.taken && !held.held) out.push(held);
-      return out;
+      return true;
     }
     const list = held;
     for (const l of list) {
@@ -132,9 +136,9 @@ export class EqualIndex {
       if (l.day > dayHi) break;
       if (l.taken || l.held) continue;
       out.push(l);
-      if (out.length > limit) return undefined;
+      if (out.length > limit) return false;
     }
-    return out;
+    return true;
   }
 }
 

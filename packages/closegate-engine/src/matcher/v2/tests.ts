@@ -118,9 +118,11 @@ export function lastDigitsAgree(refA: string, refB: string, n: number): boolean 
  */
 export function contained(ref: string, other: V2Line, ctx: TextContext): boolean {
   if (!isReliableReference(ref)) return false;
-  const toks = textOf(other, ctx).all;
+  const t = textOf(other, ctx);
+  const toks = t.all;
   const num = numberOf(ref);
-  if (num !== undefined && numbersOf(toks).includes(num)) return true;
+  // the narrative's digit runs are built once per line, not once per candidate pair
+  if (num !== undefined && (t.numbers ??= numbersOf(toks)).includes(num)) return true;
   const n = Math.min(toks.length, MAX_TOKENS);
   for (let i = 0; i < n; i++) {
     let acc = '';
