@@ -9,7 +9,7 @@ export interface ReplayedMatch {
 export interface ReplayedEscalation {
   state: string;
   action: string;
-  subjectKind: 'match' | 'period';
+  subjectKind: 'match' | 'period' | 'import';
   subjectId: string;
   requestedBy: string;
   resolvedBy: string | null;
