@@ -112,6 +112,10 @@ export interface ExceptionRecord {
   runId: number | null;
   state: 'open' | 'resolved';
   createdAt: string;
+  /** Set by resolve_exception (null when open, or closed because the entry joined a match). */
+  resolvedBy: string | null;
+  resolutionReason: string | null;
+  resolvedAt: string | null;
 }
 
 export interface RunRecord {

@@ -149,6 +149,26 @@ describe('other actions', () => {
     expectDecision(evaluate('escalate', { matchId: 'm1' }, 'engine:recon', examplePolicy), ['allow', 'T1']);
   });
 
+  it('resolve_exception is human-only (T1); an llm or the engine is denied with the clause', () => {
+    expectDecision(evaluate('resolve_exception', { entryId: 'e1' }, 'human:alice', examplePolicy), [
+      'allow',
+      'T1',
+    ]);
+    for (const machine of ['llm:agent', 'engine:recon']) {
+      expectDecision(evaluate('resolve_exception', { entryId: 'e1' }, machine, examplePolicy), [
+        'deny',
+        'T1',
+        'EXCEPTION_RESOLUTION_REQUIRES_HUMAN',
+        'exception_resolution_requires_human',
+      ]);
+    }
+    // a hand-built Actor object claiming to be human is re-parsed from its raw string
+    const forged = { kind: 'human', id: 'agent', raw: 'llm:agent' } as unknown as Parameters<
+      typeof evaluate
+    >[2];
+    expect(evaluate('resolve_exception', undefined, forged, examplePolicy).outcome).toBe('deny');
+  });
+
   it('resolve_escalation is human-only and not by the proposer', () => {
     const resolve = (
       actor: string,

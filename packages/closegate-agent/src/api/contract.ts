@@ -106,6 +106,8 @@ export interface DecisionResult {
   auditSeq: number;
   matchId?: number;
   escalationId?: number;
+  entryId?: number;
+  exceptionId?: number;
   /** Present when the engine escalated the action instead of allowing it. */
   clause?: ClauseRef;
   /** The actor the engine recorded the decision for (always the logged-in human). */
@@ -274,11 +276,21 @@ export interface ExceptionRow {
 }
 export type ExceptionListResponse = Page<ExceptionRow>;
 
+/** Names the exception by its entry (the entry's open exception) or by its id, never both. */
 export const resolveExceptionBody = z
-  .object({ entryId: z.number().int().positive(), reason: z.string().trim().min(1).max(2000) })
-  .strict();
+  .object({
+    entryId: z.number().int().positive().optional(),
+    exceptionId: z.number().int().positive().optional(),
+    reason: z.string().trim().min(1).max(2000),
+  })
+  .strict()
+  .refine((b) => (b.entryId === undefined) !== (b.exceptionId === undefined), {
+    message: 'give exactly one of entryId or exceptionId',
+    path: ['entryId'],
+  });
 export type ResolveExceptionBody = z.infer<typeof resolveExceptionBody>;
-// POST /api/exceptions/resolve -> DecisionResult, or 501 ENGINE_UNSUPPORTED while the engine lacks the tool
+// POST /api/exceptions/resolve -> DecisionResult (status 'resolved', entryId, exceptionId), as the logged-in
+// human through the engine's resolve_exception tool; 409 GATE_DENIED for a non-human, 409 CONFLICT when not open.
 
 // ---------------------------------------------------------------- recon status
 

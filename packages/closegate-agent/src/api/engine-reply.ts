@@ -51,6 +51,8 @@ export function decisionOf(reply: EngineReply, actor: string): DecisionResult {
   };
   if (typeof body.matchId === 'number') out.matchId = body.matchId;
   if (typeof body.escalationId === 'number') out.escalationId = body.escalationId;
+  if (typeof body.entryId === 'number') out.entryId = body.entryId;
+  if (typeof body.exceptionId === 'number') out.exceptionId = body.exceptionId;
   if (body.clause !== undefined) out.clause = body.clause;
   return out;
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { verifyState } from 'closegate-engine';
 import { EngineGateway } from '../../src/server/engine.js';
 import { apiAs, oidcLogin, SERVICE_TOKEN, startStack, type Api, type Stack } from './helpers.js';
 
@@ -247,8 +248,74 @@ describe('human decisions through /api reach the engine as that human', () => {
     expect(v).toMatchObject({ state: 'ok', startedBy: 'human:bob' });
   });
 
-  it('answers 501 for resolving an exception without a match (no engine operation yet)', async () => {
-    const res = await alice.post('/api/exceptions/resolve', { entryId: 127, reason: 'write-off' });
-    expect(res.status).toBe(501);
+  it('alice resolves an exception with a reason through the engine as human:alice; the agent cannot', async () => {
+    const inspect = stack.engine.inspect();
+    let entryId: number;
+    try {
+      entryId = inspect.context.store.entries.inState('unmatched').at(-1)!.id;
+    } finally {
+      inspect.close();
+    }
+    const flagged = await agentCall('flag_exception', {
+      entry_id: entryId,
+      reason: 'no counterpart in the bank feed',
+    });
+    expect(flagged.body).toMatchObject({ status: 'flagged', entryId });
+    const exceptionId = flagged.body.exceptionId as number;
+
+    // the agent's own identity is refused by the gate, with the clause
+    const byAgent = await agentCall('resolve_exception', {
+      exception_id: exceptionId,
+      reason: 'looks fine to me',
+    });
+    expect(byAgent.isError).toBe(true);
+    expect(byAgent.body).toMatchObject({
+      status: 'denied',
+      clause: { code: 'EXCEPTION_RESOLUTION_REQUIRES_HUMAN' },
+    });
+
+    // a reason is required; one subject, not both; no actor field can be smuggled in
+    for (const bad of [
+      { entryId },
+      { entryId, reason: '   ' },
+      { entryId, exceptionId, reason: 'both' },
+      { reason: 'neither' },
+      { entryId, reason: 'x', actor: 'human:bob' },
+    ]) {
+      const res = await alice.post('/api/exceptions/resolve', bad);
+      expect(res.status, JSON.stringify(bad)).toBe(400);
+    }
+
+    const done = await json<Record<string, unknown>>(
+      await alice.post('/api/exceptions/resolve', { entryId, reason: 'bank fee, booked next period' }),
+    );
+    expect(done).toMatchObject({
+      status: 'resolved',
+      outcome: 'allow',
+      actor: 'human:alice',
+      entryId,
+      exceptionId,
+    });
+    const again = await json<{ error: { code: string } }>(
+      await bob.post('/api/exceptions/resolve', { exceptionId, reason: 'again' }),
+      409,
+    );
+    expect(again.error.code).toBe('CONFLICT');
+
+    const engine = stack.engine.inspect();
+    try {
+      expect(engine.context.store.exceptions.get(exceptionId)).toMatchObject({
+        state: 'resolved',
+        resolvedBy: 'human:alice',
+        resolutionReason: 'bank fee, booked next period',
+      });
+      expect(engine.context.store.entries.get(entryId)!.state).toBe('unmatched');
+      const [event] = engine.queries.auditQuery({ type: 'EXCEPTION_RESOLVED' });
+      expect(event).toMatchObject({ seq: done.auditSeq, actor: 'human:alice' });
+      const state = verifyState(engine.context.store.db);
+      expect(state.differences, JSON.stringify(state.differences)).toEqual([]);
+    } finally {
+      engine.close();
+    }
   });
 });

@@ -44,6 +44,7 @@ export type OperationStatus =
   | 'escalated'
   | 'denied'
   | 'flagged'
+  | 'resolved'
   | 'vote_recorded'
   | 'approved'
   | 'declined'

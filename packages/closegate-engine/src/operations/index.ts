@@ -7,6 +7,7 @@ import { importEntriesCsv, type ImportInput } from './importEntries.js';
 import { propose } from './propose.js';
 import { reject } from './reject.js';
 import { resolveEscalation } from './resolveEscalation.js';
+import { resolveException } from './resolveException.js';
 import type {
   ClosePeriodInput,
   ConfirmInput,
@@ -15,6 +16,7 @@ import type {
   ProposeInput,
   RejectInput,
   ResolveEscalationInput,
+  ResolveExceptionInput,
 } from './schemas.js';
 
 /**
@@ -27,6 +29,7 @@ export interface Operations {
   confirm(input: ConfirmInput): OperationResult;
   reject(input: RejectInput): OperationResult;
   flagException(input: FlagExceptionInput): OperationResult;
+  resolveException(input: ResolveExceptionInput): OperationResult;
   escalate(input: EscalateInput): OperationResult;
   resolveEscalation(input: ResolveEscalationInput): OperationResult;
   closePeriod(input: ClosePeriodInput): OperationResult;
@@ -39,6 +42,7 @@ export function createOperations(ctx: EngineContext): Operations {
     confirm: (input) => confirm(ctx, input),
     reject: (input) => reject(ctx, input),
     flagException: (input) => flagException(ctx, input),
+    resolveException: (input) => resolveException(ctx, input),
     escalate: (input) => escalate(ctx, input),
     resolveEscalation: (input) => resolveEscalation(ctx, input),
     closePeriod: (input) => closePeriod(ctx, input),
@@ -56,4 +60,5 @@ export type {
   ProposeInput,
   RejectInput,
   ResolveEscalationInput,
+  ResolveExceptionInput,
 } from './schemas.js';

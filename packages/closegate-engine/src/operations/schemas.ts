@@ -34,6 +34,20 @@ export const flagExceptionSchema = z
   })
   .strict();
 
+/** Names the exception by its id or by its entry (the entry's one open exception), never both. */
+export const resolveExceptionSchema = z
+  .object({
+    ...base,
+    entryId: id.optional(),
+    exceptionId: id.optional(),
+    reason: z.string().trim().min(1, 'a reason is required').max(2000),
+  })
+  .strict()
+  .refine((v) => (v.entryId === undefined) !== (v.exceptionId === undefined), {
+    message: 'give exactly one of entryId or exceptionId',
+    path: ['entryId'],
+  });
+
 export const escalateSchema = z
   .object({ ...base, matchId: id, reason: z.string().min(1).max(2000) })
   .strict();
@@ -64,6 +78,7 @@ export type ProposeInput = z.infer<typeof proposeSchema>;
 export type ConfirmInput = z.infer<typeof confirmSchema>;
 export type RejectInput = z.infer<typeof rejectSchema>;
 export type FlagExceptionInput = z.infer<typeof flagExceptionSchema>;
+export type ResolveExceptionInput = z.infer<typeof resolveExceptionSchema>;
 export type EscalateInput = z.infer<typeof escalateSchema>;
 export type ResolveEscalationInput = z.infer<typeof resolveEscalationSchema>;
 export type ClosePeriodInput = z.infer<typeof closePeriodSchema>;

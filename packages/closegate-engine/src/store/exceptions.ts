@@ -10,6 +10,9 @@ interface ExceptionRow {
   run_id: number | null;
   state: 'open' | 'resolved';
   created_at: string;
+  resolved_by?: string | null;
+  resolution_reason?: string | null;
+  resolved_at?: string | null;
 }
 
 /** SQL for exceptions (entries the matcher or a person set aside). */
@@ -19,6 +22,8 @@ export class ExceptionStore {
   private readonly openForEntry;
   private readonly countOpenStmt;
   private readonly resolveStmt;
+  private readonly byId;
+  private readonly resolveByHuman;
 
   constructor(db: Database.Database) {
     this.insert =
@@ -30,6 +35,20 @@ export class ExceptionStore {
     this.resolveStmt = db.prepare(
       "UPDATE exceptions SET state = 'resolved' WHERE entry_id = ? AND state = 'open'",
     );
+    this.byId = db.prepare('SELECT * FROM exceptions WHERE id = ?');
+    this.resolveByHuman = db.prepare(
+      "UPDATE exceptions SET state = 'resolved', resolved_by = ?, resolution_reason = ?, resolved_at = ? WHERE id = ? AND state = 'open'",
+    );
+  }
+
+  get(id: number): ExceptionRecord | undefined {
+    const r = this.byId.get(id) as ExceptionRow | undefined;
+    return r ? toRecord(r) : undefined;
+  }
+
+  /** Closes one open exception with who, why and when (resolve_exception). Returns false if it was not open. */
+  resolve(id: number, resolvedBy: string, reason: string, now: string): boolean {
+    return this.resolveByHuman.run(resolvedBy, reason, now, id).changes === 1;
   }
 
   add(
@@ -72,5 +91,8 @@ function toRecord(r: ExceptionRow): ExceptionRecord {
     runId: r.run_id,
     state: r.state,
     createdAt: r.created_at,
+    resolvedBy: r.resolved_by ?? null,
+    resolutionReason: r.resolution_reason ?? null,
+    resolvedAt: r.resolved_at ?? null,
   };
 }

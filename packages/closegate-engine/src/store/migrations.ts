@@ -258,6 +258,15 @@ ALTER TABLE approval_votes ADD COLUMN host TEXT;
     sql: '',
     apply: allowSupersededEscalations,
   },
+  {
+    version: 8,
+    name: 'exceptions: who resolved them, why and when',
+    sql: `
+ALTER TABLE exceptions ADD COLUMN resolved_by TEXT;
+ALTER TABLE exceptions ADD COLUMN resolution_reason TEXT;
+ALTER TABLE exceptions ADD COLUMN resolved_at TEXT;
+`,
+  },
 ];
 
 /**

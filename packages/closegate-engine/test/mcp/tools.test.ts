@@ -37,6 +37,7 @@ const EXPECTED_TIERS: Record<string, string> = {
   run_recon_pass: 'propose',
   reject_match: 'T1',
   flag_exception: 'T1',
+  resolve_exception: 'T1',
   escalate_match: 'T1',
   confirm_match: 'T2',
   resolve_escalation: 'human',

@@ -52,6 +52,13 @@ function evaluateResolveEscalation(subject: unknown, actor: Actor, policy: Polic
   return allow(policy, tier);
 }
 
+/** Closing an exception is a reviewer's judgement: only a human may make it (no subject to inspect). */
+function evaluateResolveException(_subject: unknown, actor: Actor, policy: Policy): Decision {
+  const tier = policy.document.tiers.resolve_exception;
+  if (!isHuman(actor)) return deny(policy, 'exception_resolution_requires_human', tier);
+  return allow(policy, tier);
+}
+
 function evaluateClosePeriod(subject: unknown, _actor: Actor, policy: Policy): Decision {
   const period = parseSubject(periodSubjectSchema, subject, 'close_period');
   if (period.periodState !== 'closing') return deny(policy, 'state_invalid', 'T3');
@@ -84,6 +91,7 @@ const EVALUATORS: Readonly<Record<Action, Evaluator>> = Object.freeze({
   confirm: evaluateConfirm,
   reject: evaluateReject,
   flag_exception: allowAtPolicyTier('flag_exception'),
+  resolve_exception: evaluateResolveException,
   escalate: allowAtPolicyTier('escalate'),
   resolve_escalation: evaluateResolveEscalation,
   close_period: evaluateClosePeriod,

@@ -63,15 +63,20 @@ export async function listExceptions(ctx: ApiContext): Promise<ExceptionListResp
   );
 }
 
-export function resolveException(ctx: ApiContext): Promise<never> {
-  validate(resolveExceptionBody, ctx.body);
-  // The engine has no operation that closes an exception without a match yet (gate + audit needed).
-  return Promise.reject(
-    new ApiHttpError(
-      'ENGINE_UNSUPPORTED',
-      'the engine cannot resolve an exception without a match yet; propose a manual match instead',
-    ),
+/** Closes an exception with a reason, as the logged-in human (the engine's gate refuses any non-human). */
+export async function resolveException(ctx: ApiContext): Promise<DecisionResult> {
+  const body = validate(resolveExceptionBody, ctx.body);
+  const reply = await ctx.deps.engine.call(
+    ctx.session.actorId,
+    'resolve_exception',
+    defined({
+      entry_id: body.entryId,
+      exception_id: body.exceptionId,
+      reason: body.reason,
+      idempotency_key: key(),
+    }),
   );
+  return decisionOf(reply, ctx.session.actorId);
 }
 
 export async function reconStatus(ctx: ApiContext): Promise<ReconStatusResponse> {

@@ -10,6 +10,7 @@ export const STATE_EVENTS = [
   'MATCH_ESCALATED',
   'ESCALATION_DECLINED',
   'EXCEPTION_FLAGGED',
+  'EXCEPTION_RESOLVED',
   'PERIOD_CLOSE_REQUESTED',
   'ESCALATION_VOTE_RECORDED',
   'PERIOD_CLOSE_DECLINED',
@@ -43,6 +44,15 @@ function text(p: Payload, key: string): string {
 function optionalInt(p: Payload, key: string): number | null {
   const v = p[key];
   return typeof v === 'number' && Number.isSafeInteger(v) ? v : null;
+}
+
+/** A proposal that names an exception line closes its open exception (operations/propose.ts). */
+function closeExceptionsOf(s: ReplayedState, entryIds: readonly number[], seq: number): void {
+  const lines = new Set(entryIds.filter((id) => s.entries.get(id)?.state === 'exception'));
+  if (lines.size === 0) return;
+  for (const x of s.exceptions.values()) {
+    if (x.state === 'open' && lines.has(x.entryId)) Object.assign(x, { state: 'resolved', seq });
+  }
 }
 
 /**
@@ -107,6 +117,7 @@ function applyOne(s: ReplayedState, seq: number, type: string, actor: string, p:
     case 'MATCH_PROPOSED': {
       const entryIds = ids(p, 'entryIds');
       s.matches.set(int(p, 'matchId'), { state: 'proposed', decidedBy: null, entryIds, seq });
+      closeExceptionsOf(s, entryIds, seq);
       moveEntries(s, entryIds, 'proposed', seq);
       return;
     }
@@ -155,6 +166,12 @@ function applyOne(s: ReplayedState, seq: number, type: string, actor: string, p:
       const entryId = int(p, 'entryId');
       s.entries.set(entryId, { state: 'exception', seq });
       s.exceptions.set(int(p, 'exceptionId'), { entryId, state: 'open', seq });
+      return;
+    }
+    case 'EXCEPTION_RESOLVED': {
+      const entryId = int(p, 'entryId');
+      s.exceptions.set(int(p, 'exceptionId'), { entryId, state: 'resolved', seq });
+      s.entries.set(entryId, { state: text(p, 'entryState'), seq });
       return;
     }
     case 'PERIOD_CLOSE_REQUESTED': {

@@ -48,6 +48,30 @@ export const t1Tools = [
       ),
   }),
   defineTool({
+    name: 'resolve_exception',
+    tier: 'T1',
+    title: 'Resolve an exception',
+    description:
+      'Close an open exception with a written reason (humans only; the entry returns to unmatched). Name it by exception_id or entry_id.',
+    inputSchema: strictArgs({
+      exception_id: idField.optional(),
+      entry_id: idField.optional(),
+      reason,
+      idempotency_key: idempotencyKeyField,
+    }),
+    handler: (args, { actor, deps }) =>
+      operation(
+        deps.engine.operations.resolveException({
+          actor: actor.raw,
+          idempotencyKey: args.idempotency_key,
+          exceptionId: args.exception_id,
+          entryId: args.entry_id,
+          reason: args.reason,
+        }),
+        args.idempotency_key,
+      ),
+  }),
+  defineTool({
     name: 'escalate_match',
     tier: 'T1',
     title: 'Escalate a match',
