@@ -39,7 +39,8 @@ export function resolveEscalation(ctx: EngineContext, input: unknown): Operation
     try {
       if (esc.subjectKind === 'period')
         return applyPeriodVote(ctx, actor, esc, args.decision, rationale, now, args.origin);
-      if (esc.subjectKind === 'import') return applyImportVote(ctx, actor, esc, args.decision, rationale, now);
+      if (esc.subjectKind === 'import')
+        return applyImportVote(ctx, actor, esc, args.decision, rationale, now);
       return resolveMatchEscalation(ctx, actor, esc, args.decision, args.rationale, now, args.sessionId);
     } finally {
       ctx.origin = undefined;
