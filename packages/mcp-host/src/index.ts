@@ -35,3 +35,9 @@ export { DEFAULT_AUTH_THROTTLE, type HttpHostOptions, type AuthThrottleOptions }
 export type { AuthFailureEvent } from './http/auth-failure.js';
 export { PRM_PATH } from './http/protected-resource.js';
 export type { ServerFactory } from './http/mcp-endpoint.js';
+export {
+  guardToolCalls,
+  type OnRefusedCall,
+  type RefusedCall,
+  type RefusalReason,
+} from './tool-calls/guard.js';
