@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeEnv, pidAlive, REPO_ROOT, tempDir, waitFor } from './helpers/env.js';
 import { connectGateway, jsonOf, textOf } from './helpers/mcp-client.js';
@@ -150,6 +151,30 @@ describe('MCP end to end over stdio (official SDK client)', () => {
     ).toBe(1);
   });
 
+  it('an unknown tool or schema-invalid arguments: JSON-RPC -32602 and a flight-recorder row', async () => {
+    const outcome = async (name: string, args: Record<string, unknown>) =>
+      client.callTool({ name, arguments: args }).then(
+        (r) => r,
+        (e: unknown) => e,
+      );
+    const unknown = await outcome('no_such_tool', {});
+    expect(unknown).toBeInstanceOf(McpError);
+    expect(unknown).toMatchObject({ code: -32602, message: 'MCP error -32602: Unknown tool: no_such_tool' });
+    const invalid = await outcome('session_get', { sessionId: 7 });
+    expect(invalid).toMatchObject({ code: -32602 });
+    expect((invalid as McpError).message).toMatch(/Invalid arguments for tool session_get: sessionId: /);
+    const q = await client.callTool({
+      name: 'flight_recorder_query',
+      arguments: {
+        sql: "SELECT owner, error_code, error FROM requests WHERE cli = 'mcp' ORDER BY started_at",
+      },
+    });
+    const rows = jsonOf<{ rows: { owner: string; error_code: string; error: string }[] }>(q).rows;
+    expect(rows.map((r) => r.error_code)).toEqual(['UNKNOWN_TOOL', 'INVALID_ARGUMENTS']);
+    expect(rows[0]!.owner).toMatch(/^local:/);
+    expect(rows[0]!.error).toContain('no_such_tool');
+  });
+
   it('list_models, cli_versions and flight_recorder_query answer', async () => {
     const models = jsonOf<{ providers: { cli: string }[] }>(
       await client.callTool({ name: 'list_models', arguments: {} }),
@@ -199,12 +224,16 @@ describe('MCP end to end over stdio (official SDK client)', () => {
     expect(await waitFor(() => pids.every((p) => !pidAlive(p)), 4000)).toBe(true);
   });
 
-  it('bad input is an isError result, not a crash', async () => {
-    const res = await client.callTool({
-      name: 'claude_request',
-      arguments: { prompt: 'x', model: '--evil' },
-    });
-    expect(res.isError).toBe(true);
+  it('bad input is refused with JSON-RPC -32602 (a flag as model never reaches a CLI), not a crash', async () => {
+    const res = await client
+      .callTool({ name: 'claude_request', arguments: { prompt: 'x', model: '--evil' } })
+      .then(
+        (r) => r,
+        (e: unknown) => e,
+      );
+    expect(res).toBeInstanceOf(McpError);
+    expect(res).toMatchObject({ code: -32602 });
+    expect((res as McpError).message).toContain('model: model must be a plain model name');
     const still = await client.callTool({ name: 'list_models', arguments: {} });
     expect(still.isError).toBeFalsy();
   });

@@ -37,3 +37,9 @@ export { singleHeader } from './auth/credentials.js';
 export type { AuthFailureEvent } from './http/auth-failure.js';
 export { PRM_PATH } from './http/protected-resource.js';
 export type { ServerFactory } from './http/mcp-endpoint.js';
+export {
+  guardToolCalls,
+  type OnRefusedCall,
+  type RefusedCall,
+  type RefusalReason,
+} from './tool-calls/guard.js';

@@ -28,6 +28,8 @@ export interface ToolCallRecord {
   idempotencyKey?: string | undefined;
   /** The seq of the engine's own event for this call's mutation (or of the first call when replayed). */
   operationSeq?: number | undefined;
+  /** The JSON-RPC error code the caller got, when the call was refused at the protocol level (-32602). */
+  rpcError?: number | undefined;
   /** A short human-readable reason for rejected_input / error. */
   detail?: string | undefined;
 }

@@ -8,6 +8,7 @@ import { openEngine } from '../engine.js';
 import { AuditSqlSandbox } from './audit-sql/sandbox.js';
 import { httpAuthFromEnv, stdioActorFromEnv, type HttpAuth } from './auth-config.js';
 import { recordAuthFailure } from './auth-failure-audit.js';
+import { recordRefusedCall } from './refused-call-audit.js';
 import { defaultCalendarSource, fileCalendarSource } from './calendar.js';
 import type { McpDeps } from './context.js';
 import { McpConfigError } from './errors.js';
@@ -75,7 +76,12 @@ export async function serveCloseGateStdio(
     deps.logger.warn(
       `no CLOSEGATE_ACTOR_ID: acting as ${actor} for this process (set CLOSEGATE_ACTOR_ID to choose)`,
     );
-  const host = await serveStdio(createCloseGateServer(deps), { id: actor, transport: 'stdio' }, options);
+  const host = await serveStdio(
+    createCloseGateServer(deps),
+    { id: actor, transport: 'stdio' },
+    // A call refused before the dispatcher (-32602) is still an MCP_TOOL_CALL event.
+    { onRefusedCall: (event) => recordRefusedCall(deps.engine, event), ...options },
+  );
   return { actor, generated, close: () => host.close() };
 }
 
@@ -151,6 +157,8 @@ export async function serveCloseGateHttp(
     logger: deps.logger,
     // Each refused authentication lands in the audit chain (without the credential).
     onAuthFailure: (event) => void recordAuthFailure(deps.engine, event),
+    // A call refused before the dispatcher (-32602) is still an MCP_TOOL_CALL event.
+    onRefusedCall: (event) => recordRefusedCall(deps.engine, event),
   });
 }
 

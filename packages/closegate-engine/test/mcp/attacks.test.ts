@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { DEMO_MARKERS } from '../../src/index.js';
 import {
   bearer,
@@ -67,14 +68,19 @@ async function llmProposal(client: Client, reference: string): Promise<number> {
 describe('identity attacks', () => {
   it('refuses an actor_id argument and leaves the caller who it is', async () => {
     const matchId = await llmProposal(agent, 'INV-1001');
-    const forged = await call(agent, 'confirm_match', {
-      match_id: matchId,
-      actor_id: 'human:cfo',
-      idempotency_key: key(),
-    });
-    expect(forged.isError).toBe(true);
-    expect(forged.body.error).toMatchObject({ code: 'INVALID_INPUT' });
-    expect(JSON.stringify(forged.body)).toContain('actor_id');
+    const forged = await agent
+      .callTool({
+        name: 'confirm_match',
+        arguments: { match_id: matchId, actor_id: 'human:cfo', idempotency_key: key() },
+      })
+      .then(
+        (r) => r,
+        (e: unknown) => e,
+      );
+    // Refused by the protocol before the dispatcher: -32602 naming the field, never run.
+    expect(forged).toBeInstanceOf(McpError);
+    expect((forged as McpError).code).toBe(-32602);
+    expect((forged as McpError).message).toContain('actor_id');
     const engine = inspect(dbPath);
     try {
       expect(engine.queries.match(matchId).state).toBe('proposed');

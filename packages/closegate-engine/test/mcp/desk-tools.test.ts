@@ -120,10 +120,14 @@ describe('desk tools', () => {
     const old = await call(alice, 'desk_list_escalations', { min_age_days: 5000 });
     expect(old.body.total).toBe(0);
     // a JSON number where an amount goes is refused, as everywhere in closegate
-    const refused = await call(alice, 'desk_list_escalations', { min_amount_usd: 100 });
-    expect(refused.isError).toBe(true);
-    const unknownSort = await call(alice, 'desk_list_escalations', { sort: 'amount; DROP TABLE x' });
-    expect(unknownSort.isError).toBe(true);
+    // (schema errors are JSON-RPC -32602, answered before the dispatcher)
+    const refusal = (args: Record<string, unknown>) =>
+      alice.callTool({ name: 'desk_list_escalations', arguments: args }).then(
+        () => undefined,
+        (e: unknown) => (e as { code?: number }).code,
+      );
+    expect(await refusal({ min_amount_usd: 100 })).toBe(-32602);
+    expect(await refusal({ sort: 'amount; DROP TABLE x' })).toBe(-32602);
   });
 
   it('gives an escalation with both sides, FX, clause, audit events and who may decide', async () => {

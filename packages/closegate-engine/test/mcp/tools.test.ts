@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import {
   registerTieredTool,
@@ -194,27 +195,109 @@ describe('T0 reads', () => {
 });
 
 describe('input validation', () => {
-  it('rejects unknown keys, float amounts and unknown tools as tool errors, each audited', async () => {
-    const float = await call(agent, 'list_unmatched', { min_abs_amount: 100.5 });
-    expect(float.isError).toBe(true);
-    expect(float.body.error).toMatchObject({ code: 'INVALID_INPUT' });
-    const extra = await call(agent, 'get_recon_status', { verbose: true });
-    expect(extra.isError).toBe(true);
-    const unknown = await call(agent, 'approve_everything', {});
-    expect(unknown.body.error).toMatchObject({ code: 'TOOL_UNKNOWN' });
-    const noKey = await call(agent, 'flag_exception', { entry_id: 1, reason: 'no key given' });
-    expect(noKey.body.error).toMatchObject({ code: 'INVALID_INPUT' });
+  /** The JSON-RPC error of a call the protocol refuses (it must not resolve to a tool result). */
+  async function refused(name: string, args: unknown): Promise<McpError> {
+    const outcome = await agent.callTool({ name, arguments: args as Record<string, unknown> }).then(
+      (r) => r,
+      (e: unknown) => e,
+    );
+    expect(outcome).toBeInstanceOf(McpError);
+    return outcome as McpError;
+  }
+
+  it('answers unknown keys, float amounts, missing keys and unknown tools with -32602, each audited', async () => {
+    const before = inspect(dbPath);
+    const from = toolCalls(before).at(-1)?.seq ?? 0;
+    before.close();
+    const float = await refused('list_unmatched', { min_abs_amount: 100.5 });
+    expect(float.code).toBe(-32602);
+    expect(float.message).toMatch(/Invalid arguments for tool list_unmatched: min_abs_amount: /);
+    expect(float.message.length).toBeLessThan(300);
+    const extra = await refused('get_recon_status', { verbose: true });
+    expect(extra.code).toBe(-32602);
+    const unknown = await refused('approve_everything', {});
+    expect(unknown.code).toBe(-32602);
+    expect(unknown.message).toBe('MCP error -32602: Unknown tool: approve_everything');
+    const noKey = await refused('flag_exception', { entry_id: 1, reason: 'no key given' });
+    expect(noKey.message).toContain('idempotency_key');
     const engine = inspect(dbPath);
     try {
-      const rejected = toolCalls(engine).filter((c) => c.decision === 'rejected_input');
-      expect(rejected.map((c) => c.tool)).toEqual(
-        expect.arrayContaining([
-          'list_unmatched',
-          'get_recon_status',
-          'approve_everything',
-          'flag_exception',
-        ]),
-      );
+      const rejected = toolCalls(engine).filter((c) => c.seq > from);
+      expect(rejected.map((c) => [c.actor, c.tool, c.decision, c.code, c.payload.rpcError])).toEqual([
+        ['llm:agent-1', 'list_unmatched', 'rejected_input', 'INVALID_INPUT', -32602],
+        ['llm:agent-1', 'get_recon_status', 'rejected_input', 'INVALID_INPUT', -32602],
+        ['llm:agent-1', 'approve_everything', 'rejected_input', 'TOOL_UNKNOWN', -32602],
+        ['llm:agent-1', 'flag_exception', 'rejected_input', 'INVALID_INPUT', -32602],
+      ]);
+      expect(rejected[0]!.payload.tier).toBe('T0');
+      expect(rejected[2]!.payload.tier).toBe('unknown');
+      expect(engine.context.store.exceptions.countOpen()).toBe(0);
+    } finally {
+      engine.close();
+    }
+  });
+
+  it('answers arguments that are not an object with -32602 (not a -32603 zod dump) and audits them', async () => {
+    const headers = {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      ...bearer(TOKENS.agent),
+    };
+    const init = await fetch(server.url, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: {
+          protocolVersion: '2025-06-18',
+          capabilities: {},
+          clientInfo: { name: 'raw', version: '0' },
+        },
+      }),
+    });
+    await init.text();
+    const session = { ...headers, 'mcp-session-id': init.headers.get('mcp-session-id')! };
+    await (
+      await fetch(server.url, {
+        method: 'POST',
+        headers: session,
+        body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }),
+      })
+    ).text();
+    const res = await fetch(server.url, {
+      method: 'POST',
+      headers: session,
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 2,
+        method: 'tools/call',
+        params: { name: 'flag_exception', arguments: [1, 2] },
+      }),
+    });
+    const text = await res.text();
+    // SSE by default: the answer is the data line of the one event.
+    const answer = JSON.parse(
+      text
+        .split('\n')
+        .find((l) => l.startsWith('data: '))!
+        .slice(6),
+    ) as {
+      error?: { code: number; message: string };
+    };
+    expect(answer.error).toEqual({
+      code: -32602,
+      message: 'Invalid arguments for tool flag_exception: arguments must be an object',
+    });
+    const engine = inspect(dbPath);
+    try {
+      expect(toolCalls(engine).at(-1)).toMatchObject({
+        actor: 'llm:agent-1',
+        tool: 'flag_exception',
+        decision: 'rejected_input',
+        code: 'INVALID_INPUT',
+      });
       expect(engine.context.store.exceptions.countOpen()).toBe(0);
     } finally {
       engine.close();

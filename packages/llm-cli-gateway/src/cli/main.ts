@@ -13,6 +13,7 @@ import { doctorReport, formatDoctor } from './doctor.js';
 import { logsHead, verifyLogs } from './logs.js';
 import { parseHead, type ChainHead } from 'audit-chain';
 import { workspaceCommand } from './workspace.js';
+import { recordRefusedCall } from '../recorder/refused-call.js';
 
 const HELP = `llm-cli-gateway ${VERSION}: MCP server that runs the LLM coding CLIs as tools
 
@@ -103,10 +104,13 @@ async function serve(transportFlag: string | undefined): Promise<number> {
     }
     closeHost = () => host.close();
   } else {
-    const host = await serveStdio(createGatewayServer(gateway), {
-      id: stdioPrincipalId(),
-      transport: 'stdio',
-    });
+    const recorder = gateway.recorder;
+    const host = await serveStdio(
+      createGatewayServer(gateway),
+      { id: stdioPrincipalId(), transport: 'stdio' },
+      // A tools/call refused with -32602 before any tool ran still gets a flight-recorder row.
+      recorder ? { onRefusedCall: (event) => recordRefusedCall(recorder, event) } : {},
+    );
     closeHost = () => host.close();
     process.stdin.on('end', () => shutdown());
   }

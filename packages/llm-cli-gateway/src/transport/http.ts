@@ -3,6 +3,7 @@ import { httpHostOptions } from '../config/http-options.js';
 import { localTokenNotice, withLocalToken, type LocalToken } from '../config/local-token.js';
 import type { Gateway } from '../gateway.js';
 import { recordAuthFailure } from '../recorder/auth-failure.js';
+import { recordRefusedCall } from '../recorder/refused-call.js';
 import { createGatewayServer } from '../server.js';
 
 /**
@@ -29,7 +30,13 @@ export async function serveGatewayHttp(
     ...httpHostOptions(config),
     logger,
     // A refused authentication becomes a flight-recorder row (never with the credential).
-    ...(recorder ? { onAuthFailure: (event) => recordAuthFailure(recorder, event) } : {}),
+    // So does a tools/call refused with -32602 before any tool ran.
+    ...(recorder
+      ? {
+          onAuthFailure: (event) => recordAuthFailure(recorder, event),
+          onRefusedCall: (event) => recordRefusedCall(recorder, event),
+        }
+      : {}),
   });
   if (generated !== undefined) announce(localTokenNotice(generated, host.url));
   return host;

@@ -4,6 +4,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { singleHeader } from '../auth/credentials.js';
 import { authInfoFor, type Principal } from '../principal.js';
+import { guardToolCalls, type OnRefusedCall } from '../tool-calls/guard.js';
 import { sendRpcError, sendSessionNotFound } from './respond.js';
 import type { HttpContext, Middleware } from './pipeline.js';
 import { closeSession, type Session, type SessionRegistry } from './session-registry.js';
@@ -15,6 +16,7 @@ type EndpointConfig = {
   registry: SessionRegistry;
   factory: ServerFactory;
   jsonResponse: boolean;
+  onRefusedCall?: OnRefusedCall | undefined;
 };
 
 const NO_BODY = Symbol('no body');
@@ -52,6 +54,7 @@ async function openSession(ctx: HttpContext, config: EndpointConfig, body: unkno
   const slot = ctx.slot!;
   const principal = ctx.principal!;
   const server = config.factory(principal);
+  guardToolCalls(server, config.onRefusedCall);
   let session: Session | undefined;
   const transport = new StreamableHTTPServerTransport({
     sessionIdGenerator: () => randomUUID(),

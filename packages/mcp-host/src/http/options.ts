@@ -3,6 +3,7 @@ import type { Authenticator } from '../auth/types.js';
 import { HostConfigError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import type { AuthFailureEvent } from './auth-failure.js';
+import type { OnRefusedCall } from '../tool-calls/guard.js';
 
 export type HttpHostOptions = {
   /** Bind address; 127.0.0.1 by default. A non-loopback bind needs a real authenticator. */
@@ -35,6 +36,8 @@ export type HttpHostOptions = {
   authThrottle?: Partial<AuthThrottleOptions> | false;
   /** Called for each refused authentication (never with the presented credential). Must not throw. */
   onAuthFailure?: (event: AuthFailureEvent) => void;
+  /** Records each call refused with -32602 before a tool handler ran (unknown tool, bad arguments). */
+  onRefusedCall?: OnRefusedCall;
   /**
    * OAuth 2.0 Protected Resource Metadata (RFC 9728) served at /.well-known/oauth-protected-resource.
    * Taken from the authenticator (JWT) when omitted; `resource` defaults to the public URL of the endpoint.
@@ -90,6 +93,7 @@ const optionsSchema = z
       ])
       .optional(),
     onAuthFailure: z.custom<(event: AuthFailureEvent) => void>((v) => typeof v === 'function').optional(),
+    onRefusedCall: z.custom<OnRefusedCall>((v) => typeof v === 'function').optional(),
     protectedResource: z
       .object({
         resource: z.url().optional(),

@@ -92,7 +92,13 @@ function buildHandler(
     }),
     bodyLimit(opts.maxBodyBytes),
     sessionCap(registry, opts.path, retryAfter),
-    mcpEndpoint({ path: opts.path, registry, factory, jsonResponse: opts.jsonResponse }),
+    mcpEndpoint({
+      path: opts.path,
+      registry,
+      factory,
+      jsonResponse: opts.jsonResponse,
+      onRefusedCall: opts.onRefusedCall,
+    }),
   ]);
   return async (req: IncomingMessage, res: ServerResponse) => {
     const pathname = (req.url ?? '/').split('?', 1)[0]!;

@@ -2,6 +2,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { authInfoFor, makePrincipal, type Principal } from '../principal.js';
+import { guardToolCalls, type OnRefusedCall } from '../tool-calls/guard.js';
 import { PrincipalBoundTransport } from './principal-bound-transport.js';
 import { guardStdoutConsole } from './stdout-guard.js';
 
@@ -11,6 +12,8 @@ export type StdioOptions = {
   stdout?: Writable;
   /** Redirect console.log/info/debug to stderr while serving (default true). */
   guardConsole?: boolean;
+  /** Records each call refused with -32602 before a tool handler ran (unknown tool, bad arguments). */
+  onRefusedCall?: OnRefusedCall;
 };
 
 export type StdioHost = { close(): Promise<void> };
@@ -25,6 +28,7 @@ export async function serveStdio(
   options: StdioOptions = {},
 ): Promise<StdioHost> {
   const bound = makePrincipal({ ...principal, transport: 'stdio' });
+  guardToolCalls(server, options.onRefusedCall);
   const restoreConsole = options.guardConsole === false ? () => {} : guardStdoutConsole();
   const inner = new StdioServerTransport(options.stdin, options.stdout);
   const transport = new PrincipalBoundTransport(inner, authInfoFor(bound));
