@@ -121,6 +121,11 @@ async function callEngine(
   try {
     return await s.ctx.engine.callTool(tool, args);
   } catch (err) {
+    // JSON-RPC -32602: the engine refused the call's arguments (audited there); the model may retry.
+    if ((err as { code?: unknown }).code === -32602) {
+      const message = `the engine refused the arguments: ${(err as Error).message}`;
+      return { isError: true, text: message, json: { error: { code: 'INVALID_ARGUMENTS', message } } };
+    }
     const message = `the engine did not answer: ${(err as Error).message}`;
     return { isError: true, text: message, json: { error: { code: 'ENGINE_UNAVAILABLE', message } } };
   }
