@@ -89,16 +89,15 @@ describe('resolve_exception over MCP', () => {
     }
   });
 
-  it('takes no actor argument and needs a reason (tool errors, nothing resolved)', async () => {
+  it('takes no actor argument and needs a reason (invalid params, nothing resolved)', async () => {
     const { exceptionId } = await flaggedByAgent();
     for (const bad of [
       { exception_id: exceptionId, reason: 'x', actor: 'human:alice', idempotency_key: key() },
       { exception_id: exceptionId, idempotency_key: key() },
       { exception_id: exceptionId, reason: '', idempotency_key: key() },
     ]) {
-      const r = await call(agent, 'resolve_exception', bad);
-      expect(r.isError).toBe(true);
-      expect(r.body.error).toMatchObject({ code: 'INVALID_INPUT' });
+      // refused before the handler: JSON-RPC -32602 (and an audited MCP_TOOL_CALL)
+      await expect(call(alice, 'resolve_exception', bad)).rejects.toMatchObject({ code: -32602 });
     }
     const e = inspect(dbPath);
     try {
