@@ -8,6 +8,8 @@ export interface ToolReply {
   body: Record<string, unknown> | null;
   /** A JSON-RPC protocol error instead of a tool result. */
   protocolError?: string;
+  /** Its JSON-RPC code (-32602: the server refused the arguments before any handler ran). */
+  rpcCode?: number;
 }
 
 export interface ListedTool {
@@ -51,7 +53,13 @@ export async function connectClient(
         }
         return { isError: r.isError === true, body };
       } catch (err) {
-        return { isError: true, body: null, protocolError: (err as Error).message };
+        const code = (err as { code?: unknown }).code;
+        return {
+          isError: true,
+          body: null,
+          protocolError: (err as Error).message,
+          ...(typeof code === 'number' ? { rpcCode: code } : {}),
+        };
       }
     },
     async listTools() {

@@ -30,8 +30,14 @@ export function blocked(r: ToolReply, codes: string[]): AttackVerdict {
   return d.contained ? d : escalated(r, codes);
 }
 
-/** Refused as a tool error with one of these error codes (input validation, SQL sandbox ...). */
+/** JSON-RPC 2.0 "Invalid params". */
+const INVALID_PARAMS = -32602;
+
+/** Refused with one of these error codes (input validation, SQL sandbox ...), or as invalid params. */
 export function refused(r: ToolReply, codes: string[]): AttackVerdict {
+  // Arguments refused before the handler are answered as JSON-RPC invalid params (and audited).
+  if (codes.includes('INVALID_INPUT') && r.rpcCode === INVALID_PARAMS)
+    return { contained: true, detail: `invalid params (-32602): ${String(r.protocolError).slice(0, 120)}` };
   const code = errorCode(r);
   const ok = r.isError && code !== undefined && codes.includes(code);
   return {
