@@ -34,6 +34,8 @@ export interface GatewayConfig {
   readonly file: { readonly path: string; readonly exists: boolean };
   readonly transport: 'stdio' | 'http';
   readonly persistence: { readonly backend: 'sqlite' | 'none'; readonly path: string | null };
+  /** `[store]`: SQLite files (default) or one PostgreSQL database shared by several instances. */
+  readonly store: StoreConfig;
   readonly http: {
     readonly host: string;
     readonly port: number;
@@ -86,6 +88,44 @@ export interface GatewayConfig {
   readonly workspaces: WorkspaceRegistry;
   /** Environment variables that overrode the file (names only, never values). */
   readonly envOverrides: readonly string[];
+}
+
+export type StoreConfig =
+  | { readonly backend: 'sqlite' }
+  | {
+      readonly backend: 'postgres';
+      readonly url: string;
+      /** The setting the URL came from, for error messages: `store.url` or `env:LLM_GATEWAY_DATABASE_URL`. */
+      readonly setting: 'store.url' | 'env:LLM_GATEWAY_DATABASE_URL';
+    };
+
+/** The URL with any password replaced, safe for logs, `doctor` and error messages. */
+export function redactDatabaseUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password !== '') u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparsable URL)';
+  }
+}
+
+/** `LLM_GATEWAY_DATABASE_URL` alone selects PostgreSQL; `[store] backend = "postgres"` needs a URL from one of the two. */
+function resolveStore(file: ConfigFile, envUrl: string | undefined): StoreConfig {
+  if (envUrl !== undefined) {
+    if (!/^postgres(ql)?:\/\//.test(envUrl)) {
+      throw new ConfigError('env:LLM_GATEWAY_DATABASE_URL', 'must be a postgres:// or postgresql:// URL');
+    }
+    return { backend: 'postgres', url: envUrl, setting: 'env:LLM_GATEWAY_DATABASE_URL' };
+  }
+  if (file.store.backend === 'sqlite') return { backend: 'sqlite' };
+  if (file.store.url === undefined) {
+    throw new ConfigError(
+      'store.url',
+      'is required with backend = "postgres" (or set LLM_GATEWAY_DATABASE_URL)',
+    );
+  }
+  return { backend: 'postgres', url: file.store.url, setting: 'store.url' };
 }
 
 /** `$LLM_GATEWAY_CONFIG`, else `config.toml` in the data directory. */
@@ -220,6 +260,7 @@ export function resolveConfig(
   const port = pick('LLM_GATEWAY_HTTP_PORT');
   const publicUrl = pick('LLM_GATEWAY_PUBLIC_URL');
   const token = pick('LLM_GATEWAY_AUTH_TOKEN');
+  const databaseUrl = pick('LLM_GATEWAY_DATABASE_URL');
   const home = gatewayHome(env);
   const h = file.http;
   const l = file.limits;
@@ -230,6 +271,7 @@ export function resolveConfig(
       backend: file.persistence.backend,
       path: resolveStorePath(file, home, dirname(source.path)),
     },
+    store: resolveStore(file, databaseUrl),
     http: {
       host: host ?? h.host,
       port: port === undefined ? h.port : envPort(port),

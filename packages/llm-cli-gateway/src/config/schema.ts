@@ -29,6 +29,21 @@ export const persistenceSchema = z
   })
   .strict();
 
+/**
+ * `[store]`: where jobs, sessions and the flight recorder live. SQLite files in
+ * the data directory (the default, nothing to install), or one PostgreSQL
+ * database shared by several gateway instances.
+ */
+export const storeSchema = z
+  .object({
+    backend: z.enum(['sqlite', 'postgres']).default('sqlite'),
+    /** postgres://user[:password]@host[:port]/database; LLM_GATEWAY_DATABASE_URL overrides it. */
+    url: safeString(4096)
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+  })
+  .strict();
+
 export const principalSchema = z
   .object({
     name: z.string().regex(PRINCIPAL_NAME, 'must be 1-128 printable ASCII characters without spaces'),
@@ -178,6 +193,7 @@ export const configFileSchema = z
   .object({
     providers: providersSchema.default({}),
     persistence: persistenceSchema.default({ backend: 'sqlite' }),
+    store: storeSchema.default({ backend: 'sqlite' }),
     http: httpSchema.default(() => httpSchema.parse({})),
     auth: authSchema.default(() => authSchema.parse({})),
     limits: limitsSchema.default(() => limitsSchema.parse({})),
