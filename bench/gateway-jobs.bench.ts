@@ -23,7 +23,7 @@ import {
   createGatewayServer,
   httpHostOptions,
   JobManager,
-  JobStore,
+  SqliteJobStore,
   parseConfigText,
   resolveConfig,
   SlotScheduler,
@@ -85,7 +85,7 @@ async function benchJobs() {
   const baselineWall = Math.max(...baselineTimes);
 
   const gateway = createGateway({ env });
-  const store = new JobStore(path.join(tmp, 'jobs.db'), { leaseMs: 30_000 });
+  const store = new SqliteJobStore(path.join(tmp, 'jobs.db'), { leaseMs: 30_000 });
   const manager = new JobManager({
     store,
     scheduler: new SlotScheduler({
@@ -104,7 +104,7 @@ async function benchJobs() {
   const waits: Array<Promise<number>> = [];
   for (let i = 0; i < JOBS; i++) {
     const submitted = performance.now();
-    const { job } = manager.submit(caller, { provider: 'claude', prompt: `hello ${i}`, options: {} });
+    const { job } = await manager.submit(caller, { provider: 'claude', prompt: `hello ${i}`, options: {} });
     waits.push(
       manager.waitFor(job.id, 600_000).then((res) => {
         if (!res?.ok) throw new Error(`job failed: ${JSON.stringify(res?.error)}`);
@@ -115,7 +115,7 @@ async function benchJobs() {
   const latencies = await Promise.all(waits);
   const wall = performance.now() - t0;
   await manager.close();
-  store.close();
+  await store.close();
   await gateway.close();
   const jobs = { ...stats(latencies), jobsPerSec: r2((JOBS / wall) * 1000), wallMs: r2(wall) };
   const baseline = {

@@ -6,8 +6,12 @@ import type { GatewayConfig } from '../config/file.js';
 import type { RunHooks } from '../service/request-service.js';
 import type { Caller, GatewayRequest, RequestResult } from '../service/types.js';
 import { JobManager } from './manager.js';
-import { SlotScheduler, type Slot } from './scheduler.js';
-import { JobStore, type JobRecord, type OutputStream } from './store.js';
+import { PgJobManager } from './pg-manager.js';
+import { PgJobStore } from './pg-store.js';
+import type { JobRuntime } from './runtime.js';
+import { SlotScheduler, type Slot, type SlotGate } from './scheduler.js';
+import { SqliteJobStore } from './sqlite-store.js';
+import type { JobRecord, OutputStream } from './store.js';
 
 export type SyncOutcome = { kind: 'result'; result: RequestResult } | { kind: 'deferred'; job: JobRecord };
 
@@ -15,11 +19,13 @@ export type SyncOutcome = { kind: 'result'; result: RequestResult } | { kind: 'd
  * Everything between a tool call and the core's request service: the approval
  * gate, the concurrency limits, and (when a durable store is configured) the
  * async job manager. `jobs` is null with `backend = "none"`, and the async
- * tools are registered only when it is not.
+ * tools are registered only when it is not. With `[store] backend =
+ * "postgres"` both the slots and the jobs live in the shared database
+ * (pg-manager.ts), so the limits hold across every gateway instance.
  */
 export interface RequestPlane {
-  readonly scheduler: SlotScheduler;
-  readonly jobs: JobManager | null;
+  readonly scheduler: SlotGate;
+  readonly jobs: JobRuntime | null;
   readonly approvals: ApprovalManager;
   /** The gated runner (approval decided before launch). */
   readonly run: Runner;
@@ -45,14 +51,15 @@ export interface RequestPlaneOptions {
 export function createRequestPlane(opts: RequestPlaneOptions): RequestPlane {
   const { config } = opts;
   const l = config.limits;
-  const scheduler = new SlotScheduler({
+  const limits = {
     maxConcurrent: l.maxConcurrent,
     perProvider: l.perProvider,
     maxQueue: l.maxQueue,
     queueTimeoutMs: l.queueTimeoutMs,
     perPrincipal: l.perPrincipal.maxConcurrent,
     perPrincipalQueue: l.perPrincipal.maxQueued,
-  });
+  };
+  let scheduler: SlotGate = new SlotScheduler(limits);
   const approvals = new ApprovalManager({
     dbPath: join(opts.home, APPROVALS_DB),
     threshold: config.approval.threshold,
@@ -60,12 +67,30 @@ export function createRequestPlane(opts: RequestPlaneOptions): RequestPlane {
     eligibleServers: config.mcpServers,
   });
   const run = gatedRunner(approvals, config.approval.strategy, opts.run);
-  let jobs: JobManager | null = null;
-  if (config.persistence.backend === 'sqlite' && config.persistence.path !== null) {
-    const store = new JobStore(config.persistence.path, { leaseMs: l.jobLeaseMs });
+  let jobs: JobRuntime | null = null;
+  if (config.persistence.backend === 'sqlite' && config.store.backend === 'postgres') {
+    const store = new PgJobStore({
+      url: config.store.url,
+      leaseMs: l.jobLeaseMs,
+      limits,
+    });
+    const pgJobs = new PgJobManager({
+      store,
+      limits,
+      run,
+      dedupWindowMs: l.dedupWindowMs,
+      leaseMs: l.jobLeaseMs,
+      secrets: opts.secrets,
+      killGraceMs: opts.killGraceMs,
+    });
+    scheduler = pgJobs.slots;
+    jobs = pgJobs;
+    jobs.start();
+  } else if (config.persistence.backend === 'sqlite' && config.persistence.path !== null) {
+    const store = new SqliteJobStore(config.persistence.path, { leaseMs: l.jobLeaseMs });
     jobs = new JobManager({
       store,
-      scheduler,
+      scheduler: scheduler as SlotScheduler,
       run,
       dedupWindowMs: l.dedupWindowMs,
       leaseMs: l.jobLeaseMs,
@@ -102,7 +127,7 @@ export function createRequestPlane(opts: RequestPlaneOptions): RequestPlane {
    * Quick requests never touch the job store.
    */
   async function runDeferrable(
-    jobs: JobManager,
+    jobs: JobRuntime,
     slot: Slot,
     caller: Caller,
     request: GatewayRequest,
@@ -139,11 +164,12 @@ export function createRequestPlane(opts: RequestPlaneOptions): RequestPlane {
       // From here on the job outlives the client's sync call: only llm_job_cancel stops it.
       hooks.signal?.removeEventListener('abort', onClientAbort);
     }
-    const job = jobs.adopt(caller, request, {
+    const job = await jobs.adopt(caller, request, {
       controller,
       done,
       pid,
       captured,
+      slot,
       attach: (s) => {
         sink = s;
       },
@@ -161,7 +187,7 @@ export function createRequestPlane(opts: RequestPlaneOptions): RequestPlane {
     runSync,
     close: async () => {
       await manager?.close();
-      manager?.store.close();
+      await manager?.store.close();
       approvals.close();
     },
   };

@@ -17,6 +17,16 @@ export interface Slot {
   release(): void;
 }
 
+/**
+ * What the request plane asks for a slot: the in-memory `SlotScheduler` of one
+ * process, or the database-accounted gate of the PostgreSQL plane.
+ */
+export interface SlotGate {
+  acquire(provider: string, signal?: AbortSignal, owner?: string): Promise<Slot>;
+  /** This process's view (for the PostgreSQL plane: the slots this instance holds or awaits). */
+  stats(): SchedulerStats;
+}
+
 interface Waiter {
   provider: string;
   owner: string;
@@ -40,7 +50,7 @@ export interface SchedulerStats {
  * is refused at once with a retryable `SaturatedError`; a waiter that waits
  * longer than the queue timeout fails with QUEUE_TIMEOUT.
  */
-export class SlotScheduler {
+export class SlotScheduler implements SlotGate {
   private running = 0;
   private readonly byProvider = new Map<string, number>();
   private readonly byOwner = new Map<string, number>();

@@ -46,6 +46,8 @@ export interface OrphanedJob {
   id: string;
   pid: number | null;
   pidStart: string | null;
+  /** Host the process ran on; undefined for the single-host SQLite store. */
+  host?: string | null;
 }
 
 interface Row {

@@ -6,7 +6,7 @@ import type { ProviderContract } from '../providers/contract.js';
 import { providerList } from '../providers/registry.js';
 import { commonRequestShape, toGatewayRequest } from '../tools/provider-request.js';
 import type { Caller, GatewayRequest, RequestResult } from '../service/types.js';
-import type { JobManager } from './manager.js';
+import type { JobRuntime } from './runtime.js';
 import type { JobRecord } from './store.js';
 import { guardedTool } from './tool-errors.js';
 
@@ -30,7 +30,7 @@ export type Admit = (caller: Caller, request: GatewayRequest) => RequestResult |
 
 function registerAsyncRequest(
   server: McpServer,
-  jobs: JobManager,
+  jobs: JobRuntime,
   contract: ProviderContract,
   admit: Admit,
 ): void {
@@ -51,7 +51,7 @@ function registerAsyncRequest(
       annotations: { destructiveHint: true, openWorldHint: true },
     },
     async (args, extra) =>
-      guardedTool(() => {
+      guardedTool(async () => {
         const caller = principalFrom(extra);
         const { forceRefresh, ...rest } = args as Record<string, unknown>;
         const { governance, rest: requestArgs } = splitGovernance(rest);
@@ -61,7 +61,7 @@ function registerAsyncRequest(
           const { error, ...details } = refused;
           return errorToolResult(error!.code, error!.message, details);
         }
-        const { job, deduplicated } = jobs.submit(caller, request, { forceRefresh: forceRefresh === true });
+        const { job, deduplicated } = await jobs.submit(caller, request, { forceRefresh: forceRefresh === true });
         return jsonToolResult({ jobId: job.id, state: job.state, provider: job.provider, deduplicated });
       }),
   );
@@ -71,7 +71,7 @@ function registerAsyncRequest(
  * Registers the async job tools. Called only when a durable job store is
  * attached: without one these tools do not exist at all.
  */
-export function registerJobTools(server: McpServer, jobs: JobManager, admit: Admit = () => undefined): void {
+export function registerJobTools(server: McpServer, jobs: JobRuntime, admit: Admit = () => undefined): void {
   for (const contract of providerList()) registerAsyncRequest(server, jobs, contract, admit);
   server.registerTool(
     'llm_job_status',
@@ -82,7 +82,9 @@ export function registerJobTools(server: McpServer, jobs: JobManager, admit: Adm
       annotations: { readOnlyHint: true },
     },
     async (args, extra) =>
-      guardedTool(() => jsonToolResult({ job: jobView(jobs.status(principalFrom(extra).id, args.jobId)) })),
+      guardedTool(async () =>
+        jsonToolResult({ job: jobView(await jobs.status(principalFrom(extra).id, args.jobId)) }),
+      ),
   );
   server.registerTool(
     'llm_job_result',
@@ -105,9 +107,9 @@ export function registerJobTools(server: McpServer, jobs: JobManager, admit: Adm
       annotations: { readOnlyHint: true },
     },
     async (args, extra) =>
-      guardedTool(() => {
+      guardedTool(async () => {
         const owner = principalFrom(extra).id;
-        const { job, page } = jobs.result(
+        const { job, page } = await jobs.result(
           owner,
           args.jobId,
           args.stream ?? 'stdout',

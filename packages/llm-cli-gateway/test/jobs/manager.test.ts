@@ -4,9 +4,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { JobError, SaturatedError } from '../../src/jobs/errors.js';
 import { JobManager, type JobRunner } from '../../src/jobs/manager.js';
 import { SlotScheduler } from '../../src/jobs/scheduler.js';
-import { JobStore } from '../../src/jobs/store.js';
+import { SqliteJobStore } from '../../src/jobs/sqlite-store.js';
 import type { GatewayRequest, RequestResult } from '../../src/service/types.js';
 import { pidAlive, waitFor } from '../helpers/env.js';
+import { waitForAsync } from './async-wait.js';
 import { ALICE, BOB, testGateway } from '../helpers/gateway.js';
 
 const cleanups: Array<() => void | Promise<void>> = [];
@@ -18,7 +19,7 @@ const limits = { maxConcurrent: 2, perProvider: {}, maxQueue: 4, queueTimeoutMs:
 
 function setup(extraEnv: Record<string, string> = {}, run?: JobRunner, schedulerLimits = limits) {
   const gw = testGateway(extraEnv);
-  const store = new JobStore(join(gw.dir, 'jobs.db'), { leaseMs: 1000 });
+  const store = new SqliteJobStore(join(gw.dir, 'jobs.db'), { leaseMs: 1000 });
   const manager = new JobManager({
     store,
     scheduler: new SlotScheduler(schedulerLimits),
@@ -31,7 +32,7 @@ function setup(extraEnv: Record<string, string> = {}, run?: JobRunner, scheduler
   manager.start();
   cleanups.push(async () => {
     await manager.close();
-    store.close();
+    await store.close();
     gw.cleanup();
   });
   return { manager, store, gw };
@@ -44,41 +45,41 @@ const req = (prompt: string, provider: GatewayRequest['provider'] = 'claude'): G
 });
 
 async function settled(manager: JobManager, owner: string, id: string) {
-  await waitFor(() => !['queued', 'running'].includes(manager.status(owner, id).state), 15_000);
-  return manager.status(owner, id);
+  await waitForAsync(async () => !['queued', 'running'].includes((await manager.status(owner, id)).state), 15_000);
+  return await manager.status(owner, id);
 }
 
 describe('JobManager', () => {
   it('runs a job through the core service to completion', async () => {
     const { manager } = setup();
-    const { job, deduplicated } = manager.submit(ALICE, req('hello jobs'));
+    const { job, deduplicated } = await manager.submit(ALICE, req('hello jobs'));
     expect(deduplicated).toBe(false);
     expect(job.state).toBe('queued');
     const done = await settled(manager, ALICE.id, job.id);
     expect(done.state).toBe('completed');
     expect(done.result?.reply).toContain('fake claude reply');
     expect(done.correlationId).toBe(done.result?.correlationId);
-    const page = manager.result(ALICE.id, job.id, 'stdout', 0, 100_000).page;
+    const page = (await manager.result(ALICE.id, job.id, 'stdout', 0, 100_000)).page;
     expect(page.data).toContain('"type":"result"');
   });
 
   it('deduplicates identical requests of the same owner unless forceRefresh', async () => {
     const { manager } = setup();
-    const first = manager.submit(ALICE, req('same prompt')).job;
-    const again = manager.submit(ALICE, { ...req('same prompt'), timeoutMs: 5000 });
+    const first = (await manager.submit(ALICE, req('same prompt'))).job;
+    const again = await manager.submit(ALICE, { ...req('same prompt'), timeoutMs: 5000 });
     expect(again).toMatchObject({ deduplicated: true, job: { id: first.id } });
-    const forced = manager.submit(ALICE, req('same prompt'), { forceRefresh: true });
+    const forced = await manager.submit(ALICE, req('same prompt'), { forceRefresh: true });
     expect(forced.deduplicated).toBe(false);
     expect(forced.job.id).not.toBe(first.id);
-    const other = manager.submit(BOB, req('same prompt'));
+    const other = await manager.submit(BOB, req('same prompt'));
     expect(other.deduplicated).toBe(false);
-    expect(manager.submit(ALICE, req('different prompt')).deduplicated).toBe(false);
+    expect((await manager.submit(ALICE, req('different prompt'))).deduplicated).toBe(false);
     await settled(manager, ALICE.id, first.id);
   });
 
   it('isolates owners: status, result and cancel of a foreign job say "not found"', async () => {
     const { manager } = setup();
-    const { job } = manager.submit(ALICE, req('alice only'));
+    const { job } = await manager.submit(ALICE, req('alice only'));
     await settled(manager, ALICE.id, job.id);
     const attempts = [
       () => manager.status(BOB.id, job.id),
@@ -91,16 +92,16 @@ describe('JobManager', () => {
         message: `no job ${job.id} found`,
       });
     }
-    expect(manager.list(BOB.id)).toEqual([]);
-    expect(manager.status(ALICE.id, job.id).state).toBe('completed');
+    expect(await manager.list(BOB.id)).toEqual([]);
+    expect((await manager.status(ALICE.id, job.id)).state).toBe('completed');
   });
 
   it('cancel kills the running process group, grandchild included', async () => {
     const { manager, gw } = setup({ FAKE_CLI_MODE: 'hang' });
     const pidfile = join(gw.dir, 'pids');
     gw.env.FAKE_CLI_PIDFILE = pidfile;
-    const { job } = manager.submit(ALICE, req('hang forever'));
-    expect(await waitFor(() => manager.status(ALICE.id, job.id).state === 'running')).toBe(true);
+    const { job } = await manager.submit(ALICE, req('hang forever'));
+    expect(await waitForAsync(async () => (await manager.status(ALICE.id, job.id)).state === 'running')).toBe(true);
     expect(
       await waitFor(() => {
         try {
@@ -138,17 +139,17 @@ describe('JobManager', () => {
       maxQueue: 1,
       queueTimeoutMs: 10_000,
     });
-    manager.submit(ALICE, req('one'));
-    manager.submit(ALICE, req('two'));
+    await manager.submit(ALICE, req('one'));
+    await manager.submit(ALICE, req('two'));
     let thrown: unknown;
     try {
-      manager.submit(ALICE, req('three'));
+      await manager.submit(ALICE, req('three'));
     } catch (err) {
       thrown = err;
     }
     expect(thrown).toBeInstanceOf(SaturatedError);
     expect(thrown).toMatchObject({ code: 'GATEWAY_SATURATED', retryable: true });
-    expect(manager.list(ALICE.id)).toHaveLength(2);
+    expect(await manager.list(ALICE.id)).toHaveLength(2);
     release();
   });
 
@@ -174,10 +175,10 @@ describe('JobManager', () => {
       maxQueue: 5,
       queueTimeoutMs: 200,
     });
-    manager.submit(ALICE, req('blocker'));
-    const queued = manager.submit(ALICE, req('queued')).job;
+    await manager.submit(ALICE, req('blocker'));
+    const queued = (await manager.submit(ALICE, req('queued'))).job;
     expect((await manager.cancel(ALICE.id, queued.id)).state).toBe('canceled');
-    const timedOut = manager.submit(ALICE, req('times out')).job;
+    const timedOut = (await manager.submit(ALICE, req('times out'))).job;
     const after = await settled(manager, ALICE.id, timedOut.id);
     expect(after).toMatchObject({ state: 'failed', error: { code: 'QUEUE_TIMEOUT' } });
     expect(runs).toBe(1);
@@ -202,27 +203,27 @@ describe('JobManager', () => {
       } as RequestResult;
     };
     const { manager } = setup({}, stub);
-    const { job } = manager.submit(ALICE, req('stream'));
-    expect(await waitFor(() => manager.status(ALICE.id, job.id).stdoutChars > 0)).toBe(true);
-    expect(manager.status(ALICE.id, job.id).state).toBe('running');
-    const page = manager.result(ALICE.id, job.id, 'stdout', 0, 1000).page;
+    const { job } = await manager.submit(ALICE, req('stream'));
+    expect(await waitForAsync(async () => (await manager.status(ALICE.id, job.id)).stdoutChars > 0)).toBe(true);
+    expect((await manager.status(ALICE.id, job.id)).state).toBe('running');
+    const page = (await manager.result(ALICE.id, job.id, 'stdout', 0, 1000)).page;
     expect(page.data).toContain('progress line 1');
     expect(page.data).not.toContain('sup3r-secret-value');
     finish();
     const done = await settled(manager, ALICE.id, job.id);
     expect(done.result?.reply).not.toContain('sup3r-secret-value');
-    expect(manager.result(ALICE.id, job.id, 'stderr', 0, 100).page.data).toBe('warning\n');
+    expect((await manager.result(ALICE.id, job.id, 'stderr', 0, 100)).page.data).toBe('warning\n');
   });
 
   it('waitFor returns the result of a quick job and undefined for a slow one', async () => {
     const { manager } = setup();
-    const quick = manager.submit(ALICE, req('quick')).job;
+    const quick = (await manager.submit(ALICE, req('quick'))).job;
     const result = await manager.waitFor(quick.id, 10_000);
     expect(result?.ok).toBe(true);
     const { manager: slowManager } = setup({ FAKE_CLI_MODE: 'slow', FAKE_CLI_DELAY_MS: '1500' });
-    const slow = slowManager.submit(ALICE, req('slow')).job;
+    const slow = (await slowManager.submit(ALICE, req('slow'))).job;
     expect(await slowManager.waitFor(slow.id, 100)).toBeUndefined();
-    expect(slowManager.status(ALICE.id, slow.id).state).toBe('running');
+    expect((await slowManager.status(ALICE.id, slow.id)).state).toBe('running');
     expect(JobError).toBeDefined();
   });
 });

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfigText, resolveConfig } from '../../src/config/file.js';
 import { createRequestPlane } from '../../src/jobs/plane.js';
 import type { GatewayRequest } from '../../src/service/types.js';
-import { waitFor } from '../helpers/env.js';
+import { waitForAsync } from './async-wait.js';
 import { ALICE, testGateway } from '../helpers/gateway.js';
 
 const cleanups: Array<() => void | Promise<void>> = [];
@@ -48,7 +48,7 @@ describe('RequestPlane', () => {
     const { p } = plane('[limits]\nsync_deadline_seconds = 20');
     const out = await p.runSync(ALICE, req);
     expect(out.kind === 'result' && out.result.reply).toContain('fake claude reply');
-    expect(p.jobs!.list(ALICE.id)).toEqual([]);
+    expect(await p.jobs!.list(ALICE.id)).toEqual([]);
   });
 
   it('defers a sync request that outlives the deadline to a job', async () => {
@@ -60,7 +60,7 @@ describe('RequestPlane', () => {
     expect(out.kind).toBe('deferred');
     if (out.kind !== 'deferred') return;
     expect(out.job.state).toBe('running');
-    expect(await waitFor(() => p.jobs!.status(ALICE.id, out.job.id).state === 'completed', 10_000)).toBe(
+    expect(await waitForAsync(async () => (await p.jobs!.status(ALICE.id, out.job.id)).state === 'completed', 10_000)).toBe(
       true,
     );
   });
