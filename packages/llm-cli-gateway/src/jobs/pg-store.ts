@@ -454,8 +454,26 @@ export class PgJobStore implements JobStoreApi {
     return { stream, offset: start, data, nextOffset: start + data.length, total };
   }
 
+  /**
+   * Lease renewal and orphan recovery go over the listener's own connection
+   * when there is one: a pool busy with a burst of submits must not delay a
+   * heartbeat past the lease (another instance would orphan live jobs).
+   */
+  private async control<T extends pg.QueryResultRow>(text: string, params: unknown[]): Promise<pg.QueryResult<T>> {
+    await this.ready;
+    const l = this.listener;
+    if (l !== undefined) {
+      try {
+        return await l.query<T>(text, params);
+      } catch {
+        // fall back to the pool below
+      }
+    }
+    return this.pool.query<T>(text, params);
+  }
+
   async heartbeat(): Promise<string[]> {
-    const { rows } = await this.q<{ id: string; cancel_requested: boolean }>(
+    const { rows } = await this.control<{ id: string; cancel_requested: boolean }>(
       `UPDATE gateway_jobs SET lease_expires_at = clock_timestamp() + $2 * interval '1 millisecond'
         WHERE instance_id = $1 AND state IN ('queued','running') RETURNING id, cancel_requested`,
       [this.instanceId, this.opts.leaseMs],
@@ -491,7 +509,7 @@ export class PgJobStore implements JobStoreApi {
    * payload is in the row and any instance may still claim them.
    */
   async recoverOrphans(): Promise<OrphanedJob[]> {
-    const { rows } = await this.q<{ id: string; pid: number | null; pid_start: string | null; host: string | null }>(
+    const { rows } = await this.control<{ id: string; pid: number | null; pid_start: string | null; host: string | null }>(
       `UPDATE gateway_jobs SET state = 'orphaned', payload = NULL, finished_at = clock_timestamp(), error_code = 'ORPHANED',
           error_message = 'the gateway process running this job stopped before it finished (lease expired); output captured until then is kept'
         WHERE instance_id <> $1 AND lease_expires_at < clock_timestamp()
@@ -499,7 +517,7 @@ export class PgJobStore implements JobStoreApi {
         RETURNING id, pid, pid_start, host`,
       [this.instanceId],
     );
-    if (rows.length > 0) await this.q('SELECT pg_notify($1, $2)', [JOBS_CHANNEL, 'freed']);
+    if (rows.length > 0) await this.control('SELECT pg_notify($1, $2)', [JOBS_CHANNEL, 'freed']);
     return rows.map((r) => ({ id: r.id, pid: r.pid, pidStart: r.pid_start, host: r.host }));
   }
 
