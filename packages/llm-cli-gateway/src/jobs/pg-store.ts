@@ -128,6 +128,20 @@ export class PgJobStore implements JobStoreApi {
     return withTransaction(this.pool, fn);
   }
 
+  private slotTurn: Promise<unknown> = Promise.resolve();
+
+  /**
+   * A transaction that takes the slots lock. They serialize in the database
+   * anyway, so one instance runs them one at a time, queued here: a burst of
+   * submits then waits in memory instead of holding every pooled connection
+   * (and timing out on checkout) while heartbeats and reads need one.
+   */
+  private slotTx<T>(fn: (c: PgClient) => Promise<T>): Promise<T> {
+    const run = this.slotTurn.then(() => this.tx(fn));
+    this.slotTurn = run.catch(() => undefined);
+    return run;
+  }
+
   /** LISTENs on the job channel on a connection of its own; `onEvent` gets each payload. */
   async listen(onEvent: (payload: string) => void): Promise<void> {
     await this.ready;
@@ -204,7 +218,7 @@ export class PgJobStore implements JobStoreApi {
     hash: string,
     opts: { dedupWindowMs: number; forceRefresh: boolean },
   ): Promise<{ job: JobRecord; deduplicated: boolean; claimed: boolean }> {
-    return this.tx(async (c) => {
+    return this.slotTx(async (c) => {
       await c.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`llm-cli-gateway:dedup:${caller.id}:${hash}`]);
       if (!opts.forceRefresh && opts.dedupWindowMs > 0) {
         const dup = await c.query<Row>(
@@ -248,7 +262,7 @@ export class PgJobStore implements JobStoreApi {
    */
   async claim(max: number): Promise<ClaimedJob[]> {
     if (max <= 0) return [];
-    return this.tx(async (c) => {
+    return this.slotTx(async (c) => {
       const counts = await this.lockAndCount(c);
       if (counts.total >= this.opts.limits.maxConcurrent) return [];
       const { rows } = await c.query<{ id: string; kind: 'job' | 'sync'; owner: string; provider: string; payload: Payload | null }>(
@@ -279,7 +293,7 @@ export class PgJobStore implements JobStoreApi {
 
   /** A slot for a sync request: `running` now, or `queued` (pinned here) until `claim` grants it. */
   async acquireSync(owner: string, provider: string): Promise<{ id: string; granted: boolean }> {
-    return this.tx(async (c) => {
+    return this.slotTx(async (c) => {
       const counts = await this.lockAndCount(c);
       const id = randomUUID();
       const granted = this.fits(counts, provider, owner);
