@@ -3,6 +3,13 @@
 //     job manager (durable SQLite store, scheduler, output capture, real
 //     RequestService): submit-to-completion p50/p99 and jobs/s. Baseline: 100
 //     direct spawns of the same fake CLI under the same concurrency limit.
+//  1b. The PostgreSQL job plane (issue 21): the same 100 jobs through 1, 2
+//     and 4 job-plane instances (each its own pool, LISTEN connection and
+//     instance id, in this process) sharing one database and one global limit,
+//     against the SQLite plane in the same run, interleaved over rounds:
+//     jobs/s and claim latency (created_at -> started_at, from the store's own
+//     record) p50/p99. Needs PostgreSQL (LLM_GATEWAY_BENCH_PG_URL, default
+//     postgres://postgres@127.0.0.1:5432/postgres); skipped with a note without one.
 //  2. HTTP round trip of a cheap tool (session_list) through mcp-host's
 //     serveHttp (bearer auth, Host/Origin checks, body limit, session cap) at
 //     1/8/32 clients. Baseline: a bare SDK Streamable HTTP server answering a
@@ -16,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { serveHttp } from 'mcp-host';
+import pg from 'pg';
 import { serveBaseline } from './lib/baseline-mcp.js';
 import { latencyStats as stats, round2 as r2 } from './lib/stats.js';
 import {
@@ -25,6 +33,8 @@ import {
   JobManager,
   SqliteJobStore,
   parseConfigText,
+  PgJobManager,
+  PgJobStore,
   resolveConfig,
   SlotScheduler,
 } from 'llm-cli-gateway';
@@ -132,6 +142,147 @@ async function benchJobs() {
   };
 }
 
+const PG_ADMIN_URL = process.env.LLM_GATEWAY_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const PG_INSTANCES = [1, 2, 4];
+const PG_ROUNDS = 2;
+const planeLimits = { maxConcurrent: CONCURRENCY, perProvider: {}, maxQueue: JOBS * 2, queueTimeoutMs: 600_000 };
+
+interface PlaneRun {
+  jobsPerSec: number;
+  wallMs: number;
+  claim: { n: number; p50: number; p99: number; mean: number };
+}
+
+async function waitUntil(check: () => Promise<boolean>, limitMs = 600_000): Promise<void> {
+  const until = Date.now() + limitMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('bench run did not finish in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** The SQLite plane: one JobManager, in-memory scheduler. */
+async function sqlitePlaneRun(gateway: ReturnType<typeof createGateway>, round: number): Promise<PlaneRun> {
+  const store = new SqliteJobStore(path.join(tmp, `plane-${round}.db`), { leaseMs: 30_000 });
+  const manager = new JobManager({
+    store,
+    scheduler: new SlotScheduler(planeLimits),
+    run: (c, req, h) => gateway.service.run(c, req, h),
+    dedupWindowMs: 0,
+    leaseMs: 30_000,
+  });
+  manager.start();
+  const caller = { id: 'bench', transport: 'stdio' as const };
+  const t0 = performance.now();
+  const ids: string[] = [];
+  for (let i = 0; i < JOBS; i++) {
+    ids.push((await manager.submit(caller, { provider: 'claude', prompt: `sqlite ${round} ${i}`, options: {} })).job.id);
+  }
+  await waitUntil(async () => (await manager.list('bench', 500)).every((j) => j.state !== 'queued' && j.state !== 'running'));
+  const wall = performance.now() - t0;
+  const jobs = await manager.list('bench', 500);
+  if (jobs.some((j) => j.state !== 'completed')) throw new Error('a SQLite bench job did not complete');
+  const claims = jobs.map((j) => Date.parse(j.startedAt!) - Date.parse(j.createdAt));
+  await manager.close();
+  await store.close();
+  return { jobsPerSec: r2((JOBS / wall) * 1000), wallMs: r2(wall), claim: stats(claims) };
+}
+
+/** The PostgreSQL plane: `instances` job planes on one database, jobs submitted round-robin. */
+async function pgPlaneRun(gateway: ReturnType<typeof createGateway>, url: string, instances: number, round: number): Promise<PlaneRun> {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  const planes = Array.from({ length: instances }, () => {
+    const store = new PgJobStore({ url, leaseMs: 30_000, limits: planeLimits });
+    const jobs = new PgJobManager({
+      store,
+      limits: planeLimits,
+      run: (c, req, h) => gateway.service.run(c, req, h),
+      dedupWindowMs: 0,
+      leaseMs: 30_000,
+    });
+    return { store, jobs };
+  });
+  await Promise.all(planes.map((p) => p.store.whenReady()));
+  await admin.query('TRUNCATE gateway_jobs CASCADE');
+  planes.forEach((p) => p.jobs.start());
+  await new Promise((r) => setTimeout(r, 200)); // listeners connected
+  const caller = { id: 'bench', transport: 'stdio' as const };
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: JOBS }, (_, i) =>
+      planes[i % instances]!.jobs.submit(caller, { provider: 'claude', prompt: `pg ${instances} ${round} ${i}`, options: {} }),
+    ),
+  );
+  await waitUntil(async () => {
+    const { rows } = await admin.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM gateway_jobs WHERE kind = 'job' AND state NOT IN ('queued','running')`,
+    );
+    return rows[0]!.n === JOBS;
+  });
+  const wall = performance.now() - t0;
+  const { rows } = await admin.query<{ state: string; claim_ms: number }>(
+    `SELECT state, extract(epoch FROM started_at - created_at)::float8 * 1000 AS claim_ms FROM gateway_jobs WHERE kind = 'job'`,
+  );
+  if (rows.some((r) => r.state !== 'completed')) throw new Error('a PostgreSQL bench job did not complete');
+  await Promise.all(planes.map(async (p) => {
+    await p.jobs.close();
+    await p.store.close();
+  }));
+  await admin.end();
+  return { jobsPerSec: r2((JOBS / wall) * 1000), wallMs: r2(wall), claim: stats(rows.map((r) => r.claim_ms)) };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+
+function summarize(runs: PlaneRun[]) {
+  return {
+    jobsPerSec: median(runs.map((r) => r.jobsPerSec)),
+    claimP50: median(runs.map((r) => r.claim.p50)),
+    claimP99: median(runs.map((r) => r.claim.p99)),
+    rounds: runs,
+  };
+}
+
+async function benchPgPlane() {
+  const dbName = `llmgw_bench_${process.pid}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${dbName}`);
+  } catch (err) {
+    await admin.end().catch(() => undefined);
+    return { skipped: `PostgreSQL unreachable at ${PG_ADMIN_URL.replace(/:[^:@/]*@/, ':***@')}: ${(err as Error).message}` };
+  }
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${dbName}`;
+  const gateway = createGateway({ env: { ...env, LLM_GATEWAY_LOGS_DB: 'none' } });
+  const sqliteRuns: PlaneRun[] = [];
+  const pgRuns = new Map<number, PlaneRun[]>(PG_INSTANCES.map((n) => [n, []]));
+  try {
+    // Interleaved: every round measures the baseline and each instance count back to back.
+    for (let round = 0; round < PG_ROUNDS; round++) {
+      sqliteRuns.push(await sqlitePlaneRun(gateway, round));
+      for (const n of PG_INSTANCES) pgRuns.get(n)!.push(await pgPlaneRun(gateway, url.toString(), n, round));
+    }
+  } finally {
+    await gateway.close();
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => undefined);
+    await admin.end();
+  }
+  const sqlite = summarize(sqliteRuns);
+  const postgres = PG_INSTANCES.map((instances) => {
+    const s = summarize(pgRuns.get(instances)!);
+    return {
+      instances,
+      ...s,
+      ratioThroughput: r2(s.jobsPerSec / sqlite.jobsPerSec),
+      ratioClaimP50: r2(s.claimP50 / Math.max(0.01, sqlite.claimP50)),
+    };
+  });
+  return { jobs: JOBS, concurrency: CONCURRENCY, rounds: PG_ROUNDS, sqlite, postgres };
+}
+
 async function roundTrips(url: string, clients: number, tool: string, token?: string) {
   const connected: Client[] = [];
   for (let i = 0; i < clients; i++) {
@@ -187,6 +338,19 @@ async function main(): Promise<void> {
     `async jobs: ${JOBS} on fake claude, concurrency ${CONCURRENCY}: submit-to-completion p50 ${jobs.jobs.p50} ms, p99 ${jobs.jobs.p99} ms, ${jobs.jobs.jobsPerSec} jobs/s` +
       ` | baseline direct spawns p50 ${jobs.baseline.p50} ms, p99 ${jobs.baseline.p99} ms, ${jobs.baseline.jobsPerSec} jobs/s | ratio p50 ${jobs.ratioP50}x, throughput ${jobs.ratioThroughput}x`,
   );
+  const plane = await benchPgPlane();
+  if ('skipped' in plane) console.log(`job plane on PostgreSQL: skipped (${plane.skipped})`);
+  else {
+    console.log(
+      `job plane, SQLite baseline: ${plane.sqlite.jobsPerSec} jobs/s, claim p50 ${plane.sqlite.claimP50} ms, p99 ${plane.sqlite.claimP99} ms (median of ${plane.rounds} rounds)`,
+    );
+    for (const row of plane.postgres) {
+      console.log(
+        `job plane, PostgreSQL x${row.instances} instance(s): ${row.jobsPerSec} jobs/s, claim p50 ${row.claimP50} ms, p99 ${row.claimP99} ms` +
+          ` | ratio vs SQLite: throughput ${row.ratioThroughput}x, claim p50 ${row.ratioClaimP50}x`,
+      );
+    }
+  }
   const http = await benchHttp();
   for (const row of http) {
     console.log(
@@ -201,7 +365,9 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     node: process.version,
     cpus: os.cpus().length,
+    loadavg: os.loadavg().map(r2),
     jobs,
+    plane,
     http,
   };
   fs.writeFileSync(path.join(out, 'gateway-jobs.json'), JSON.stringify(result, null, 2) + '\n');

@@ -30,10 +30,15 @@ class PgSlot implements Slot {
     this.released = true;
     void this.store.releaseSync(this.rowId).catch(() => undefined);
   }
+  /** A sync request's CLI is recorded too, so an instance that dies mid-request leaves no stray group. */
+  onSpawn(pid: number): void {
+    void this.store.setProcess(this.rowId, pid, processStartTime(pid)).catch(() => undefined);
+  }
 }
 
 interface SyncWaiter {
   grant(slot: Slot): void;
+  fail(err: Error): void;
 }
 
 /**
@@ -149,6 +154,13 @@ export class PgJobManager extends JobRuntime {
 
   override async close(): Promise<void> {
     clearInterval(this.pollTimer);
+    for (const [id, waiter] of this.waiters) {
+      this.waiters.delete(id);
+      void this.pg
+        .dequeue(id, 'canceled', { code: 'JOB_STORE_CLOSED', message: 'the gateway is shutting down' })
+        .catch(() => undefined);
+      waiter.fail(new JobError('JOB_STORE_CLOSED', 'the gateway is shutting down; retry on another instance', true));
+    }
     await super.close();
   }
 
@@ -246,6 +258,10 @@ export class PgJobManager extends JobRuntime {
         grant: (slot) => {
           cleanup();
           resolve(slot);
+        },
+        fail: (err) => {
+          cleanup();
+          reject(err);
         },
       });
       this.dispatch();

@@ -113,7 +113,11 @@ export function createRequestPlane(opts: RequestPlaneOptions): RequestPlane {
     const slot = await scheduler.acquire(request.provider, hooks.signal, caller.id);
     if (manager === null || l.syncDeadlineMs <= 0) {
       try {
-        return { kind: 'result', result: await run(caller, request, hooks) };
+        const onSpawn = (p: number) => {
+          slot.onSpawn?.(p);
+          hooks.onSpawn?.(p);
+        };
+        return { kind: 'result', result: await run(caller, request, { ...hooks, onSpawn }) };
       } finally {
         slot.release();
       }
@@ -124,7 +128,8 @@ export function createRequestPlane(opts: RequestPlaneOptions): RequestPlane {
   /**
    * Runs inline; if the request outlives the sync deadline it is handed to the
    * job manager (output so far included) and the caller gets the job instead.
-   * Quick requests never touch the job store.
+   * Quick requests never touch the SQLite job store; on PostgreSQL their only
+   * trace is the content-free slot row that made them count against the limits.
    */
   async function runDeferrable(
     jobs: JobRuntime,
@@ -144,6 +149,7 @@ export function createRequestPlane(opts: RequestPlaneOptions): RequestPlane {
       deferCompletionRecord: hooks.deferCompletionRecord,
       onSpawn: (p) => {
         pid = p;
+        slot.onSpawn?.(p);
         hooks.onSpawn?.(p);
       },
       onOutput: (stream, chunk) => {

@@ -15,6 +15,8 @@ export interface SchedulerLimits {
 /** A granted slot; `release` is idempotent. */
 export interface Slot {
   release(): void;
+  /** Records the CLI's process group on the slot (the PostgreSQL plane, for orphan clean-up). */
+  onSpawn?(pid: number): void;
 }
 
 /**
