@@ -145,7 +145,12 @@ async function benchJobs() {
 const PG_ADMIN_URL = process.env.LLM_GATEWAY_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const PG_INSTANCES = [1, 2, 4];
 const PG_ROUNDS = 2;
-const planeLimits = { maxConcurrent: CONCURRENCY, perProvider: {}, maxQueue: JOBS * 2, queueTimeoutMs: 600_000 };
+const planeLimits = {
+  maxConcurrent: CONCURRENCY,
+  perProvider: {},
+  maxQueue: JOBS * 2,
+  queueTimeoutMs: 600_000,
+};
 
 interface PlaneRun {
   jobsPerSec: number;
@@ -176,9 +181,14 @@ async function sqlitePlaneRun(gateway: ReturnType<typeof createGateway>, round: 
   const t0 = performance.now();
   const ids: string[] = [];
   for (let i = 0; i < JOBS; i++) {
-    ids.push((await manager.submit(caller, { provider: 'claude', prompt: `sqlite ${round} ${i}`, options: {} })).job.id);
+    ids.push(
+      (await manager.submit(caller, { provider: 'claude', prompt: `sqlite ${round} ${i}`, options: {} })).job
+        .id,
+    );
   }
-  await waitUntil(async () => (await manager.list('bench', 500)).every((j) => j.state !== 'queued' && j.state !== 'running'));
+  await waitUntil(async () =>
+    (await manager.list('bench', 500)).every((j) => j.state !== 'queued' && j.state !== 'running'),
+  );
   const wall = performance.now() - t0;
   const jobs = await manager.list('bench', 500);
   if (jobs.some((j) => j.state !== 'completed')) throw new Error('a SQLite bench job did not complete');
@@ -189,7 +199,12 @@ async function sqlitePlaneRun(gateway: ReturnType<typeof createGateway>, round: 
 }
 
 /** The PostgreSQL plane: `instances` job planes on one database, jobs submitted round-robin. */
-async function pgPlaneRun(gateway: ReturnType<typeof createGateway>, url: string, instances: number, round: number): Promise<PlaneRun> {
+async function pgPlaneRun(
+  gateway: ReturnType<typeof createGateway>,
+  url: string,
+  instances: number,
+  round: number,
+): Promise<PlaneRun> {
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   const planes = Array.from({ length: instances }, () => {
@@ -211,7 +226,11 @@ async function pgPlaneRun(gateway: ReturnType<typeof createGateway>, url: string
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: JOBS }, (_, i) =>
-      planes[i % instances]!.jobs.submit(caller, { provider: 'claude', prompt: `pg ${instances} ${round} ${i}`, options: {} }),
+      planes[i % instances]!.jobs.submit(caller, {
+        provider: 'claude',
+        prompt: `pg ${instances} ${round} ${i}`,
+        options: {},
+      }),
     ),
   );
   await waitUntil(async () => {
@@ -225,12 +244,18 @@ async function pgPlaneRun(gateway: ReturnType<typeof createGateway>, url: string
     `SELECT state, extract(epoch FROM started_at - created_at)::float8 * 1000 AS claim_ms FROM gateway_jobs WHERE kind = 'job'`,
   );
   if (rows.some((r) => r.state !== 'completed')) throw new Error('a PostgreSQL bench job did not complete');
-  await Promise.all(planes.map(async (p) => {
-    await p.jobs.close();
-    await p.store.close();
-  }));
+  await Promise.all(
+    planes.map(async (p) => {
+      await p.jobs.close();
+      await p.store.close();
+    }),
+  );
   await admin.end();
-  return { jobsPerSec: r2((JOBS / wall) * 1000), wallMs: r2(wall), claim: stats(rows.map((r) => r.claim_ms)) };
+  return {
+    jobsPerSec: r2((JOBS / wall) * 1000),
+    wallMs: r2(wall),
+    claim: stats(rows.map((r) => r.claim_ms)),
+  };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
@@ -252,7 +277,9 @@ async function benchPgPlane() {
     await admin.query(`CREATE DATABASE ${dbName}`);
   } catch (err) {
     await admin.end().catch(() => undefined);
-    return { skipped: `PostgreSQL unreachable at ${PG_ADMIN_URL.replace(/:[^:@/]*@/, ':***@')}: ${(err as Error).message}` };
+    return {
+      skipped: `PostgreSQL unreachable at ${PG_ADMIN_URL.replace(/:[^:@/]*@/, ':***@')}: ${(err as Error).message}`,
+    };
   }
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${dbName}`;

@@ -35,7 +35,11 @@ export class JobManager extends JobRuntime {
    * Queues a request as a job owned by `caller`. Rejects with `SaturatedError`
    * (retryable) without creating a job when every slot is busy and the queue is full.
    */
-  async submit(caller: Caller, request: GatewayRequest, opts: { forceRefresh?: boolean } = {}): Promise<SubmitResult> {
+  async submit(
+    caller: Caller,
+    request: GatewayRequest,
+    opts: { forceRefresh?: boolean } = {},
+  ): Promise<SubmitResult> {
     const hash = requestHash(request);
     if (opts.forceRefresh !== true) {
       const existing = await this.store.findDuplicate(caller.id, hash, this.opts.dedupWindowMs);
@@ -55,7 +59,10 @@ export class JobManager extends JobRuntime {
       });
     } catch (err) {
       controller.abort();
-      void slot.then((s) => s.release(), () => undefined);
+      void slot.then(
+        (s) => s.release(),
+        () => undefined,
+      );
       throw err;
     }
     const done = this.execute(job.id, caller, request, slot, controller);
@@ -119,7 +126,9 @@ export class JobManager extends JobRuntime {
     }
     try {
       if (controller.signal.aborted) {
-        await this.finish(id, 'canceled', { error: { code: 'CANCELED', message: 'job canceled before it started' } });
+        await this.finish(id, 'canceled', {
+          error: { code: 'CANCELED', message: 'job canceled before it started' },
+        });
         return undefined;
       }
       try {

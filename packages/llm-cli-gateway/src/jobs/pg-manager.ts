@@ -88,13 +88,19 @@ export class PgJobManager extends JobRuntime {
         if (event.startsWith('cancel:')) this.inflight.get(event.slice(7))?.controller.abort();
         else this.dispatch();
       })
-      .catch((err: Error) => process.stderr.write(`llm-cli-gateway: job notifications unavailable: ${err.message}\n`));
+      .catch((err: Error) =>
+        process.stderr.write(`llm-cli-gateway: job notifications unavailable: ${err.message}\n`),
+      );
     this.pollTimer = setInterval(() => this.dispatch(), this.pgOpts.pollMs ?? 1000);
     this.pollTimer.unref();
     this.dispatch();
   }
 
-  async submit(caller: Caller, request: GatewayRequest, opts: { forceRefresh?: boolean } = {}): Promise<SubmitResult> {
+  async submit(
+    caller: Caller,
+    request: GatewayRequest,
+    opts: { forceRefresh?: boolean } = {},
+  ): Promise<SubmitResult> {
     const { job, deduplicated, claimed } = await this.pg.enqueue(caller, request, requestHash(request), {
       dedupWindowMs: this.opts.dedupWindowMs,
       forceRefresh: opts.forceRefresh === true,
@@ -109,7 +115,13 @@ export class PgJobManager extends JobRuntime {
     if (slot instanceof PgSlot && !slot.released) {
       slot.adopted = true; // from now on the job's end frees the row
       try {
-        const job = await this.pg.adoptSync(slot.rowId, requestHash(request), request.model, running.pid, pidStart);
+        const job = await this.pg.adoptSync(
+          slot.rowId,
+          requestHash(request),
+          request.model,
+          running.pid,
+          pidStart,
+        );
         this.followAdopted(job.id, running);
         return job;
       } catch {
@@ -159,7 +171,9 @@ export class PgJobManager extends JobRuntime {
       void this.pg
         .dequeue(id, 'canceled', { code: 'JOB_STORE_CLOSED', message: 'the gateway is shutting down' })
         .catch(() => undefined);
-      waiter.fail(new JobError('JOB_STORE_CLOSED', 'the gateway is shutting down; retry on another instance', true));
+      waiter.fail(
+        new JobError('JOB_STORE_CLOSED', 'the gateway is shutting down; retry on another instance', true),
+      );
     }
     await super.close();
   }
@@ -196,7 +210,8 @@ export class PgJobManager extends JobRuntime {
             const slot = new PgSlot(c.id, this.pg);
             const waiter = this.waiters.get(c.id);
             this.waiters.delete(c.id);
-            if (waiter === undefined) slot.release(); // its request gave up meanwhile
+            if (waiter === undefined)
+              slot.release(); // its request gave up meanwhile
             else waiter.grant(slot);
           } else if (c.payload !== undefined) {
             this.launch(c.id, c.payload.caller, c.payload.request);
@@ -239,11 +254,16 @@ export class PgJobManager extends JobRuntime {
           () => reject(err),
         );
       };
-      const onAbort = () => giveUp(new JobError('QUEUE_ABORTED', 'request canceled while queued'), 'canceled');
+      const onAbort = () =>
+        giveUp(new JobError('QUEUE_ABORTED', 'request canceled while queued'), 'canceled');
       const timer = setTimeout(
         () =>
           giveUp(
-            new JobError('QUEUE_TIMEOUT', `waited ${Math.round(timeoutMs / 1000)} s for a free ${provider} slot; retry later`, true),
+            new JobError(
+              'QUEUE_TIMEOUT',
+              `waited ${Math.round(timeoutMs / 1000)} s for a free ${provider} slot; retry later`,
+              true,
+            ),
             'failed',
           ),
         timeoutMs,

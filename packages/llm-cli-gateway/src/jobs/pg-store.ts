@@ -118,7 +118,10 @@ export class PgJobStore implements JobStoreApi {
     return this.ready;
   }
 
-  private async q<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<pg.QueryResult<T>> {
+  private async q<T extends pg.QueryResultRow>(
+    sql: string,
+    params: unknown[] = [],
+  ): Promise<pg.QueryResult<T>> {
     await this.ready;
     return this.pool.query<T>(sql, params);
   }
@@ -145,7 +148,10 @@ export class PgJobStore implements JobStoreApi {
   /** LISTENs on the job channel on a connection of its own; `onEvent` gets each payload. */
   async listen(onEvent: (payload: string) => void): Promise<void> {
     await this.ready;
-    const client = new pg.Client({ connectionString: this.opts.url, application_name: 'llm-cli-gateway jobs listener' });
+    const client = new pg.Client({
+      connectionString: this.opts.url,
+      application_name: 'llm-cli-gateway jobs listener',
+    });
     client.on('error', () => undefined); // reconnect is not attempted: heartbeat and polling still cover cancel/claims
     client.on('notification', (n) => {
       if (n.channel === JOBS_CHANNEL && n.payload !== undefined) onEvent(n.payload);
@@ -196,8 +202,10 @@ export class PgJobStore implements JobStoreApi {
     );
     const { total, mine } = rows[0]!;
     const retry = Math.max(1, Math.ceil(l.queueTimeoutMs / 10_000));
-    if (l.perPrincipalQueue !== undefined && mine >= l.perPrincipalQueue) throw new SaturatedError(`of your (${owner})`, retry);
-    if (total >= l.maxQueue) throw new SaturatedError(counts.total >= l.maxConcurrent ? 'gateway' : provider, retry);
+    if (l.perPrincipalQueue !== undefined && mine >= l.perPrincipalQueue)
+      throw new SaturatedError(`of your (${owner})`, retry);
+    if (total >= l.maxQueue)
+      throw new SaturatedError(counts.total >= l.maxConcurrent ? 'gateway' : provider, retry);
   }
 
   private runningSet(): string {
@@ -219,7 +227,9 @@ export class PgJobStore implements JobStoreApi {
     opts: { dedupWindowMs: number; forceRefresh: boolean },
   ): Promise<{ job: JobRecord; deduplicated: boolean; claimed: boolean }> {
     return this.slotTx(async (c) => {
-      await c.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`llm-cli-gateway:dedup:${caller.id}:${hash}`]);
+      await c.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+        `llm-cli-gateway:dedup:${caller.id}:${hash}`,
+      ]);
       if (!opts.forceRefresh && opts.dedupWindowMs > 0) {
         const dup = await c.query<Row>(
           `SELECT ${COLUMNS} FROM gateway_jobs WHERE kind = 'job' AND owner = $1 AND request_hash = $2
@@ -227,7 +237,8 @@ export class PgJobStore implements JobStoreApi {
              AND state IN ('queued','running','completed') ORDER BY created_at DESC LIMIT 1`,
           [caller.id, hash, opts.dedupWindowMs],
         );
-        if (dup.rows[0] !== undefined) return { job: toRecord(dup.rows[0]), deduplicated: true, claimed: false };
+        if (dup.rows[0] !== undefined)
+          return { job: toRecord(dup.rows[0]), deduplicated: true, claimed: false };
       }
       const counts = await this.lockAndCount(c);
       const id = randomUUID();
@@ -236,7 +247,16 @@ export class PgJobStore implements JobStoreApi {
         await c.query(
           `INSERT INTO gateway_jobs (id, kind, owner, provider, model, state, request_hash, instance_id, host, started_at, lease_expires_at)
            VALUES ($1, 'job', $5, $6, $7, 'running', $8, $2, $3, clock_timestamp(), clock_timestamp() + $4 * interval '1 millisecond')`,
-          [id, this.instanceId, this.host, this.opts.leaseMs, caller.id, request.provider, request.model ?? null, hash],
+          [
+            id,
+            this.instanceId,
+            this.host,
+            this.opts.leaseMs,
+            caller.id,
+            request.provider,
+            request.model ?? null,
+            hash,
+          ],
         );
       } else {
         await this.checkQueueRoom(c, counts, request.provider, caller.id);
@@ -265,7 +285,13 @@ export class PgJobStore implements JobStoreApi {
     return this.slotTx(async (c) => {
       const counts = await this.lockAndCount(c);
       if (counts.total >= this.opts.limits.maxConcurrent) return [];
-      const { rows } = await c.query<{ id: string; kind: 'job' | 'sync'; owner: string; provider: string; payload: Payload | null }>(
+      const { rows } = await c.query<{
+        id: string;
+        kind: 'job' | 'sync';
+        owner: string;
+        provider: string;
+        payload: Payload | null;
+      }>(
         `SELECT id, kind, owner, provider, payload FROM gateway_jobs
           WHERE state = 'queued' AND (kind = 'job' OR instance_id = $1)
           ORDER BY seq LIMIT 256 FOR UPDATE SKIP LOCKED`,
@@ -320,7 +346,11 @@ export class PgJobStore implements JobStoreApi {
   }
 
   /** Leaves the queue (abort or queue timeout); false when it was claimed meanwhile. */
-  async dequeue(id: string, to: 'canceled' | 'failed', error: { code: string; message: string }): Promise<boolean> {
+  async dequeue(
+    id: string,
+    to: 'canceled' | 'failed',
+    error: { code: string; message: string },
+  ): Promise<boolean> {
     const r = await this.q(
       `UPDATE gateway_jobs SET state = $2, payload = NULL, finished_at = clock_timestamp(), error_code = $3, error_message = $4
         WHERE id = $1 AND state = 'queued'`,
@@ -330,13 +360,20 @@ export class PgJobStore implements JobStoreApi {
   }
 
   /** Turns a running sync slot into a job of its owner (a sync request past its deadline). */
-  async adoptSync(id: string, hash: string, model: string | undefined, pid: number | undefined, pidStart: string | null): Promise<JobRecord> {
+  async adoptSync(
+    id: string,
+    hash: string,
+    model: string | undefined,
+    pid: number | undefined,
+    pidStart: string | null,
+  ): Promise<JobRecord> {
     const { rows } = await this.q<Row>(
       `UPDATE gateway_jobs SET kind = 'job', request_hash = $2, model = $3, pid = COALESCE($4, pid), pid_start = COALESCE($5, pid_start)
         WHERE id = $1 AND kind = 'sync' AND state = 'running' AND instance_id = $6 RETURNING ${COLUMNS}`,
       [id, hash, model ?? null, pid ?? null, pidStart, this.instanceId],
     );
-    if (rows[0] === undefined) throw new JobError('JOB_INVALID_TRANSITION', `slot ${id} is no longer running here`);
+    if (rows[0] === undefined)
+      throw new JobError('JOB_INVALID_TRANSITION', `slot ${id} is no longer running here`);
     return toRecord(rows[0]);
   }
 
@@ -353,7 +390,12 @@ export class PgJobStore implements JobStoreApi {
 
   // --- JobStoreApi ----------------------------------------------------------------------
 
-  async create(input: { owner: string; provider: string; model?: string; requestHash: string }): Promise<JobRecord> {
+  async create(input: {
+    owner: string;
+    provider: string;
+    model?: string;
+    requestHash: string;
+  }): Promise<JobRecord> {
     const id = randomUUID();
     const { rows } = await this.q<Row>(
       `INSERT INTO gateway_jobs (id, kind, owner, provider, model, state, request_hash)
@@ -398,7 +440,10 @@ export class PgJobStore implements JobStoreApi {
 
   async transition(id: string, to: JobState, fields: TransitionFields = {}): Promise<JobRecord> {
     return this.tx(async (c) => {
-      const cur = await c.query<{ state: JobState }>('SELECT state FROM gateway_jobs WHERE id = $1 FOR UPDATE', [id]);
+      const cur = await c.query<{ state: JobState }>(
+        'SELECT state FROM gateway_jobs WHERE id = $1 FOR UPDATE',
+        [id],
+      );
       const from = cur.rows[0]?.state;
       if (from === undefined) throw jobNotFound(id);
       if (!canTransition(from, to)) {
@@ -439,7 +484,12 @@ export class PgJobStore implements JobStoreApi {
   }
 
   async setProcess(id: string, pid: number, pidStart: string | null): Promise<void> {
-    await this.q('UPDATE gateway_jobs SET pid = $2, pid_start = $3, host = $4 WHERE id = $1', [id, pid, pidStart, this.host]);
+    await this.q('UPDATE gateway_jobs SET pid = $2, pid_start = $3, host = $4 WHERE id = $1', [
+      id,
+      pid,
+      pidStart,
+      this.host,
+    ]);
   }
 
   async appendOutput(id: string, stream: OutputStream, data: string): Promise<void> {
@@ -455,7 +505,13 @@ export class PgJobStore implements JobStoreApi {
     if (r.rowCount !== 1) throw jobNotFound(id);
   }
 
-  async readOutput(owner: string, id: string, stream: OutputStream, offset: number, limit: number): Promise<OutputPage> {
+  async readOutput(
+    owner: string,
+    id: string,
+    stream: OutputStream,
+    offset: number,
+    limit: number,
+  ): Promise<OutputPage> {
     const job = await this.get(owner, id);
     const total = stream === 'stdout' ? job.stdoutChars : job.stderrChars;
     const start = Math.max(0, Math.min(offset, total));
@@ -464,7 +520,9 @@ export class PgJobStore implements JobStoreApi {
       `SELECT start, data FROM gateway_job_output WHERE job_id = $1 AND stream = $2 AND start < $3 AND start + len > $4 ORDER BY start`,
       [id, stream, end, start],
     );
-    const data = rows.map((c) => c.data.slice(Math.max(0, start - Number(c.start)), end - Number(c.start))).join('');
+    const data = rows
+      .map((c) => c.data.slice(Math.max(0, start - Number(c.start)), end - Number(c.start)))
+      .join('');
     return { stream, offset: start, data, nextOffset: start + data.length, total };
   }
 
@@ -473,7 +531,10 @@ export class PgJobStore implements JobStoreApi {
    * when there is one: a pool busy with a burst of submits must not delay a
    * heartbeat past the lease (another instance would orphan live jobs).
    */
-  private async control<T extends pg.QueryResultRow>(text: string, params: unknown[]): Promise<pg.QueryResult<T>> {
+  private async control<T extends pg.QueryResultRow>(
+    text: string,
+    params: unknown[],
+  ): Promise<pg.QueryResult<T>> {
     await this.ready;
     const l = this.listener;
     if (l !== undefined) {
@@ -523,7 +584,12 @@ export class PgJobStore implements JobStoreApi {
    * payload is in the row and any instance may still claim them.
    */
   async recoverOrphans(): Promise<OrphanedJob[]> {
-    const { rows } = await this.control<{ id: string; pid: number | null; pid_start: string | null; host: string | null }>(
+    const { rows } = await this.control<{
+      id: string;
+      pid: number | null;
+      pid_start: string | null;
+      host: string | null;
+    }>(
       `UPDATE gateway_jobs SET state = 'orphaned', payload = NULL, finished_at = clock_timestamp(), error_code = 'ORPHANED',
           error_message = 'the gateway process running this job stopped before it finished (lease expired); output captured until then is kept'
         WHERE instance_id <> $1 AND lease_expires_at < clock_timestamp()

@@ -90,7 +90,11 @@ export abstract class JobRuntime {
     return this.opts.store;
   }
 
-  abstract submit(caller: Caller, request: GatewayRequest, opts?: { forceRefresh?: boolean }): Promise<SubmitResult>;
+  abstract submit(
+    caller: Caller,
+    request: GatewayRequest,
+    opts?: { forceRefresh?: boolean },
+  ): Promise<SubmitResult>;
   abstract adopt(caller: Caller, request: GatewayRequest, running: RunningRequest): Promise<JobRecord>;
   abstract cancel(owner: string, id: string): Promise<JobRecord>;
 
@@ -112,7 +116,13 @@ export abstract class JobRuntime {
     return this.opts.store.list(owner, limit);
   }
 
-  async result(owner: string, id: string, stream: OutputStream, offset: number, limit: number): Promise<JobResultPage> {
+  async result(
+    owner: string,
+    id: string,
+    stream: OutputStream,
+    offset: number,
+    limit: number,
+  ): Promise<JobResultPage> {
     const page = await this.opts.store.readOutput(owner, id, stream, offset, limit);
     return { job: await this.opts.store.get(owner, id), page };
   }
@@ -207,7 +217,8 @@ export abstract class JobRuntime {
     try {
       result = await this.opts.run(caller, request, {
         signal: controller.signal,
-        onSpawn: (pid) => void this.opts.store.setProcess(id, pid, processStartTime(pid)).catch(() => undefined),
+        onSpawn: (pid) =>
+          void this.opts.store.setProcess(id, pid, processStartTime(pid)).catch(() => undefined),
         onOutput: (stream, chunk) => capture.push(stream, chunk),
       });
     } catch (err) {
@@ -244,7 +255,11 @@ export abstract class JobRuntime {
     const canceled = controller.signal.aborted || result.error?.code === 'CANCELED';
     const state: JobState = result.ok ? 'completed' : canceled ? 'canceled' : 'failed';
     const stored = redactResult(result, this.opts.secrets ?? []);
-    await this.finish(id, state, { result: stored, correlationId: result.correlationId, error: stored.error });
+    await this.finish(id, state, {
+      result: stored,
+      correlationId: result.correlationId,
+      error: stored.error,
+    });
   }
 
   protected async finish(id: string, state: JobState, fields: TransitionFields): Promise<void> {

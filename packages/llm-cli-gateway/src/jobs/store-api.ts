@@ -18,7 +18,13 @@ export interface JobStoreApi {
   transition(id: string, to: JobRecord['state'], fields?: TransitionFields): Promise<JobRecord>;
   setProcess(id: string, pid: number, pidStart: string | null): Promise<void>;
   appendOutput(id: string, stream: OutputStream, data: string): Promise<void>;
-  readOutput(owner: string, id: string, stream: OutputStream, offset: number, limit: number): Promise<OutputPage>;
+  readOutput(
+    owner: string,
+    id: string,
+    stream: OutputStream,
+    offset: number,
+    limit: number,
+  ): Promise<OutputPage>;
   /** Renews this instance's leases; returns the ids whose cancellation was requested elsewhere. */
   heartbeat(): Promise<string[]>;
   requestCancel(owner: string, id: string): Promise<void>;

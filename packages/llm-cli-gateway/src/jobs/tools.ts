@@ -61,7 +61,9 @@ function registerAsyncRequest(
           const { error, ...details } = refused;
           return errorToolResult(error!.code, error!.message, details);
         }
-        const { job, deduplicated } = await jobs.submit(caller, request, { forceRefresh: forceRefresh === true });
+        const { job, deduplicated } = await jobs.submit(caller, request, {
+          forceRefresh: forceRefresh === true,
+        });
         return jsonToolResult({ jobId: job.id, state: job.state, provider: job.provider, deduplicated });
       }),
   );

@@ -45,7 +45,10 @@ const req = (prompt: string, provider: GatewayRequest['provider'] = 'claude'): G
 });
 
 async function settled(manager: JobManager, owner: string, id: string) {
-  await waitForAsync(async () => !['queued', 'running'].includes((await manager.status(owner, id)).state), 15_000);
+  await waitForAsync(
+    async () => !['queued', 'running'].includes((await manager.status(owner, id)).state),
+    15_000,
+  );
   return await manager.status(owner, id);
 }
 
@@ -101,7 +104,9 @@ describe('JobManager', () => {
     const pidfile = join(gw.dir, 'pids');
     gw.env.FAKE_CLI_PIDFILE = pidfile;
     const { job } = await manager.submit(ALICE, req('hang forever'));
-    expect(await waitForAsync(async () => (await manager.status(ALICE.id, job.id)).state === 'running')).toBe(true);
+    expect(await waitForAsync(async () => (await manager.status(ALICE.id, job.id)).state === 'running')).toBe(
+      true,
+    );
     expect(
       await waitFor(() => {
         try {
@@ -204,7 +209,9 @@ describe('JobManager', () => {
     };
     const { manager } = setup({}, stub);
     const { job } = await manager.submit(ALICE, req('stream'));
-    expect(await waitForAsync(async () => (await manager.status(ALICE.id, job.id)).stdoutChars > 0)).toBe(true);
+    expect(await waitForAsync(async () => (await manager.status(ALICE.id, job.id)).stdoutChars > 0)).toBe(
+      true,
+    );
     expect((await manager.status(ALICE.id, job.id)).state).toBe('running');
     const page = (await manager.result(ALICE.id, job.id, 'stdout', 0, 1000)).page;
     expect(page.data).toContain('progress line 1');

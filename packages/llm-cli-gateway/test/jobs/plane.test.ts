@@ -60,9 +60,12 @@ describe('RequestPlane', () => {
     expect(out.kind).toBe('deferred');
     if (out.kind !== 'deferred') return;
     expect(out.job.state).toBe('running');
-    expect(await waitForAsync(async () => (await p.jobs!.status(ALICE.id, out.job.id)).state === 'completed', 10_000)).toBe(
-      true,
-    );
+    expect(
+      await waitForAsync(
+        async () => (await p.jobs!.status(ALICE.id, out.job.id)).state === 'completed',
+        10_000,
+      ),
+    ).toBe(true);
   });
 
   it('a deferred request is canceled through its job, killing the process group', async () => {

@@ -57,7 +57,11 @@ export function countingRunner(ran: Map<string, number>, delayMs: () => number):
       });
     });
     if (hooks.signal?.aborted) {
-      return { ...okResult(request.provider), ok: false, error: { code: 'CANCELED', message: 'canceled' } } as RequestResult;
+      return {
+        ...okResult(request.provider),
+        ok: false,
+        error: { code: 'CANCELED', message: 'canceled' },
+      } as RequestResult;
     }
     return okResult(request.provider, `done ${request.prompt}`);
   };
@@ -68,7 +72,10 @@ export function countingRunner(ran: Map<string, number>, delayMs: () => number):
  * moment, per key, computed by the database from its own record of
  * started_at / finished_at (one clock: the server's).
  */
-export async function maxOverlap(url: string, key: 'all' | 'provider' | 'owner'): Promise<Record<string, number>> {
+export async function maxOverlap(
+  url: string,
+  key: 'all' | 'provider' | 'owner',
+): Promise<Record<string, number>> {
   const expr = key === 'all' ? `'all'` : key;
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -89,7 +96,11 @@ export async function maxOverlap(url: string, key: 'all' | 'provider' | 'owner')
   }
 }
 
-export async function sql<T extends pg.QueryResultRow>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
+export async function sql<T extends pg.QueryResultRow>(
+  url: string,
+  text: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

@@ -66,7 +66,11 @@ async function submit(client: Client, tool: string, prompt: string): Promise<str
 
 function pidsIn(file: string): number[] {
   try {
-    return readFileSync(file, 'utf8').trim().split(' ').map(Number).filter((p) => p > 0);
+    return readFileSync(file, 'utf8')
+      .trim()
+      .split(' ')
+      .map(Number)
+      .filter((p) => p > 0);
   } catch {
     return [];
   }
@@ -78,7 +82,9 @@ async function shareJobs(instances: number): Promise<void> {
   );
   const tools = ['claude_request_async', 'codex_request_async', 'gemini_request_async'];
   const ids = await Promise.all(
-    Array.from({ length: 200 }, (_, i) => submit(gws[i % instances]!.client, tools[i % 3]!, `shared job ${i}`)),
+    Array.from({ length: 200 }, (_, i) =>
+      submit(gws[i % instances]!.client, tools[i % 3]!, `shared job ${i}`),
+    ),
   );
   expect(new Set(ids).size).toBe(200);
   expect(
@@ -95,7 +101,10 @@ async function shareJobs(instances: number): Promise<void> {
     `SELECT state, count(*)::int AS n FROM gateway_jobs WHERE kind = 'job' GROUP BY state`,
   );
   expect(states).toEqual([{ state: 'completed', n: 200 }]);
-  const ran = await sql<{ n: number }>(db.url, `SELECT count(DISTINCT instance_id)::int AS n FROM gateway_jobs`);
+  const ran = await sql<{ n: number }>(
+    db.url,
+    `SELECT count(DISTINCT instance_id)::int AS n FROM gateway_jobs`,
+  );
   expect(ran[0]!.n).toBe(instances);
   // Limits, from the database's own record (started_at / finished_at on the server's clock).
   const all = await maxOverlap(db.url, 'all');
@@ -186,10 +195,14 @@ describePg('PostgreSQL job plane (separate gateway processes)', () => {
     const jobId = await submit(runner.client, 'claude_request_async', 'hang until canceled');
     expect(await waitFor(() => pidsIn(pidfile).length === 2, 15_000)).toBe(true);
     const pids = pidsIn(pidfile);
-    const canceled = jsonOf<Status>(await other.client.callTool({ name: 'llm_job_cancel', arguments: { jobId } }));
+    const canceled = jsonOf<Status>(
+      await other.client.callTool({ name: 'llm_job_cancel', arguments: { jobId } }),
+    );
     expect(canceled.job.state).toBe('canceled');
     expect(await waitFor(() => !pids.some(pidAlive), 8000)).toBe(true);
-    const again = jsonOf<Status>(await other.client.callTool({ name: 'llm_job_cancel', arguments: { jobId } }));
+    const again = jsonOf<Status>(
+      await other.client.callTool({ name: 'llm_job_cancel', arguments: { jobId } }),
+    );
     expect(again.job.state).toBe('canceled');
     expect((await status(runner.client, jobId)).job.state).toBe('canceled');
   }, 90_000);
@@ -208,7 +221,10 @@ describePg('PostgreSQL job plane (separate gateway processes)', () => {
       for (const name of ['llm_job_status', 'llm_job_result', 'llm_job_cancel']) {
         const res = await gw.client.callTool({ name, arguments: { jobId: id } });
         expect(res.isError).toBe(true);
-        expect(jsonOf<{ error: unknown }>(res).error).toEqual({ code: 'JOB_NOT_FOUND', message: `no job ${id} found` });
+        expect(jsonOf<{ error: unknown }>(res).error).toEqual({
+          code: 'JOB_NOT_FOUND',
+          message: `no job ${id} found`,
+        });
       }
     }
     expect(

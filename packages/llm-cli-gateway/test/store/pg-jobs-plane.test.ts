@@ -65,11 +65,19 @@ describePg('request plane on PostgreSQL', () => {
     if (out.kind !== 'deferred') throw new Error('expected a deferral');
     expect(out.job.state).toBe('running');
     expect(
-      await waitForAsync(async () => (await p.jobs!.status(ALICE.id, out.job.id)).state === 'completed', 15_000),
+      await waitForAsync(
+        async () => (await p.jobs!.status(ALICE.id, out.job.id)).state === 'completed',
+        15_000,
+      ),
     ).toBe(true);
-    const rows = await sql<{ kind: string; n: number }>(db.url, 'SELECT kind, count(*)::int AS n FROM gateway_jobs GROUP BY kind');
+    const rows = await sql<{ kind: string; n: number }>(
+      db.url,
+      'SELECT kind, count(*)::int AS n FROM gateway_jobs GROUP BY kind',
+    );
     expect(rows).toEqual([{ kind: 'job', n: 1 }]);
-    expect((await p.jobs!.result(ALICE.id, out.job.id, 'stdout', 0, 100_000)).page.data.length).toBeGreaterThan(0);
+    expect(
+      (await p.jobs!.result(ALICE.id, out.job.id, 'stdout', 0, 100_000)).page.data.length,
+    ).toBeGreaterThan(0);
   });
 
   it('a deferred request runs on one instance and is canceled from another', async () => {
@@ -79,14 +87,27 @@ describePg('request plane on PostgreSQL', () => {
     if (out.kind !== 'deferred') throw new Error('expected a deferral');
     const canceled = await b.jobs!.cancel(ALICE.id, out.job.id);
     expect(canceled.state).toBe('canceled');
-    const pid = await sql<{ pid: number | null }>(db.url, 'SELECT pid FROM gateway_jobs WHERE id = $1', [out.job.id]);
+    const pid = await sql<{ pid: number | null }>(db.url, 'SELECT pid FROM gateway_jobs WHERE id = $1', [
+      out.job.id,
+    ]);
     expect(pid[0]!.pid).not.toBeNull();
   });
 
   it('sync requests on two instances share one limit', async () => {
-    const a = plane('max_concurrent = 1\nsync_deadline_seconds = 0', { FAKE_CLI_MODE: 'slow', FAKE_CLI_DELAY_MS: '400' });
-    const b = plane('max_concurrent = 1\nsync_deadline_seconds = 0', { FAKE_CLI_MODE: 'slow', FAKE_CLI_DELAY_MS: '400' });
-    const outs = await Promise.all([a.runSync(ALICE, req), b.runSync(ALICE, req), a.runSync(ALICE, req), b.runSync(ALICE, req)]);
+    const a = plane('max_concurrent = 1\nsync_deadline_seconds = 0', {
+      FAKE_CLI_MODE: 'slow',
+      FAKE_CLI_DELAY_MS: '400',
+    });
+    const b = plane('max_concurrent = 1\nsync_deadline_seconds = 0', {
+      FAKE_CLI_MODE: 'slow',
+      FAKE_CLI_DELAY_MS: '400',
+    });
+    const outs = await Promise.all([
+      a.runSync(ALICE, req),
+      b.runSync(ALICE, req),
+      a.runSync(ALICE, req),
+      b.runSync(ALICE, req),
+    ]);
     expect(outs.every((o) => o.kind === 'result' && o.result.ok)).toBe(true);
     const overlap = await sql<{ n: number }>(
       db.url,
@@ -94,7 +115,10 @@ describePg('request plane on PostgreSQL', () => {
          ON b.started_at <= a.started_at AND b.finished_at > a.started_at GROUP BY a.id) x`,
     );
     expect(overlap[0]!.n).toBe(1);
-    const instances = await sql<{ n: number }>(db.url, 'SELECT count(DISTINCT instance_id)::int AS n FROM gateway_jobs');
+    const instances = await sql<{ n: number }>(
+      db.url,
+      'SELECT count(DISTINCT instance_id)::int AS n FROM gateway_jobs',
+    );
     expect(instances[0]!.n).toBe(2);
   });
 });

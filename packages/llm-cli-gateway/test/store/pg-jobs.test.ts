@@ -49,7 +49,11 @@ describePg('PostgreSQL job plane (in-process instances)', () => {
     await db?.drop();
   });
 
-  function instance(limits: SchedulerLimits, run: Parameters<typeof pgInstance>[2], opts?: Parameters<typeof pgInstance>[3]) {
+  function instance(
+    limits: SchedulerLimits,
+    run: Parameters<typeof pgInstance>[2],
+    opts?: Parameters<typeof pgInstance>[3],
+  ) {
     const i = pgInstance(db.url, limits, run, opts);
     open.push(i);
     return i;
@@ -89,15 +93,24 @@ describePg('PostgreSQL job plane (in-process instances)', () => {
     expect(perOwner[ALICE.id]).toBeLessThanOrEqual(3);
     expect(perOwner[BOB.id]).toBeLessThanOrEqual(3);
     // Content-free at rest: no payload outside the queue.
-    const payloads = await sql<{ n: number }>(db.url, 'SELECT count(*)::int AS n FROM gateway_jobs WHERE payload IS NOT NULL');
+    const payloads = await sql<{ n: number }>(
+      db.url,
+      'SELECT count(*)::int AS n FROM gateway_jobs WHERE payload IS NOT NULL',
+    );
     expect(payloads[0]!.n).toBe(0);
   });
 
   it('sync slots count across instances: a sync request on one instance holds back a job on another', async () => {
     const limits: SchedulerLimits = { ...roomy, maxConcurrent: 1, perProvider: {} };
     const ran = new Map<string, number>();
-    const a = instance(limits, countingRunner(ran, () => 10));
-    const b = instance(limits, countingRunner(ran, () => 10));
+    const a = instance(
+      limits,
+      countingRunner(ran, () => 10),
+    );
+    const b = instance(
+      limits,
+      countingRunner(ran, () => 10),
+    );
     const slot = await a.jobs.slots.acquire('claude', undefined, ALICE.id);
     const { job } = await b.jobs.submit(BOB, req('waits for the sync slot'));
     expect(job.state).toBe('queued');
@@ -112,7 +125,9 @@ describePg('PostgreSQL job plane (in-process instances)', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(bGranted).toBe(false);
     slot.release();
-    expect(await waitForAsync(async () => (await b.jobs.status(BOB.id, job.id)).state === 'completed', 10_000)).toBe(true);
+    expect(
+      await waitForAsync(async () => (await b.jobs.status(BOB.id, job.id)).state === 'completed', 10_000),
+    ).toBe(true);
     (await bSlot).release();
     expect((await maxOverlap(db.url, 'all')).all).toBe(1);
     // Sync slots are no one's jobs.
@@ -121,23 +136,39 @@ describePg('PostgreSQL job plane (in-process instances)', () => {
 
   it('saturation is refused across instances with a retryable error and no row', async () => {
     const limits: SchedulerLimits = { ...roomy, maxConcurrent: 1, maxQueue: 1, perProvider: {} };
-    const a = instance(limits, countingRunner(new Map(), () => 60_000));
-    const b = instance(limits, countingRunner(new Map(), () => 60_000));
+    const a = instance(
+      limits,
+      countingRunner(new Map(), () => 60_000),
+    );
+    const b = instance(
+      limits,
+      countingRunner(new Map(), () => 60_000),
+    );
     await a.jobs.submit(ALICE, req('runs'));
     await b.jobs.submit(ALICE, req('queued'));
     await expect(b.jobs.submit(ALICE, req('refused'))).rejects.toMatchObject({
       code: 'GATEWAY_SATURATED',
       retryable: true,
     });
-    await expect(a.jobs.slots.acquire('claude', undefined, BOB.id)).rejects.toMatchObject({ code: 'GATEWAY_SATURATED' });
+    await expect(a.jobs.slots.acquire('claude', undefined, BOB.id)).rejects.toMatchObject({
+      code: 'GATEWAY_SATURATED',
+    });
     expect((await a.jobs.list(ALICE.id)).length).toBe(2);
   });
 
   it('dedup is race-free across instances', async () => {
     const ran = new Map<string, number>();
-    const instances = [0, 1, 2].map(() => instance(roomy, countingRunner(ran, () => 50)));
+    const instances = [0, 1, 2].map(() =>
+      instance(
+        roomy,
+        countingRunner(ran, () => 50),
+      ),
+    );
     const results = await Promise.all(
-      instances.flatMap((i) => [i.jobs.submit(ALICE, req('same')), i.jobs.submit(ALICE, { ...req('same'), timeoutMs: 5 })]),
+      instances.flatMap((i) => [
+        i.jobs.submit(ALICE, req('same')),
+        i.jobs.submit(ALICE, { ...req('same'), timeoutMs: 5 }),
+      ]),
     );
     expect(new Set(results.map((r) => r.job.id)).size).toBe(1);
     expect(results.filter((r) => !r.deduplicated)).toHaveLength(1);
@@ -149,8 +180,14 @@ describePg('PostgreSQL job plane (in-process instances)', () => {
   it('cancel from another instance: running job aborted by its owner instance, queued job canceled in place', async () => {
     const limits: SchedulerLimits = { ...roomy, maxConcurrent: 1, perProvider: {} };
     const ran = new Map<string, number>();
-    const a = instance(limits, countingRunner(ran, () => 60_000));
-    const b = instance(limits, countingRunner(ran, () => 60_000));
+    const a = instance(
+      limits,
+      countingRunner(ran, () => 60_000),
+    );
+    const b = instance(
+      limits,
+      countingRunner(ran, () => 60_000),
+    );
     const running = (await a.jobs.submit(ALICE, req('long'))).job;
     const queued = (await a.jobs.submit(ALICE, req('never runs'))).job;
     expect(running.state).toBe('running');
@@ -166,10 +203,18 @@ describePg('PostgreSQL job plane (in-process instances)', () => {
   });
 
   it('owner isolation: a forged id of another owner reads exactly like an unknown id', async () => {
-    const a = instance(roomy, countingRunner(new Map(), () => 10));
-    const b = instance(roomy, countingRunner(new Map(), () => 10));
+    const a = instance(
+      roomy,
+      countingRunner(new Map(), () => 10),
+    );
+    const b = instance(
+      roomy,
+      countingRunner(new Map(), () => 10),
+    );
     const { job } = await a.jobs.submit(ALICE, req('alice only'));
-    expect(await waitForAsync(async () => (await a.jobs.status(ALICE.id, job.id)).state === 'completed', 10_000)).toBe(true);
+    expect(
+      await waitForAsync(async () => (await a.jobs.status(ALICE.id, job.id)).state === 'completed', 10_000),
+    ).toBe(true);
     const unknown = randomUUID();
     for (const id of [job.id, unknown]) {
       for (const attempt of [
@@ -177,13 +222,19 @@ describePg('PostgreSQL job plane (in-process instances)', () => {
         () => b.jobs.result(BOB.id, id, 'stdout', 0, 10),
         () => b.jobs.cancel(BOB.id, id),
       ]) {
-        await expect(attempt()).rejects.toMatchObject({ code: 'JOB_NOT_FOUND', message: `no job ${id} found` });
+        await expect(attempt()).rejects.toMatchObject({
+          code: 'JOB_NOT_FOUND',
+          message: `no job ${id} found`,
+        });
       }
     }
     expect(await b.jobs.list(BOB.id)).toEqual([]);
     // A sync slot's row id is not a job id either.
     const slot = await b.jobs.slots.acquire('claude', undefined, BOB.id);
-    const slotRow = await sql<{ id: string }>(db.url, `SELECT id FROM gateway_jobs WHERE kind = 'sync' AND state = 'running'`);
+    const slotRow = await sql<{ id: string }>(
+      db.url,
+      `SELECT id FROM gateway_jobs WHERE kind = 'sync' AND state = 'running'`,
+    );
     slot.release();
     await expect(b.jobs.status(BOB.id, slotRow[0]!.id)).rejects.toMatchObject({ code: 'JOB_NOT_FOUND' });
     // The owner still reads its job and output.
@@ -193,23 +244,38 @@ describePg('PostgreSQL job plane (in-process instances)', () => {
 
   it('the payload exists only while queued (a CHECK refuses it on any other row)', async () => {
     const limits: SchedulerLimits = { ...roomy, maxConcurrent: 1, perProvider: {} };
-    const a = instance(limits, countingRunner(new Map(), () => 300));
+    const a = instance(
+      limits,
+      countingRunner(new Map(), () => 300),
+    );
     await a.jobs.submit(ALICE, req('first'));
     const second = (await a.jobs.submit(ALICE, req('secret prompt'))).job;
-    const queued = await sql<{ payload: unknown }>(db.url, 'SELECT payload FROM gateway_jobs WHERE id = $1', [second.id]);
+    const queued = await sql<{ payload: unknown }>(db.url, 'SELECT payload FROM gateway_jobs WHERE id = $1', [
+      second.id,
+    ]);
     expect(JSON.stringify(queued[0]!.payload)).toContain('secret prompt');
-    expect(await waitForAsync(async () => (await a.jobs.status(ALICE.id, second.id)).state !== 'queued', 10_000)).toBe(true);
-    const after = await sql<{ payload: unknown }>(db.url, 'SELECT payload FROM gateway_jobs WHERE id = $1', [second.id]);
+    expect(
+      await waitForAsync(async () => (await a.jobs.status(ALICE.id, second.id)).state !== 'queued', 10_000),
+    ).toBe(true);
+    const after = await sql<{ payload: unknown }>(db.url, 'SELECT payload FROM gateway_jobs WHERE id = $1', [
+      second.id,
+    ]);
     expect(after[0]!.payload).toBeNull();
     await expect(
       sql(db.url, `UPDATE gateway_jobs SET payload = '{}' WHERE id = $1`, [second.id]),
     ).rejects.toThrow(/gateway_jobs_payload_only_queued/);
   });
 
-  it("an instance that stops renewing its lease is recovered by another: orphaned, its group killed, output kept, a recycled pid spared", async () => {
+  it('an instance that stops renewing its lease is recovered by another: orphaned, its group killed, output kept, a recycled pid spared', async () => {
     // The "dead" instance runs a job whose CLI is a real process group, then never heartbeats.
-    const child = spawn(process.execPath, ['-e', 'setInterval(()=>{},1000)'], { detached: true, stdio: 'ignore' });
-    const bystander = spawn(process.execPath, ['-e', 'setInterval(()=>{},1000)'], { detached: true, stdio: 'ignore' });
+    const child = spawn(process.execPath, ['-e', 'setInterval(()=>{},1000)'], {
+      detached: true,
+      stdio: 'ignore',
+    });
+    const bystander = spawn(process.execPath, ['-e', 'setInterval(()=>{},1000)'], {
+      detached: true,
+      stdio: 'ignore',
+    });
     cleanups.push(() => {
       for (const p of [child.pid!, bystander.pid!]) if (pidAlive(p)) process.kill(-p, 'SIGKILL');
     });
@@ -226,23 +292,42 @@ describePg('PostgreSQL job plane (in-process instances)', () => {
     );
     const { job } = await dead.jobs.submit(ALICE, req('crashes'));
     const recycled = (await dead.jobs.submit(ALICE, req('recycled'))).job;
-    expect(await waitForAsync(async () => (await dead.jobs.status(ALICE.id, job.id)).stdoutChars > 0, 5000)).toBe(true);
-    expect(await waitForAsync(async () => {
-      const rows = await sql<{ n: number }>(db.url, 'SELECT count(*)::int AS n FROM gateway_jobs WHERE pid IS NOT NULL');
-      return rows[0]!.n === 2;
-    })).toBe(true);
+    expect(
+      await waitForAsync(async () => (await dead.jobs.status(ALICE.id, job.id)).stdoutChars > 0, 5000),
+    ).toBe(true);
+    expect(
+      await waitForAsync(async () => {
+        const rows = await sql<{ n: number }>(
+          db.url,
+          'SELECT count(*)::int AS n FROM gateway_jobs WHERE pid IS NOT NULL',
+        );
+        return rows[0]!.n === 2;
+      }),
+    ).toBe(true);
     // The bystander's recorded start time no longer matches: its pid now names another process.
     await sql(db.url, `UPDATE gateway_jobs SET pid_start = '1' WHERE id = $1`, [recycled.id]);
-    const rescuer = instance(roomy, countingRunner(new Map(), () => 10), { leaseMs: 400 });
+    const rescuer = instance(
+      roomy,
+      countingRunner(new Map(), () => 10),
+      { leaseMs: 400 },
+    );
     expect(
-      await waitForAsync(async () => (await rescuer.jobs.status(ALICE.id, job.id)).state === 'orphaned', 10_000),
+      await waitForAsync(
+        async () => (await rescuer.jobs.status(ALICE.id, job.id)).state === 'orphaned',
+        10_000,
+      ),
     ).toBe(true);
     const orphan = await rescuer.jobs.status(ALICE.id, job.id);
     expect(orphan.error?.code).toBe('ORPHANED');
-    expect((await rescuer.jobs.result(ALICE.id, job.id, 'stdout', 0, 1000)).page.data).toContain('progress before the crash');
+    expect((await rescuer.jobs.result(ALICE.id, job.id, 'stdout', 0, 1000)).page.data).toContain(
+      'progress before the crash',
+    );
     expect(await waitFor(() => !pidAlive(child.pid!), 5000)).toBe(true);
     expect(
-      await waitForAsync(async () => (await rescuer.jobs.status(ALICE.id, recycled.id)).state === 'orphaned', 10_000),
+      await waitForAsync(
+        async () => (await rescuer.jobs.status(ALICE.id, recycled.id)).state === 'orphaned',
+        10_000,
+      ),
     ).toBe(true);
     await new Promise((r) => setTimeout(r, 500)); // past the kill grace: a kill would have landed by now
     expect(pidAlive(bystander.pid!)).toBe(true);
