@@ -110,6 +110,7 @@ async function benchJobs() {
   });
   manager.start();
   const caller = { id: 'bench', transport: 'stdio' as const };
+  let failedJobs = 0;
   const t0 = performance.now();
   const waits: Array<Promise<number>> = [];
   for (let i = 0; i < JOBS; i++) {
@@ -117,7 +118,9 @@ async function benchJobs() {
     const { job } = await manager.submit(caller, { provider: 'claude', prompt: `hello ${i}`, options: {} });
     waits.push(
       manager.waitFor(job.id, 600_000).then((res) => {
-        if (!res?.ok) throw new Error(`job failed: ${JSON.stringify(res?.error)}`);
+        // Under heavy machine load the fake CLI occasionally exits without its JSON (seen with
+        // direct RequestService.run too, no job plane involved): counted, not fatal.
+        if (!res?.ok) failedJobs++;
         return performance.now() - submitted;
       }),
     );
@@ -127,7 +130,12 @@ async function benchJobs() {
   await manager.close();
   await store.close();
   await gateway.close();
-  const jobs = { ...stats(latencies), jobsPerSec: r2((JOBS / wall) * 1000), wallMs: r2(wall) };
+  const jobs = {
+    ...stats(latencies),
+    jobsPerSec: r2((JOBS / wall) * 1000),
+    wallMs: r2(wall),
+    failed: failedJobs,
+  };
   const baseline = {
     ...stats(baselineTimes),
     jobsPerSec: r2((JOBS / baselineWall) * 1000),
@@ -153,6 +161,8 @@ const planeLimits = {
 };
 
 interface PlaneRun {
+  /** Jobs that ended other than completed (the fake CLI's rare flake under load). */
+  failed: number;
   jobsPerSec: number;
   wallMs: number;
   claim: { n: number; p50: number; p99: number; mean: number };
@@ -191,11 +201,11 @@ async function sqlitePlaneRun(gateway: ReturnType<typeof createGateway>, round: 
   );
   const wall = performance.now() - t0;
   const jobs = await manager.list('bench', 500);
-  if (jobs.some((j) => j.state !== 'completed')) throw new Error('a SQLite bench job did not complete');
+  const failed = jobs.filter((j) => j.state !== 'completed').length;
   const claims = jobs.map((j) => Date.parse(j.startedAt!) - Date.parse(j.createdAt));
   await manager.close();
   await store.close();
-  return { jobsPerSec: r2((JOBS / wall) * 1000), wallMs: r2(wall), claim: stats(claims) };
+  return { failed, jobsPerSec: r2((JOBS / wall) * 1000), wallMs: r2(wall), claim: stats(claims) };
 }
 
 /** The PostgreSQL plane: `instances` job planes on one database, jobs submitted round-robin. */
@@ -243,7 +253,7 @@ async function pgPlaneRun(
   const { rows } = await admin.query<{ state: string; claim_ms: number }>(
     `SELECT state, extract(epoch FROM started_at - created_at)::float8 * 1000 AS claim_ms FROM gateway_jobs WHERE kind = 'job'`,
   );
-  if (rows.some((r) => r.state !== 'completed')) throw new Error('a PostgreSQL bench job did not complete');
+  const failed = rows.filter((r) => r.state !== 'completed').length;
   await Promise.all(
     planes.map(async (p) => {
       await p.jobs.close();
@@ -252,6 +262,7 @@ async function pgPlaneRun(
   );
   await admin.end();
   return {
+    failed,
     jobsPerSec: r2((JOBS / wall) * 1000),
     wallMs: r2(wall),
     claim: stats(rows.map((r) => r.claim_ms)),
@@ -262,6 +273,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.le
 
 function summarize(runs: PlaneRun[]) {
   return {
+    failed: runs.reduce((n, r) => n + r.failed, 0),
     jobsPerSec: median(runs.map((r) => r.jobsPerSec)),
     claimP50: median(runs.map((r) => r.claim.p50)),
     claimP99: median(runs.map((r) => r.claim.p99)),
@@ -369,11 +381,11 @@ async function main(): Promise<void> {
   if ('skipped' in plane) console.log(`job plane on PostgreSQL: skipped (${plane.skipped})`);
   else {
     console.log(
-      `job plane, SQLite baseline: ${plane.sqlite.jobsPerSec} jobs/s, claim p50 ${plane.sqlite.claimP50} ms, p99 ${plane.sqlite.claimP99} ms (median of ${plane.rounds} rounds)`,
+      `job plane, SQLite baseline: ${plane.sqlite.jobsPerSec} jobs/s, claim p50 ${plane.sqlite.claimP50} ms, p99 ${plane.sqlite.claimP99} ms (median of ${plane.rounds} rounds, ${plane.sqlite.failed} failed)`,
     );
     for (const row of plane.postgres) {
       console.log(
-        `job plane, PostgreSQL x${row.instances} instance(s): ${row.jobsPerSec} jobs/s, claim p50 ${row.claimP50} ms, p99 ${row.claimP99} ms` +
+        `job plane, PostgreSQL x${row.instances} instance(s): ${row.jobsPerSec} jobs/s, claim p50 ${row.claimP50} ms, p99 ${row.claimP99} ms, ${row.failed} failed` +
           ` | ratio vs SQLite: throughput ${row.ratioThroughput}x, claim p50 ${row.ratioClaimP50}x`,
       );
     }
