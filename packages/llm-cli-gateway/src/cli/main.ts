@@ -82,6 +82,13 @@ async function serve(transportFlag: string | undefined): Promise<number> {
     throw err;
   }
   const gateway = createGateway({ env: process.env, config });
+  try {
+    await gateway.ready; // PostgreSQL store: reachable and migrated before serving
+  } catch (err) {
+    await gateway.close();
+    console.error(`llm-cli-gateway: the store is not usable: ${errorMessage(err)}`);
+    return 1;
+  }
   let closeHost: () => Promise<void>;
   if (config.transport === 'http') {
     let host: HttpHost;
@@ -174,7 +181,7 @@ async function main(argv: string[]): Promise<number> {
       return fail(`unknown logs command: ${[sub, ...rest].join(' ')}`);
     if (sub === 'head') {
       if (values['expect-head'] !== undefined) return fail('--expect-head is an option of logs verify');
-      const head = logsHead(process.env);
+      const head = await logsHead(process.env);
       if (values.json) console.log(JSON.stringify(head, null, 2));
       else console.log(head.ok ? (head.head ?? '(empty chain)') : `FAILED: ${head.problem}`);
       return head.ok ? 0 : 1;
@@ -185,7 +192,7 @@ async function main(argv: string[]): Promise<number> {
     } catch (err) {
       return fail(errorMessage(err));
     }
-    const outcome = verifyLogs(process.env, expectHead);
+    const outcome = await verifyLogs(process.env, expectHead);
     if (values.json) console.log(JSON.stringify(outcome, null, 2));
     else
       console.log(
