@@ -74,7 +74,7 @@ export async function verifyPgChain(pool: PgPool, expectHead?: ChainHead): Promi
   let expectSeen = false;
   for (;;) {
     const { rows } = await pool.query<ChainRow>(
-      `SELECT seq::text AS seq, event_id, ts, actor, type, payload, prev_hash, hash FROM ${PG_CHAIN_TABLE} WHERE seq >= $1 ORDER BY seq LIMIT ${BATCH}`,
+      `SELECT seq::text AS seq, event_id, ts, actor, type, payload, prev_hash, hash FROM ${PG_CHAIN_TABLE} WHERE ${PG_CHAIN_TABLE}.seq >= $1 ORDER BY ${PG_CHAIN_TABLE}.seq LIMIT ${BATCH}`,
       [expected],
     );
     for (const r of rows) {

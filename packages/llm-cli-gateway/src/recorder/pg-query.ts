@@ -45,6 +45,10 @@ function refusal(err: unknown): GatewayError {
   const e = err as { code?: string; message?: string };
   if (e.code === '57014')
     return new GatewayError('QUERY_TIMEOUT', 'the query exceeded its time budget and was cancelled');
+  if (e.code === '42601')
+    return new QueryRefusedError(
+      `PostgreSQL refused the statement: ${e.message ?? ''}; only a single read-only query that returns rows is allowed${HINT}`,
+    );
   if (typeof e.code === 'string' && e.code.length === 5 && !e.code.startsWith('08'))
     return new QueryRefusedError(`PostgreSQL refused the statement: ${e.message ?? ''}${HINT}`);
   if (e.message === 'Query read timeout')
