@@ -23,6 +23,16 @@ export interface PgRecorderOptions {
   readonly ready?: Promise<void>;
 }
 
+/**
+ * PostgreSQL text cannot hold NUL (SQLite can): each becomes the two characters `\0`
+ * before the row is stored and digested, so what the chain commits to is what is stored.
+ */
+function withoutNul<T extends Record<string, string | number | null>>(row: T): T {
+  const out: Record<string, string | number | null> = {};
+  for (const [k, v] of Object.entries(row)) out[k] = typeof v === 'string' ? v.replaceAll('\0', '\\0') : v;
+  return out as T;
+}
+
 const cols = (names: readonly string[]) => names.join(', ');
 const params = (n: number, from = 1) => Array.from({ length: n }, (_, i) => `$${i + from}`).join(', ');
 
@@ -54,7 +64,7 @@ export class PgFlightRecorder implements Recorder {
 
   async start(rec: StartRecord): Promise<void> {
     await this.ready;
-    const row = startRow(rec, (t) => this.redact(t));
+    const row = withoutNul(startRow(rec, (t) => this.redact(t)));
     await withTransaction(this.pool, async (client) => {
       await client.query(
         `INSERT INTO ${STARTS_TABLE} (${cols(START_COLUMNS)}) VALUES (${params(START_COLUMNS.length)})`,
@@ -71,7 +81,7 @@ export class PgFlightRecorder implements Recorder {
   /** Once per request: a second completion, or one without a start row, writes nothing (as on SQLite). */
   async complete(correlationId: string, owner: string, rec: CompletionRecord): Promise<void> {
     await this.ready;
-    const row = completionRow(correlationId, rec, (t) => this.redact(t));
+    const row = withoutNul(completionRow(correlationId, rec, (t) => this.redact(t)));
     const n = COMPLETION_COLUMNS.length;
     await withTransaction(this.pool, async (client) => {
       const inserted = await client.query(

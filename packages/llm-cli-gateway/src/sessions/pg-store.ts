@@ -39,7 +39,7 @@ const notFound = (id: string) => new GatewayError('SESSION_NOT_FOUND', `session 
 /** Serialises changes to one owner's active session of one CLI across instances. */
 async function lockOwnerCli(client: PgClient, owner: string, cli: string): Promise<void> {
   await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
-    `llm-cli-gateway:session:${owner}\u0000${cli}`,
+    `llm-cli-gateway:session:${JSON.stringify([owner, cli])}`,
   ]);
 }
 

@@ -63,6 +63,9 @@ describePg('flight recorder on PostgreSQL', () => {
     await rec.complete(id, BOB, { status: 'failed', durationMs: 1, exitCode: 1 });
     await rec.complete(randomUUID(), ALICE, { status: 'failed', durationMs: 1, exitCode: 1 });
     expect((await rec.get(id, ALICE))!.status).toBe('completed');
+    // PostgreSQL text holds no NUL: stored (and chained) escaped, as the prompt already is on SQLite.
+    const nul = await record(ALICE, 'a\0b', 'c\0d');
+    expect(await rec.get(nul, ALICE)).toMatchObject({ prompt: 'a\\0b', response: 'c\\0d' });
     expect(await rec.verify()).toMatchObject({ ok: true });
   });
 
