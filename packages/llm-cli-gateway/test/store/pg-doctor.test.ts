@@ -43,7 +43,9 @@ describePg('doctor on the PostgreSQL store', () => {
         'gateway role cannot change recorder_chain',
       ]),
     );
-    expect(r.warnings.join('\n')).toMatch(/database: gateway role cannot change recorder_starts: .*can UPDATE/);
+    expect(r.warnings.join('\n')).toMatch(
+      /database: gateway role cannot change recorder_starts: .*can UPDATE/,
+    );
     expect(formatDoctor(r)).toMatch(/FAIL gateway role is not a superuser/);
   });
 
