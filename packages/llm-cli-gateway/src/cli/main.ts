@@ -9,6 +9,7 @@ import { errorMessage } from '../errors.js';
 import { createGateway } from '../gateway.js';
 import { createGatewayServer } from '../server.js';
 import { VERSION } from '../version.js';
+import { dbCommand, HELP_DB } from './db.js';
 import { doctorReport, formatDoctor } from './doctor.js';
 import { logsHead, verifyLogs } from './logs.js';
 import { parseHead, type ChainHead } from 'audit-chain';
@@ -28,6 +29,8 @@ Usage:
   llm-cli-gateway logs verify [--expect-head SEQ:HASH] [--json]
   llm-cli-gateway logs head [--json]
                                   check the flight recorder's hash chain and every row against it
+  llm-cli-gateway db migrate [--json]
+                                  PostgreSQL store: apply the schema migrations (as the owner)
   llm-cli-gateway --version
   llm-cli-gateway --help          (every command also takes --help)
 
@@ -167,6 +170,17 @@ async function main(argv: string[]): Promise<number> {
   if (command === undefined) {
     if (values.help) return print(HELP, 0);
     return serve(values.transport);
+  }
+  if (command === 'db') {
+    if (values.help) return print(HELP_DB, 0);
+    return dbCommand(
+      [sub, ...rest].filter((a) => a !== undefined),
+      values.json === true,
+      {
+        out: (t) => console.log(t),
+        err: (t) => console.error(t),
+      },
+    );
   }
   if (command === 'doctor') {
     if (values.help) return print(HELP_DOCTOR, 0);

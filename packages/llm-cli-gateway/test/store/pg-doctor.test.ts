@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { dbCommand } from '../../src/cli/db.js';
 import { doctorReport, formatDoctor } from '../../src/cli/doctor.js';
 import { fakeEnv, tempDir } from '../helpers/env.js';
 import { createTestDatabase, describePg } from '../helpers/pg.js';
@@ -69,12 +70,24 @@ describePg('doctor on the PostgreSQL store', () => {
     expect(formatDoctor(r)).toMatch(/FAIL reachable: postgres:\/\/someone:\*\*\*@127\.0\.0\.1:1\/nowhere/);
   });
 
-  it('reports migrations not applied on an empty database', async () => {
+  it('reports migrations not applied on an empty database, until `db migrate` applies them', async () => {
     const empty = await createTestDatabase();
     try {
       const r = await doctorReport(envFor(empty.url));
       expect(r.database!.migrations.recorder).toEqual({ applied: null, expected: 1 });
       expect(failed(r)).toEqual(expect.arrayContaining(['migrations: recorder', 'migrations: sessions']));
+      const out: string[] = [];
+      const io = { out: (t: string) => out.push(t), err: (t: string) => out.push(t) };
+      expect(await dbCommand(['migrate'], false, io, envFor(empty.url))).toBe(0);
+      expect(out).toEqual(['recorder: version 1 (applied 1)', 'sessions: version 1 (applied 1)']);
+      expect(await dbCommand(['migrate'], false, io, envFor(empty.url))).toBe(0);
+      expect(out.slice(2)).toEqual(['recorder: version 1 (up to date)', 'sessions: version 1 (up to date)']);
+      const after = await doctorReport(envFor(empty.url));
+      expect(after.database!.migrations).toMatchObject({
+        recorder: { applied: 1 },
+        sessions: { applied: 1 },
+      });
+      expect(await dbCommand(['migrate'], false, io, fakeEnv(tmp.dir))).toBe(2); // SQLite store: nothing to do
     } finally {
       await empty.drop();
     }

@@ -108,7 +108,7 @@ describePg('flight recorder on PostgreSQL', () => {
     try {
       const before = await verifyPgRecorder(pool);
       await Promise.all(
-        Array.from({ length: 20 }, (_, i) =>
+        Array.from<unknown, Promise<unknown>>({ length: 20 }, (_, i) =>
           i % 2 === 0 ? record(ALICE, `a${i}`) : record(BOB, `b${i}`),
         ).concat(
           Array.from({ length: 10 }, async (_, i) => {
