@@ -1,12 +1,13 @@
 import { loadOrCreateKeyFile } from 'audit-chain';
 import { loadConfig, type GatewayConfig } from './config/file.js';
-import { ensurePrivateDir, gatewayHome, logsDbPath } from './config/paths.js';
+import { ensurePrivateDir, gatewayHome } from './config/paths.js';
 import { DEFAULT_LIMITS, type ExecLimits } from './executor/execute.js';
 import { createRequestPlane, type RequestPlane } from './jobs/plane.js';
 import { providerList } from './providers/registry.js';
-import { FlightRecorder } from './recorder/recorder.js';
+import type { Recorder } from './recorder/api.js';
 import { RequestService } from './service/request-service.js';
-import { SessionStore } from './sessions/store.js';
+import type { Sessions } from './sessions/api.js';
+import { openStores } from './store/open.js';
 import { RedactionPolicy } from './redaction/policy.js';
 
 /** Everything the tools need, built once per process. */
@@ -14,8 +15,10 @@ export interface Gateway {
   readonly home: string;
   readonly env: NodeJS.ProcessEnv;
   readonly config: GatewayConfig;
-  readonly sessions: SessionStore;
-  readonly recorder: FlightRecorder | null;
+  readonly sessions: Sessions;
+  readonly recorder: Recorder | null;
+  /** Resolves once the stores are usable (PostgreSQL: reachable and migrated); rejects with why not. */
+  readonly ready: Promise<void>;
   readonly service: RequestService;
   /** Approval gate, concurrency limits and (with a durable store) async jobs. */
   readonly plane: RequestPlane;
@@ -47,15 +50,11 @@ export function createGateway(opts: GatewayOptions = {}): Gateway {
   ensurePrivateDir(home);
   const redaction = new RedactionPolicy(env, config);
   const secrets = redaction.values();
-  const sessions = new SessionStore(home);
-  const dbPath = logsDbPath(env);
   // opt-in: LLM_GATEWAY_AUDIT_KEY names the Ed25519 key file (created 0600 on first use) that signs the recorder's chain
   const keyFile = env.LLM_GATEWAY_AUDIT_KEY;
   const signer = keyFile === undefined || keyFile === '' ? undefined : loadOrCreateKeyFile(keyFile);
-  const recorder =
-    dbPath === null
-      ? null
-      : new FlightRecorder(dbPath, secrets, { timeoutMs: config.limits.queryTimeoutMs }, signer);
+  const stores = openStores({ config, env, home, secrets, signer });
+  const { sessions, recorder } = stores;
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const service = new RequestService({
     sessions,
@@ -77,8 +76,8 @@ export function createGateway(opts: GatewayOptions = {}): Gateway {
   });
   let closing: Promise<void> | undefined;
   const close = () => {
-    closing ??= plane.close().finally(() => recorder?.close());
+    closing ??= plane.close().finally(() => stores.close());
     return closing;
   };
-  return { home, env, config, sessions, recorder, service, plane, redaction, close };
+  return { home, env, config, sessions, recorder, ready: stores.ready, service, plane, redaction, close };
 }

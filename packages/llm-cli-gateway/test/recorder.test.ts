@@ -176,7 +176,7 @@ describe('flight recorder through the gateway', () => {
     try {
       const r = await t.gateway.service.run(ALICE, { provider: 'gemini', prompt: 'hi there', options: {} });
       expect(r.ok).toBe(true);
-      const row = t.gateway.recorder!.get(r.correlationId, ALICE.id)!;
+      const row = (await t.gateway.recorder!.get(r.correlationId, ALICE.id))!;
       expect(row).toMatchObject({
         cli: 'gemini',
         status: 'completed',
@@ -195,7 +195,7 @@ describe('flight recorder through the gateway', () => {
         status: 'failed',
         error_code: 'ADMISSION_REFUSED',
       });
-      expect(verifyLogs(t.env)).toMatchObject({ ok: true, requests: 2 });
+      expect(await verifyLogs(t.env)).toMatchObject({ ok: true, requests: 2 });
       // From the log, a result has the same shape as from memory.
       const fromLog = rowToResult(row);
       expect(fromLog).toMatchObject({
@@ -234,7 +234,10 @@ describe('flight recorder through the gateway', () => {
       expect(r.ok).toBe(true);
       expect(t.gateway.service.results.get(ALICE.id, r.correlationId)?.reply).toBe(r.reply);
       expect(t.gateway.service.results.get(BOB.id, r.correlationId)).toBeUndefined();
-      expect(verifyLogs(t.env)).toMatchObject({ ok: false, problem: expect.stringMatching(/disabled/) });
+      expect(await verifyLogs(t.env)).toMatchObject({
+        ok: false,
+        problem: expect.stringMatching(/disabled/),
+      });
     } finally {
       t.cleanup();
     }

@@ -81,7 +81,7 @@ describe('session store', () => {
     expect(r2.ok).toBe(true);
     // The second request resumed the provider session recorded by the first.
     expect(r2.providerSessionId).toBe(r1.providerSessionId);
-    const file = t.gateway.sessions.file;
+    const file = (t.gateway.sessions as SessionStore).file;
     const text = readFileSync(file, 'utf8');
     expect(text).not.toContain('PROMPT-CANARY');
     expect(text).not.toContain(r1.reply);

@@ -1,5 +1,6 @@
 import { ConfigError } from '../config/errors.js';
-import { loadConfig } from '../config/file.js';
+import { loadConfig, type GatewayConfig } from '../config/file.js';
+import { databaseReport, databaseWarnings, formatDatabase, type DatabaseReport } from './doctor-database.js';
 import {
   formatGovernance,
   governanceReport,
@@ -38,6 +39,8 @@ export interface DoctorReport {
   dataDir: PathCheck;
   sessionsFile: PathCheck;
   logsDb: PathCheck | { disabled: true };
+  /** The PostgreSQL store (reachable, migrations, role privileges); absent with the SQLite default. */
+  database?: DatabaseReport;
   config: { home: string; logsDb: string; envAllow: string };
   clis: CliVersion[];
   warnings: string[];
@@ -59,10 +62,17 @@ function checkPath(path: string, expected: number): PathCheck {
 function loadGovernance(
   env: NodeJS.ProcessEnv,
   home: string,
-): { kind: 'ok'; report: GovernanceReport; workspaces: WorkspacesReport } | { kind: 'error'; error: string } {
+):
+  | { kind: 'ok'; report: GovernanceReport; workspaces: WorkspacesReport; store: GatewayConfig['store'] }
+  | { kind: 'error'; error: string } {
   try {
     const config = loadConfig(env);
-    return { kind: 'ok', report: governanceReport(config, home), workspaces: workspacesReport(config) };
+    return {
+      kind: 'ok',
+      report: governanceReport(config, home),
+      workspaces: workspacesReport(config),
+      store: config.store,
+    };
   } catch (err) {
     if (err instanceof ConfigError) return { kind: 'error', error: err.message };
     throw err;
@@ -95,6 +105,8 @@ export async function doctorReport(env: NodeJS.ProcessEnv): Promise<DoctorReport
     clis: await allCliVersions(env),
     warnings: [],
   };
+  if (governance.kind === 'ok' && governance.store.backend === 'postgres')
+    report.database = await databaseReport(governance.store, env);
   for (const check of [report.dataDir, report.sessionsFile, report.logsDb]) {
     if ('ok' in check && !check.ok)
       report.warnings.push(`${check.path} has mode ${check.mode}, expected ${check.expectedMode} or tighter`);
@@ -104,6 +116,7 @@ export async function doctorReport(env: NodeJS.ProcessEnv): Promise<DoctorReport
     report.warnings.push(...governanceWarnings(governance.report));
     report.warnings.push(...workspaceWarnings(governance.workspaces));
   } else report.warnings.push(`config: ${governance.error}`);
+  if (report.database !== undefined) report.warnings.push(...databaseWarnings(report.database));
   return report;
 }
 
@@ -126,6 +139,7 @@ export function formatDoctor(r: DoctorReport): string {
   if ('error' in r.governance) lines.push('', `Config: INVALID: ${r.governance.error}`);
   else lines.push(...formatGovernance(r.governance));
   if (r.workspaces !== undefined) lines.push(...formatWorkspaces(r.workspaces));
+  if (r.database !== undefined) lines.push(...formatDatabase(r.database));
   if (r.warnings.length > 0) lines.push('', 'Warnings:', ...r.warnings.map((w) => `  ! ${w}`));
   return lines.join('\n');
 }

@@ -1,7 +1,11 @@
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { AuditChain, formatHead, openSqlite, type ChainHead } from 'audit-chain';
+import { loadConfig, redactDatabaseUrl } from '../config/file.js';
 import { logsDbPath } from '../config/paths.js';
+import { pgChainHead } from '../recorder/pg-chain.js';
+import { verifyPgRecorder } from '../recorder/pg-recorder.js';
+import { openPgPool, type PgPool } from '../store/pg/pool.js';
 import { CHAIN_TABLE } from '../recorder/schema.js';
 import { verifyRecorder, type RecorderVerifyReport } from '../recorder/verify.js';
 
@@ -25,11 +29,45 @@ function signedHeads(path: string, env: NodeJS.ProcessEnv): { publicKey?: string
   return publicKey === undefined ? {} : { publicKey, headLog: `${path}.audit-heads.jsonl` };
 }
 
+/** The PostgreSQL store's URL when the configuration selects it (then logs.db is not used). */
+function postgresUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const store = loadConfig(env).store;
+  return store.backend === 'postgres' ? store.url : undefined;
+}
+
+/** A configuration error is a failed check with its message, like a missing file. */
+function storeProblem(env: NodeJS.ProcessEnv): { url?: string; problem?: string } {
+  try {
+    return { url: postgresUrl(env) };
+  } catch (err) {
+    return { problem: `config: ${(err as Error).message}` };
+  }
+}
+
+/** Runs `fn` on a short-lived pool; an unreachable database is a failed check, not a crash. */
+async function withPg<T extends { ok: boolean }>(
+  url: string,
+  fn: (pool: PgPool) => Promise<T>,
+): Promise<({ path: string } & T) | { path: string; ok: false; problem: string }> {
+  const path = redactDatabaseUrl(url);
+  const pool = openPgPool(url, { max: 2, applicationName: 'llm-cli-gateway-logs' });
+  try {
+    return { path, ...(await fn(pool)) };
+  } catch (err) {
+    return { path, ok: false, problem: `PostgreSQL ${path}: ${(err as Error).message}` };
+  } finally {
+    await pool.end();
+  }
+}
+
 /** `logs verify`: checks the chain and every row against it, on a read-only connection. */
-export function verifyLogs(env: NodeJS.ProcessEnv, expectHead?: ChainHead): LogsVerifyOutcome {
+export async function verifyLogs(env: NodeJS.ProcessEnv, expectHead?: ChainHead): Promise<LogsVerifyOutcome> {
   const path = logsDbPath(env);
   if (path === null)
     return { path, ok: false, problem: 'flight recorder disabled (LLM_GATEWAY_LOGS_DB=none)' };
+  const store = storeProblem(env);
+  if (store.problem !== undefined) return { path, ok: false, problem: store.problem };
+  if (store.url !== undefined) return withPg(store.url, (pool) => verifyPgRecorder(pool, expectHead));
   if (!existsSync(path)) return { path, ok: false, problem: `${path} does not exist yet` };
   const db = openSqlite(path, { readonly: true });
   try {
@@ -45,10 +83,19 @@ export type LogsHeadOutcome = { path: string | null } & (
 );
 
 /** `logs head`: the chain's newest `SEQ:HASH`, to keep outside the machine and pass to `logs verify --expect-head`. */
-export function logsHead(env: NodeJS.ProcessEnv): LogsHeadOutcome {
+export async function logsHead(env: NodeJS.ProcessEnv): Promise<LogsHeadOutcome> {
   const path = logsDbPath(env);
   if (path === null)
     return { path, ok: false, problem: 'flight recorder disabled (LLM_GATEWAY_LOGS_DB=none)' };
+  const store = storeProblem(env);
+  if (store.problem !== undefined) return { path, ok: false, problem: store.problem };
+  if (store.url !== undefined)
+    return withPg(store.url, async (pool) => {
+      const head = await pgChainHead(pool);
+      return head === null
+        ? { ok: true as const, head: null, seq: 0, hash: null }
+        : { ok: true as const, head: formatHead(head), seq: head.seq, hash: head.hash };
+    });
   if (!existsSync(path)) return { path, ok: false, problem: `${path} does not exist yet` };
   const db = openSqlite(path, { readonly: true });
   try {

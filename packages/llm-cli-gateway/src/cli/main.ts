@@ -9,6 +9,7 @@ import { errorMessage } from '../errors.js';
 import { createGateway } from '../gateway.js';
 import { createGatewayServer } from '../server.js';
 import { VERSION } from '../version.js';
+import { dbCommand, HELP_DB } from './db.js';
 import { doctorReport, formatDoctor } from './doctor.js';
 import { logsHead, verifyLogs } from './logs.js';
 import { parseHead, type ChainHead } from 'audit-chain';
@@ -28,6 +29,8 @@ Usage:
   llm-cli-gateway logs verify [--expect-head SEQ:HASH] [--json]
   llm-cli-gateway logs head [--json]
                                   check the flight recorder's hash chain and every row against it
+  llm-cli-gateway db migrate [--json]
+                                  PostgreSQL store: apply the schema migrations (as the owner)
   llm-cli-gateway --version
   llm-cli-gateway --help          (every command also takes --help)
 
@@ -82,6 +85,13 @@ async function serve(transportFlag: string | undefined): Promise<number> {
     throw err;
   }
   const gateway = createGateway({ env: process.env, config });
+  try {
+    await gateway.ready; // PostgreSQL store: reachable and migrated before serving
+  } catch (err) {
+    await gateway.close();
+    console.error(`llm-cli-gateway: the store is not usable: ${errorMessage(err)}`);
+    return 1;
+  }
   let closeHost: () => Promise<void>;
   if (config.transport === 'http') {
     let host: HttpHost;
@@ -161,6 +171,17 @@ async function main(argv: string[]): Promise<number> {
     if (values.help) return print(HELP, 0);
     return serve(values.transport);
   }
+  if (command === 'db') {
+    if (values.help) return print(HELP_DB, 0);
+    return dbCommand(
+      [sub, ...rest].filter((a) => a !== undefined),
+      values.json === true,
+      {
+        out: (t) => console.log(t),
+        err: (t) => console.error(t),
+      },
+    );
+  }
   if (command === 'doctor') {
     if (values.help) return print(HELP_DOCTOR, 0);
     if (sub !== undefined) return fail(`doctor takes no arguments (got ${sub})`);
@@ -174,7 +195,7 @@ async function main(argv: string[]): Promise<number> {
       return fail(`unknown logs command: ${[sub, ...rest].join(' ')}`);
     if (sub === 'head') {
       if (values['expect-head'] !== undefined) return fail('--expect-head is an option of logs verify');
-      const head = logsHead(process.env);
+      const head = await logsHead(process.env);
       if (values.json) console.log(JSON.stringify(head, null, 2));
       else console.log(head.ok ? (head.head ?? '(empty chain)') : `FAILED: ${head.problem}`);
       return head.ok ? 0 : 1;
@@ -185,7 +206,7 @@ async function main(argv: string[]): Promise<number> {
     } catch (err) {
       return fail(errorMessage(err));
     }
-    const outcome = verifyLogs(process.env, expectHead);
+    const outcome = await verifyLogs(process.env, expectHead);
     if (values.json) console.log(JSON.stringify(outcome, null, 2));
     else
       console.log(

@@ -31,7 +31,7 @@ export interface RequestPlane {
   readonly run: Runner;
   readonly syncDeadlineMs: number;
   /** Workspace and permission-ceiling checks before a slot: a recorded refusal, or undefined to proceed. */
-  admit(caller: Caller, request: GatewayRequest): RequestResult | undefined;
+  admit(caller: Caller, request: GatewayRequest): Promise<RequestResult | undefined>;
   /** A sync request: inline result, or a job id when it outlives the deadline (async enabled only). */
   runSync(caller: Caller, request: GatewayRequest, hooks?: RunHooks): Promise<SyncOutcome>;
   close(): Promise<void>;
@@ -43,7 +43,7 @@ export interface RequestPlaneOptions {
   /** The core's single request path (RequestService.run). */
   readonly run: Runner;
   /** The core's pre-slot checks (RequestService.admit); default: none. */
-  readonly admit?: (caller: Caller, request: GatewayRequest) => RequestResult | undefined;
+  readonly admit?: (caller: Caller, request: GatewayRequest) => Promise<RequestResult | undefined>;
   readonly secrets: readonly string[];
   readonly killGraceMs?: number;
 }
@@ -100,7 +100,7 @@ export function createRequestPlane(opts: RequestPlaneOptions): RequestPlane {
     jobs.start();
   }
   const manager = jobs;
-  const admit = opts.admit ?? (() => undefined);
+  const admit = opts.admit ?? (async () => undefined);
 
   async function runSync(
     caller: Caller,
@@ -108,7 +108,7 @@ export function createRequestPlane(opts: RequestPlaneOptions): RequestPlane {
     hooks: RunHooks = {},
   ): Promise<SyncOutcome> {
     // Refused before a slot is taken: a confined request never queues behind others.
-    const refused = admit(caller, request);
+    const refused = await admit(caller, request);
     if (refused !== undefined) return { kind: 'result', result: refused };
     const slot = await scheduler.acquire(request.provider, hooks.signal, caller.id);
     if (manager === null || l.syncDeadlineMs <= 0) {

@@ -26,7 +26,7 @@ export function asyncToolName(contract: ProviderContract): string {
 }
 
 /** Pre-slot checks (workspace, permission ceiling): a recorded refusal, or undefined to proceed. */
-export type Admit = (caller: Caller, request: GatewayRequest) => RequestResult | undefined;
+export type Admit = (caller: Caller, request: GatewayRequest) => Promise<RequestResult | undefined>;
 
 function registerAsyncRequest(
   server: McpServer,
@@ -56,7 +56,7 @@ function registerAsyncRequest(
         const { forceRefresh, ...rest } = args as Record<string, unknown>;
         const { governance, rest: requestArgs } = splitGovernance(rest);
         const request = { ...toGatewayRequest(contract, requestArgs), ...governance };
-        const refused = admit(caller, request);
+        const refused = await admit(caller, request);
         if (refused !== undefined) {
           const { error, ...details } = refused;
           return errorToolResult(error!.code, error!.message, details);
@@ -73,7 +73,11 @@ function registerAsyncRequest(
  * Registers the async job tools. Called only when a durable job store is
  * attached: without one these tools do not exist at all.
  */
-export function registerJobTools(server: McpServer, jobs: JobRuntime, admit: Admit = () => undefined): void {
+export function registerJobTools(
+  server: McpServer,
+  jobs: JobRuntime,
+  admit: Admit = async () => undefined,
+): void {
   for (const contract of providerList()) registerAsyncRequest(server, jobs, contract, admit);
   server.registerTool(
     'llm_job_status',

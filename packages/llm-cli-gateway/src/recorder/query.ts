@@ -56,7 +56,7 @@ export function openOwnerSnapshot(readDb: Database.Database, owner: string): Dat
   }
 }
 
-function clip(value: unknown): unknown {
+export function clip(value: unknown): unknown {
   if (typeof value === 'string' && value.length > MAX_CELL_CHARS)
     return `${value.slice(0, MAX_CELL_CHARS)}…[clipped]`;
   return value;
@@ -67,6 +67,17 @@ function gatewayError(err: QuerySandboxError): GatewayError {
   if (err.kind === 'TIMEOUT') return new GatewayError('QUERY_TIMEOUT', err.message);
   if (err.kind === 'SATURATED') return new GatewayError('QUERY_SATURATED', err.message);
   return new QueryRefusedError(err.message);
+}
+
+/** Checks both stores make before the SQL goes anywhere. */
+export function refuseSqlText(sql: string): void {
+  if (sql.length > MAX_SQL_CHARS) throw new QueryRefusedError(`SQL longer than ${MAX_SQL_CHARS} characters`);
+  if (sql.includes('\0')) throw new QueryRefusedError('SQL contains a NUL byte');
+}
+
+/** Rows returned at most: default 200, between 1 and 1000. */
+export function effectiveMaxRows(opts: QueryOptions): number {
+  return Math.min(Math.max(opts.maxRows ?? 200, 1), 1000);
 }
 
 /**
@@ -84,9 +95,8 @@ export async function queryOwnRows(
   owner: string,
   opts: QueryOptions = {},
 ): Promise<QueryResult> {
-  if (sql.length > MAX_SQL_CHARS) throw new QueryRefusedError(`SQL longer than ${MAX_SQL_CHARS} characters`);
-  if (sql.includes('\0')) throw new QueryRefusedError('SQL contains a NUL byte');
-  const maxRows = Math.min(Math.max(opts.maxRows ?? 200, 1), 1000);
+  refuseSqlText(sql);
+  const maxRows = effectiveMaxRows(opts);
   const mirror = sandbox.createMirror('owner-snapshot', createTableSql());
   try {
     copyOwnerRows(readDb, mirror.db, owner);

@@ -1,7 +1,9 @@
 import type Database from 'better-sqlite3';
+import type { Recorder } from './api.js';
 import { AuditChain, openSqlite, type HeadSigner } from 'audit-chain';
 import type { Usage } from '../providers/contract.js';
-import { rowDigest, sha256Hex } from './digest.js';
+import { rowDigest } from './digest.js';
+import { completionRow, startRow } from './rows.js';
 import { QuerySandbox } from 'query-sandbox';
 import { QUERY_DIR_PREFIX, queryOwnRows, type QueryOptions, type QueryResult } from './query.js';
 import { redactSecrets } from './redact.js';
@@ -46,7 +48,7 @@ export interface CompletionRecord {
  * transaction, so an edited, deleted or forged row is detected by `verify`.
  * Prompt, response and error are redacted before they are stored.
  */
-export class FlightRecorder {
+export class FlightRecorder implements Recorder {
   private readonly db: Database.Database;
   private readonly chain: AuditChain;
   private readonly readDb: Database.Database;
@@ -93,20 +95,7 @@ export class FlightRecorder {
   }
 
   start(rec: StartRecord): void {
-    const row: Pick<RequestRow, (typeof START_COLUMNS)[number] | 'status'> = {
-      correlation_id: rec.correlationId,
-      owner: rec.owner,
-      transport: rec.transport,
-      cli: rec.cli,
-      model: rec.model ?? null,
-      session_id: rec.sessionId ?? null,
-      permission_level: rec.permissionLevel ?? null,
-      binary_path: rec.binaryPath ?? null,
-      prompt: this.redact(rec.prompt) ?? '',
-      prompt_sha256: sha256Hex(rec.prompt),
-      status: 'running',
-      started_at: new Date().toISOString(),
-    };
+    const row = startRow(rec, (t) => this.redact(t));
     this.chain.transaction(() => {
       this.insertStmt.run(row);
       this.chain.append({
@@ -118,22 +107,7 @@ export class FlightRecorder {
   }
 
   complete(correlationId: string, owner: string, rec: CompletionRecord): void {
-    const row: Pick<RequestRow, (typeof COMPLETION_COLUMNS)[number]> & { correlation_id: string } = {
-      correlation_id: correlationId,
-      provider_session_id: rec.providerSessionId ?? null,
-      status: rec.status,
-      completed_at: new Date().toISOString(),
-      duration_ms: Math.round(rec.durationMs),
-      exit_code: rec.exitCode,
-      response: this.redact(rec.response),
-      error: this.redact(rec.error),
-      error_code: rec.errorCode ?? null,
-      input_tokens: rec.usage?.inputTokens ?? null,
-      output_tokens: rec.usage?.outputTokens ?? null,
-      cache_read_tokens: rec.usage?.cacheReadTokens ?? null,
-      cache_creation_tokens: rec.usage?.cacheCreationTokens ?? null,
-      cost_usd: rec.costUsd ?? null,
-    };
+    const row = completionRow(correlationId, rec, (t) => this.redact(t));
     this.chain.transaction(() => {
       const changed = this.completeStmt.run(row).changes;
       if (changed !== 1) return;

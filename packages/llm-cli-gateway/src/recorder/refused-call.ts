@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RefusedCall } from 'mcp-host';
-import type { FlightRecorder } from './recorder.js';
+import type { Recorder } from './api.js';
+import { recordOneShot } from './one-shot.js';
 import { UNAUTHENTICATED_OWNER } from './auth-failure.js';
 
 /** `cli` of a refused-call row: no provider CLI was involved. */
@@ -13,22 +14,20 @@ export const REFUSED_CALL_CLI = 'mcp';
  * it. The arguments are not stored (they may be large or hold a prompt). A refused
  * tools/list is not a request to a provider and is not recorded.
  */
-export function recordRefusedCall(recorder: FlightRecorder, event: RefusedCall): void {
+export function recordRefusedCall(recorder: Recorder, event: RefusedCall): void {
   if (event.method !== 'tools/call') return;
   const correlationId = randomUUID();
   const owner = event.principal?.id ?? UNAUTHENTICATED_OWNER;
-  recorder.start({
-    correlationId,
-    owner,
-    transport: event.principal?.transport ?? 'unknown',
-    cli: REFUSED_CALL_CLI,
-    prompt: '',
-  });
-  recorder.complete(correlationId, owner, {
-    status: 'failed',
-    durationMs: 0,
-    exitCode: null,
-    errorCode: event.reason,
-    error: `JSON-RPC ${event.code} for tools/call ${event.tool || '(no name)'}: ${event.message}`,
-  });
+  const transport = event.principal?.transport ?? 'unknown';
+  recordOneShot(
+    recorder,
+    { correlationId, owner, transport, cli: REFUSED_CALL_CLI, prompt: '' },
+    {
+      status: 'failed',
+      durationMs: 0,
+      exitCode: null,
+      errorCode: event.reason,
+      error: `JSON-RPC ${event.code} for tools/call ${event.tool || '(no name)'}: ${event.message}`,
+    },
+  );
 }

@@ -32,16 +32,34 @@ export function verifyRecorder(
           : `chain broken at seq ${chainResult.brokenSeq}: ${chainResult.message}`,
     };
   }
-  const chainEvents = chainResult.count;
+  const events = db.prepare(`SELECT type, payload FROM ${chain.table} ORDER BY seq`).raw(true);
+  const rows = db.prepare('SELECT * FROM requests ORDER BY rowid');
+  return checkRowsAgainstChain(
+    events.iterate() as Iterable<[string, string]>,
+    rows.iterate() as Iterable<RequestRow>,
+    requests,
+    chainResult.count,
+  );
+}
+
+/**
+ * Every request row against the digests its chain events committed to: an
+ * edited start or completion, a row without a chained start (forged), a
+ * chained start whose row is gone (deleted). Shared by both stores.
+ */
+export function checkRowsAgainstChain(
+  events: Iterable<[type: string, payload: string]>,
+  rows: Iterable<RequestRow>,
+  requests: number,
+  chainEvents: number,
+): RecorderVerifyReport {
   const started = new Map<string, string>();
   const completed = new Map<string, string>();
-  const events = db.prepare(`SELECT type, payload FROM ${chain.table} ORDER BY seq`).raw(true);
-  for (const [type, payload] of events.iterate() as Iterable<[string, string]>) {
+  for (const [type, payload] of events) {
     const p = JSON.parse(payload) as { correlationId: string; digest: string };
     (type === 'request.started' ? started : completed).set(p.correlationId, p.digest);
   }
-  const rows = db.prepare('SELECT * FROM requests ORDER BY rowid');
-  for (const row of rows.iterate() as Iterable<RequestRow>) {
+  for (const row of rows) {
     const id = String(row.correlation_id);
     const fail = (why: string): RecorderVerifyReport => ({
       ok: false,

@@ -5,10 +5,10 @@ import { execute, prepareExecution, type ExecLimits, type PreparedExecution } fr
 import { effectiveCapability } from '../capability/effective.js';
 import type { PermissionLevel, ProviderContract, ProviderRequest } from '../providers/contract.js';
 import { PROVIDERS } from '../providers/registry.js';
-import type { FlightRecorder } from '../recorder/recorder.js';
+import type { Recorder } from '../recorder/api.js';
 import { redactSecrets } from '../recorder/redact.js';
 import type { Session } from '../sessions/schema.js';
-import type { SessionStore } from '../sessions/store.js';
+import type { Sessions } from '../sessions/api.js';
 import { killGroupNow } from '../executor/kill.js';
 import { confine, type Confinement } from '../workspaces/confine.js';
 import type { WorkspaceRegistry } from '../workspaces/registry.js';
@@ -19,8 +19,8 @@ import { ResultCache } from './result-cache.js';
 import type { Caller, GatewayRequest, RequestResult, ResultErrorCode } from './types.js';
 
 export interface RequestServiceDeps {
-  readonly sessions: SessionStore;
-  readonly recorder: FlightRecorder | null;
+  readonly sessions: Sessions;
+  readonly recorder: Recorder | null;
   readonly limits: ExecLimits;
   /** The gateway's environment: PATH for binary lookup, source of allow-listed vars. */
   readonly env: NodeJS.ProcessEnv;
@@ -99,7 +99,7 @@ export class RequestService {
     let planned: Planned | undefined;
     let prepared: PreparedExecution | undefined;
     try {
-      planned = this.plan(caller, req);
+      planned = await this.plan(caller, req);
       prepared = prepareExecution(
         planned.contract,
         planned.providerRequest,
@@ -110,7 +110,7 @@ export class RequestService {
       // Refusals before spawn are recorded too: what was attempted and why it was refused.
       const attempted = planned ?? attemptedLevel(req);
       const result = this.failure(base, err, started, attempted);
-      this.recording(caller, req, base.correlationId, attempted, undefined).finish(result);
+      await this.recording(caller, req, base.correlationId, attempted, undefined).finish(result);
       return this.remember(caller, result);
     }
     const recording = this.recording(caller, req, base.correlationId, planned, prepared.binaryPath);
@@ -118,15 +118,15 @@ export class RequestService {
     // start-up). Fail closed: if it cannot be written, the CLI, still booting,
     // is killed at once and the request fails.
     let recorderFailure: unknown;
+    let startWritten: Promise<void> = Promise.resolve();
     const onSpawn = (pid: number) => {
-      try {
-        recording.begin();
-      } catch (err) {
-        recorderFailure = err;
-        killGroupNow(pid);
-        return;
-      }
-      hooks.onSpawn?.(pid);
+      startWritten = recording.begin().then(
+        () => hooks.onSpawn?.(pid),
+        (err: unknown) => {
+          recorderFailure = err;
+          killGroupNow(pid);
+        },
+      );
     };
     let result: RequestResult;
     try {
@@ -134,13 +134,15 @@ export class RequestService {
     } catch (err) {
       result = this.failure(base, err, started, planned);
     }
+    // A fast CLI may finish before a remote start row lands: the outcome waits for it.
+    await startWritten;
     if (recorderFailure !== undefined) {
       const why = `flight recorder write failed, request stopped: ${errorMessage(recorderFailure)}`;
       result = this.failure(base, new GatewayError('RECORDER_FAILED', why), started, planned);
       return this.remember(caller, result);
     }
-    if (hooks.deferCompletionRecord === true) setImmediate(() => recording.finish(result));
-    else recording.finish(result);
+    if (hooks.deferCompletionRecord === true) setImmediate(() => void recording.finish(result));
+    else await recording.finish(result);
     return this.remember(caller, result);
   }
 
@@ -170,23 +172,23 @@ export class RequestService {
    * when the request may proceed, else the refusal (already recorded).
    * `run` repeats them, so a request that skipped this step is still confined.
    */
-  admit(caller: Caller, req: GatewayRequest): RequestResult | undefined {
+  async admit(caller: Caller, req: GatewayRequest): Promise<RequestResult | undefined> {
     const started = performance.now();
     try {
       const contract = PROVIDERS[req.provider];
       const options = contract.parseOptions(req.options);
       this.checkTimeouts(req);
-      const session = this.existingSession(caller, req);
+      const session = await this.existingSession(caller, req);
       const confined = this.confinement(caller, req, session, effectiveLevel(req, options));
       const ws =
         confined.workspace === undefined ? undefined : this.deps.workspaces?.entries[confined.workspace];
-      guardResume(this.deps, caller, req, options, session, ws);
+      await guardResume(this.deps, caller, req, options, session, ws);
       return undefined;
     } catch (err) {
       const base = { correlationId: randomUUID(), cli: req.provider, model: req.model };
       const attempted = attemptedLevel(req);
       const result = this.failure(base, err, started, attempted);
-      this.recording(caller, req, base.correlationId, attempted, undefined).finish(result);
+      await this.recording(caller, req, base.correlationId, attempted, undefined).finish(result);
       return this.remember(caller, result);
     }
   }
@@ -208,11 +210,11 @@ export class RequestService {
     }
   }
 
-  private existingSession(caller: Caller, req: GatewayRequest): Session | undefined {
+  private async existingSession(caller: Caller, req: GatewayRequest): Promise<Session | undefined> {
     const sessions = this.deps.sessions;
     let session: Session | undefined;
-    if (req.sessionId !== undefined) session = sessions.get(caller.id, req.sessionId);
-    else if (req.useActiveSession === true) session = sessions.active(caller.id, req.provider);
+    if (req.sessionId !== undefined) session = await sessions.get(caller.id, req.sessionId);
+    else if (req.useActiveSession === true) session = await sessions.active(caller.id, req.provider);
     if (session !== undefined && session.cli !== req.provider) {
       throw new GatewayError(
         'INVALID_INPUT',
@@ -239,19 +241,19 @@ export class RequestService {
   }
 
   /** Validates options, confines the request and resolves the session: everything that can refuse cheaply. */
-  private plan(caller: Caller, req: GatewayRequest): Planned {
+  private async plan(caller: Caller, req: GatewayRequest): Promise<Planned> {
     const contract = PROVIDERS[req.provider];
     const options = contract.parseOptions(req.options);
     this.checkTimeouts(req);
     const sessions = this.deps.sessions;
-    let session = this.existingSession(caller, req);
+    let session = await this.existingSession(caller, req);
     const permissionLevel = effectiveLevel(req, options);
     const confined = this.confinement(caller, req, session, permissionLevel);
     const ws =
       confined.workspace === undefined ? undefined : this.deps.workspaces?.entries[confined.workspace];
-    guardResume(this.deps, caller, req, options, session, ws);
+    await guardResume(this.deps, caller, req, options, session, ws);
     if (session === undefined && req.newSession === true) {
-      session = sessions.create(
+      session = await sessions.create(
         caller.id,
         req.provider,
         req.sessionDescription ?? '',
@@ -315,7 +317,7 @@ export class RequestService {
     const error = classifyOutcome(exec, parsed, planned.contract.id);
     const providerSessionId = parsed.providerSessionId ?? req.newSessionId ?? req.resumeSessionId;
     if (planned.session !== undefined) {
-      this.deps.sessions.touch(
+      await this.deps.sessions.touch(
         caller.id,
         planned.session.id,
         error === undefined ? providerSessionId : undefined,

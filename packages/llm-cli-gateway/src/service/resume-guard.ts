@@ -1,7 +1,7 @@
 import { GatewayError } from '../errors.js';
-import type { FlightRecorder } from '../recorder/recorder.js';
+import type { Recorder } from '../recorder/api.js';
 import type { Session } from '../sessions/schema.js';
-import type { SessionStore } from '../sessions/store.js';
+import type { Sessions } from '../sessions/api.js';
 import type { Workspace } from '../workspaces/registry.js';
 import type { Caller, GatewayRequest } from './types.js';
 
@@ -13,8 +13,8 @@ import type { Caller, GatewayRequest } from './types.js';
 const IMPLICIT_RESUME = /^(?:latest|last|recent|\d{1,6})$/i;
 
 export interface ResumeGuardDeps {
-  readonly sessions: SessionStore;
-  readonly recorder: FlightRecorder | null;
+  readonly sessions: Sessions;
+  readonly recorder: Recorder | null;
 }
 
 /** True when the workspace is private to this caller (`owner = "<principal>"` in its table). */
@@ -31,14 +31,14 @@ function privateTo(caller: Caller, ws: Workspace | undefined): boolean {
  * the caller's own gateway sessions or own flight-recorder rows show it.
  * stdio is the local user, who owns every conversation on the machine.
  */
-export function guardResume(
+export async function guardResume(
   deps: ResumeGuardDeps,
   caller: Caller,
   req: GatewayRequest,
   options: Record<string, unknown>,
   session: Session | undefined,
   ws: Workspace | undefined,
-): void {
+): Promise<void> {
   if (caller.transport !== 'http') return;
   const implicit =
     options.continueLast === true ||
@@ -60,8 +60,8 @@ export function guardResume(
   if (implicit || session !== undefined || req.providerSessionId === undefined) return;
   const id = req.providerSessionId;
   const own =
-    deps.sessions.list(caller.id, req.provider).some((s) => s.providerSessionId === id) ||
-    (deps.recorder?.ownsProviderSession(caller.id, req.provider, id) ?? false);
+    (await deps.sessions.list(caller.id, req.provider)).some((s) => s.providerSessionId === id) ||
+    ((await deps.recorder?.ownsProviderSession(caller.id, req.provider, id)) ?? false);
   if (!own && !privateTo(caller, ws)) {
     throw new GatewayError(
       'SESSION_NOT_OWNED',

@@ -5,7 +5,9 @@ import { ensurePrivateDir } from '../config/paths.js';
 import { GatewayError } from '../errors.js';
 import type { ProviderId } from '../providers/contract.js';
 import { writeFileAtomic } from './atomic-file.js';
+import type { Sessions } from './api.js';
 import { sessionFileSchema, type Session, type SessionFile } from './schema.js';
+import { ensureSessionWorkDir, sessionWorkDir } from './workdir.js';
 
 export const SESSIONS_FILE = 'sessions.json';
 
@@ -15,7 +17,7 @@ export const SESSIONS_FILE = 'sessions.json';
  * in one process can never interleave a read-modify-write. Every lookup is
  * scoped to the owner principal: another owner's session is "not found".
  */
-export class SessionStore {
+export class SessionStore implements Sessions {
   readonly file: string;
 
   constructor(readonly home: string) {
@@ -135,14 +137,11 @@ export class SessionStore {
    * the same directory every time.
    */
   workDirOf(id: string): string {
-    return join(this.home, 'workdirs', id);
+    return sessionWorkDir(this.home, id);
   }
 
   ensureWorkDir(id: string): string {
-    ensurePrivateDir(join(this.home, 'workdirs'));
-    const dir = this.workDirOf(id);
-    ensurePrivateDir(dir);
-    return dir;
+    return ensureSessionWorkDir(this.home, id);
   }
 }
 

@@ -13,11 +13,11 @@ export function registerRequestResult(server: McpServer, ctx: ToolContext): void
       annotations: { readOnlyHint: true },
     },
     async (args, extra) =>
-      guarded(() => {
+      guarded(async () => {
         const owner = principalFrom(extra).id;
         const cached = ctx.service.results.get(owner, args.correlationId);
         if (cached !== undefined) return jsonToolResult({ source: 'memory', result: cached });
-        const row = ctx.recorder?.get(args.correlationId, owner);
+        const row = await ctx.recorder?.get(args.correlationId, owner);
         if (row !== undefined) return jsonToolResult({ source: 'flight-recorder', result: rowToResult(row) });
         // Same answer for unknown ids and other owners' ids.
         return errorToolResult('NOT_FOUND', `no request ${args.correlationId} found`);

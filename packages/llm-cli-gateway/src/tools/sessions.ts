@@ -33,10 +33,10 @@ export function registerSessionTools(server: McpServer, ctx: ToolContext): void 
       },
     },
     async (args, extra) =>
-      guarded(() => {
+      guarded(async () => {
         const caller = principalFrom(extra);
         const workspace = sessionWorkspace(ctx.config.workspaces, caller.transport, args.workspace);
-        const session = store.create(
+        const session = await store.create(
           caller.id,
           args.cli,
           args.description ?? '',
@@ -53,20 +53,24 @@ export function registerSessionTools(server: McpServer, ctx: ToolContext): void 
       inputSchema: { cli: cli.optional() },
     },
     async (args, extra) =>
-      guarded(() => jsonToolResult({ sessions: store.list(principalFrom(extra).id, args.cli).map(view) })),
+      guarded(async () =>
+        jsonToolResult({ sessions: (await store.list(principalFrom(extra).id, args.cli)).map(view) }),
+      ),
   );
   server.registerTool(
     'session_get',
     { description: 'Get one of your gateway sessions by id.', inputSchema: { sessionId } },
     async (args, extra) =>
-      guarded(() => jsonToolResult({ session: view(store.get(principalFrom(extra).id, args.sessionId)) })),
+      guarded(async () =>
+        jsonToolResult({ session: view(await store.get(principalFrom(extra).id, args.sessionId)) }),
+      ),
   );
   server.registerTool(
     'session_set_active',
     { description: 'Make a session the active one for its CLI.', inputSchema: { sessionId } },
     async (args, extra) =>
-      guarded(() =>
-        jsonToolResult({ session: view(store.setActive(principalFrom(extra).id, args.sessionId)) }),
+      guarded(async () =>
+        jsonToolResult({ session: view(await store.setActive(principalFrom(extra).id, args.sessionId)) }),
       ),
   );
   server.registerTool(
@@ -77,8 +81,8 @@ export function registerSessionTools(server: McpServer, ctx: ToolContext): void 
       annotations: { destructiveHint: true },
     },
     async (args, extra) =>
-      guarded(() => {
-        store.delete(principalFrom(extra).id, args.sessionId);
+      guarded(async () => {
+        await store.delete(principalFrom(extra).id, args.sessionId);
         return jsonToolResult({ deleted: args.sessionId });
       }),
   );
@@ -90,6 +94,6 @@ export function registerSessionTools(server: McpServer, ctx: ToolContext): void 
       annotations: { destructiveHint: true },
     },
     async (args, extra) =>
-      guarded(() => jsonToolResult({ removed: store.clear(principalFrom(extra).id, args.cli) })),
+      guarded(async () => jsonToolResult({ removed: await store.clear(principalFrom(extra).id, args.cli) })),
   );
 }

@@ -169,16 +169,16 @@ describe('property: no admitted request exceeds its workspace ceiling', () => {
     }),
   ) as Record<WorkspacePermission, RequestService>;
 
-  it('holds for random options and ceilings, and every ceiling admits something', () => {
+  it('holds for random options and ceilings, and every ceiling admits something', async () => {
     const admittedAt = new Set<string>();
-    fc.assert(
-      fc.property(
+    await fc.assert(
+      fc.asyncProperty(
         requestArb,
         fc.constantFrom<WorkspacePermission>('read-only', 'edits', 'full'),
-        (r, ceiling) => {
+        async (r, ceiling) => {
           const options = clean(r.options as Record<string, unknown>);
           const req: GatewayRequest = { provider: r.provider, prompt: 'p', options };
-          const refused = services[ceiling].admit({ id: 'http:prop', transport: 'http' }, req);
+          const refused = await services[ceiling].admit({ id: 'http:prop', transport: 'http' }, req);
           if (refused !== undefined) {
             expect(['PERMISSION_CEILING']).toContain(refused.error?.code);
             return;

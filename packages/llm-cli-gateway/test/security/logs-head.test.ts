@@ -36,11 +36,11 @@ beforeAll(() => {
 });
 
 describe('logs head / logs verify --expect-head', () => {
-  it('detects a truncated tail that plain verify cannot see', () => {
-    const before = logsHead(env);
+  it('detects a truncated tail that plain verify cannot see', async () => {
+    const before = await logsHead(env);
     expect(before).toMatchObject({ ok: true, seq: 6 });
     const head = parseHead(String((before as { head: string }).head));
-    expect(verifyLogs(env, head)).toMatchObject({ ok: true });
+    expect(await verifyLogs(env, head)).toMatchObject({ ok: true });
 
     // The attacker has write access: drops the triggers, deletes the newest request and its two
     // chain events, and puts the triggers back (verify reports missing or altered triggers).
@@ -58,8 +58,8 @@ describe('logs head / logs verify --expect-head', () => {
     for (const sql of triggers) db.exec(sql);
     db.close();
 
-    expect(verifyLogs(env)).toMatchObject({ ok: true, requests: 2 }); // undetectable without a head
-    const checked = verifyLogs(env, head);
+    expect(await verifyLogs(env)).toMatchObject({ ok: true, requests: 2 }); // undetectable without a head
+    const checked = await verifyLogs(env, head);
     expect(checked.ok).toBe(false);
     expect((checked as { problem: string }).problem).toMatch(/6|head|truncat/i);
   });

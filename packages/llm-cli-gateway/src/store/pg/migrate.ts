@@ -40,7 +40,12 @@ export async function migrate(
   checkSequence(component, migrations);
   return withTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [MIGRATION_LOCK_KEY]);
-    await client.query(LEDGER_DDL);
+    // Only when missing: CREATE ... IF NOT EXISTS still needs CREATE on the schema, which a
+    // least-privilege runtime role (starting against an already set-up database) lacks.
+    const ledger = await client.query<{ t: string | null }>(
+      "SELECT to_regclass('gateway_schema_migrations')::text AS t",
+    );
+    if (ledger.rows[0]?.t === null) await client.query(LEDGER_DDL);
     const { rows } = await client.query<{ version: number }>(
       'SELECT version FROM gateway_schema_migrations WHERE component = $1 ORDER BY version',
       [component],
@@ -82,7 +87,9 @@ export async function appliedVersions(pool: PgPool): Promise<Record<string, numb
 function checkSequence(component: string, migrations: readonly Migration[]): void {
   migrations.forEach((m, i) => {
     if (m.version !== i + 1) {
-      throw new Error(`migrations of "${component}" must be numbered 1, 2, 3, ... (found ${m.version} at position ${i + 1})`);
+      throw new Error(
+        `migrations of "${component}" must be numbered 1, 2, 3, ... (found ${m.version} at position ${i + 1})`,
+      );
     }
   });
 }

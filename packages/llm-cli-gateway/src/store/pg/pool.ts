@@ -24,7 +24,9 @@ export function openPgPool(url: string, opts: PgPoolOptions = {}): PgPool {
     connectionTimeoutMillis: 10_000,
   });
   pool.on('error', (err) => {
-    process.stderr.write(`llm-cli-gateway: idle PostgreSQL connection to ${redactDatabaseUrl(url)} failed: ${err.message}\n`);
+    process.stderr.write(
+      `llm-cli-gateway: idle PostgreSQL connection to ${redactDatabaseUrl(url)} failed: ${err.message}\n`,
+    );
   });
   return pool;
 }
