@@ -13,7 +13,7 @@ commands:
   serve   serve /api/* for the desk and operators (see: serve --help)
 
 Every command takes --help; 'closegate-agent help <command>' is the same. --version prints the version.
-Exit: 0 ok, 1 error, 2 usage, 5 run stopped by a budget.`;
+Exit: 0 ok, 1 error, 2 usage, 5 run stopped by a budget (see docs/cli-conventions.md).`;
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   const [command, ...rest] = argv;

@@ -15,7 +15,8 @@ Every command takes --help; commands that print data take --json.
 'closegate-engine help <command>' shows a command's help; --version prints the version.
 Database: --db PATH, else $CLOSEGATE_DB, else ./.closegate/recon.db (relative to the working directory).
 Policy: --policy FILE, else $CLOSEGATE_POLICY, else closegate-policy's examples/policy.yaml.
-Exit: 0 ok, 1 error, 2 usage, 3 verification failed, 4 denied by policy, 5 check not passed.`;
+Exit: 0 ok, 1 error, 2 usage, 3 verification failed, 4 denied by policy, 5 check not passed
+(see docs/cli-conventions.md).`;
 
 /** Runs the CLI; returns the exit code (never calls process.exit itself). */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {

@@ -53,7 +53,7 @@ Environment:
   LLM_GATEWAY_PUBLIC_URL URL the operator exposes the gateway at (prints a warning)
   MCP_LOG_LEVEL          debug | info | warn | error | silent (logs go to stderr)
 
-Exit: 0 ok, 1 error (doctor found a problem), 2 usage or bad setting, 3 verification failed.`;
+Exit: 0 ok, 1 error, 2 usage, 3 verification failed (see docs/cli-conventions.md).`;
 
 const HELP_DOCTOR = `Usage: llm-cli-gateway doctor [--json]
 
