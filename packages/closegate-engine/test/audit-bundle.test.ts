@@ -117,7 +117,7 @@ describe('evidence bundle (audit export / verify-bundle)', () => {
       changed[at] = changed[at]! ^ 0x01;
       fs.writeFileSync(file, changed);
       const r = await cli(['audit', 'verify-bundle', out, '--public-key', pub, '--json'], dir);
-      expect({ name, code: r.code }).toEqual({ name, code: 2 });
+      expect({ name, code: r.code }).toEqual({ name, code: 3 });
       fs.writeFileSync(file, original);
     }
     fs.writeFileSync(path.join(out, 'extra.csv'), 'x');
@@ -132,7 +132,7 @@ describe('evidence bundle (audit export / verify-bundle)', () => {
     // swap in another book's signed manifest: signature valid, but not for this key's chain
     for (const f of ['MANIFEST.json', 'MANIFEST.json.sig'])
       fs.copyFileSync(path.join(other.out, f), path.join(out, f));
-    expect((await cli(['audit', 'verify-bundle', out, '--public-key', pub], dir)).code).toBe(2);
+    expect((await cli(['audit', 'verify-bundle', out, '--public-key', pub], dir)).code).toBe(3);
   });
 
   it.skipIf(!hasPython)(
@@ -162,6 +162,6 @@ describe('evidence bundle (audit export / verify-bundle)', () => {
     expect(
       (await cli(['audit', 'export', '--db', db, '--out', path.join(dir, 'b2'), '--period', '2026-13'], dir))
         .code,
-    ).toBe(1);
+    ).toBe(2);
   });
 });

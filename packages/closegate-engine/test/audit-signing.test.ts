@@ -65,7 +65,7 @@ describe('closegate audit chain signing (engine + CLI)', () => {
     expect(unchecked.out).toMatch(/signatures NOT checked/);
   });
 
-  it('a forged MATCH_CONFIRMED by human:alice with a correct hash → exit 2, unsigned_tail', async () => {
+  it('a forged MATCH_CONFIRMED by human:alice with a correct hash → exit 3, unsigned_tail', async () => {
     const { db, engine } = demo();
     const head = engine.context.store.audit.head()!;
     engine.close();
@@ -87,27 +87,27 @@ describe('closegate audit chain signing (engine + CLI)', () => {
     );
     raw.close();
     const r = await verify(['--db', db, '--expect-head', `${head.seq}:${head.hash}`, '--json']);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(3);
     expect(JSON.parse(r.out)).toMatchObject({ ok: false, reason: 'unsigned_tail', brokenSeq: head.seq + 1 });
   });
 
-  it('a dropped trigger alone → exit 2, trigger_missing', async () => {
+  it('a dropped trigger alone → exit 3, trigger_missing', async () => {
     const { db, engine } = demo();
     engine.close();
     attacker(db).close();
     const r = await verify(['--db', db, '--json']);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(3);
     expect(JSON.parse(r.out)).toMatchObject({ ok: false, reason: 'trigger_missing' });
   });
 
-  it('an unexpected schema version → exit 2', async () => {
+  it('an unexpected schema version → exit 3', async () => {
     const { db, engine } = demo();
     engine.close();
     const raw = new Database(db);
     raw.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, ?, ?)').run('x', 'y');
     raw.close();
     const r = await verify(['--db', db, '--json']);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(3);
     expect(JSON.parse(r.out)).toMatchObject({
       ok: false,
       chain: { ok: true },
@@ -129,7 +129,7 @@ describe('closegate audit chain signing (engine + CLI)', () => {
     raw.prepare('DELETE FROM audit_events_heads WHERE seq > ?').run(keep);
     raw.close();
     const r = await verify(['--db', db, '--json']);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(3);
     expect(JSON.parse(r.out)).toMatchObject({ reason: expect.stringMatching(/truncated|trigger_missing/) });
     const withLog = await verify(['--db', db, '--head-log', `${db}.audit-heads.jsonl`, '--json']);
     expect(JSON.parse(withLog.out)).toMatchObject({ ok: false, reason: 'truncated', brokenSeq: keep + 1 });

@@ -75,12 +75,12 @@ describe('audit snapshot: incremental signed segments, restorable', () => {
     const seg = fs.readdirSync(store).find((f) => f.endsWith('.jsonl') && !f.endsWith('.heads.jsonl'))!;
     const text = fs.readFileSync(path.join(store, seg), 'utf8');
     fs.writeFileSync(path.join(store, seg), text.replace('engine:matcher', 'engine:matchex'));
-    expect((await cli(['verify-snapshots', store, '--public-key', pub], dir)).code).toBe(2);
+    expect((await cli(['verify-snapshots', store, '--public-key', pub], dir)).code).toBe(3);
     fs.writeFileSync(path.join(store, seg), text);
     for (const f of fs.readdirSync(store))
       if (f.startsWith(seg.slice(0, -'.jsonl'.length))) fs.rmSync(path.join(store, f));
     const gap = await cli(['verify-snapshots', store, '--public-key', pub], dir);
-    expect(gap.code).toBe(2);
+    expect(gap.code).toBe(3);
     expect(gap.out).toMatch(/expected 1/);
   });
 });

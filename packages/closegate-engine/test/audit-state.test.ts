@@ -93,7 +93,7 @@ describe('audit verify --state: the tables must agree with the events', () => {
     expect(r.out).toMatch(/state agrees with \d+ events/);
   });
 
-  it("a raw UPDATE matches SET state = 'confirmed' → exit 2 naming the match and both values", async () => {
+  it("a raw UPDATE matches SET state = 'confirmed' → exit 3 naming the match and both values", async () => {
     const { db, engine } = busyBook();
     const id = engine.context.store.db
       .prepare("SELECT id FROM matches WHERE state = 'pending_approval' LIMIT 1")
@@ -105,7 +105,7 @@ describe('audit verify --state: the tables must agree with the events', () => {
     raw(db, `UPDATE matches SET state = 'confirmed', decided_by = 'human:alice' WHERE id = ${id}`);
     expect((await verify(['--db', db])).code).toBe(0);
     const r = await verify(['--db', db, '--state', '--json']);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(3);
     const json = JSON.parse(r.out) as { state: { differences: unknown[] } };
     expect(json.state.differences).toEqual(
       expect.arrayContaining([
@@ -130,7 +130,7 @@ describe('audit verify --state: the tables must agree with the events', () => {
     );
   });
 
-  it('a period closed by SQL → exit 2', async () => {
+  it('a period closed by SQL → exit 3', async () => {
     const { db, engine } = busyBook();
     engine.close();
     raw(
@@ -138,7 +138,7 @@ describe('audit verify --state: the tables must agree with the events', () => {
       "INSERT INTO periods (entity, period, state, closed_by, closed_at) VALUES ('UK01', '2026-03', 'closed', 'human:mallory', '2026-04-01T00:00:00Z')",
     );
     const r = await verify(['--db', db, '--state', '--json']);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(3);
     expect(JSON.parse(r.out).state.differences).toEqual(
       expect.arrayContaining([
         expect.objectContaining({

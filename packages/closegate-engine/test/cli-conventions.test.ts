@@ -66,7 +66,7 @@ describe('closegate-engine CLI conventions', () => {
     }
     const unknown = await run(['help', 'frobnicate']);
     expect(unknown).toEqual({
-      code: 1,
+      code: 2,
       stdout: '',
       stderr: "error: unknown command: frobnicate\nrun 'closegate-engine help' for the list of commands\n",
     });
@@ -112,15 +112,15 @@ describe('closegate-engine CLI conventions', () => {
       expect(r.stderr, args.join(' ')).toBe(stderr);
       expect(r.stderr).not.toMatch(/usage:/);
       expect(r.stdout, args.join(' ')).toBe('');
-      // exit codes are unchanged: usage errors exit 1
-      expect(r.code, args.join(' ')).toBe(1);
+      // usage errors exit 2 (docs/cli-conventions.md)
+      expect(r.code, args.join(' ')).toBe(2);
     }
   });
 
   it('errors name the policy setting that caused them: --policy, then CLOSEGATE_POLICY', async () => {
     const missing = path.join(dir, 'nope.yaml');
     const env = await run(['escalations', 'list', '--db', db], { CLOSEGATE_POLICY: missing });
-    expect(env).toMatchObject({ code: 1, stdout: '' });
+    expect(env).toMatchObject({ code: 2, stdout: '' });
     expect(env.stderr).toBe(`error BAD_SETTING: CLOSEGATE_POLICY=${missing}: no such file\n`);
     const flag = await run(['recon', 'summary', '--db', db, '--policy', missing]);
     expect(flag.stderr).toBe(`error BAD_SETTING: --policy ${missing}: no such file\n`);
@@ -137,7 +137,7 @@ describe('closegate-engine CLI conventions', () => {
     const bad = path.join(dir, 'bad.yaml');
     fs.writeFileSync(bad, 'version: x\nmateriality_threshold_usd: 10000\n');
     const invalid = await run(['matches', 'show', '1', '--db', db], { CLOSEGATE_POLICY: bad });
-    expect(invalid.code).toBe(1);
+    expect(invalid.code).toBe(2);
     expect(invalid.stderr).toMatch(
       new RegExp(`^error BAD_SETTING: CLOSEGATE_POLICY=${bad}: invalid policy: .+\\n$`),
     );
@@ -195,7 +195,7 @@ describe('closegate-engine CLI conventions', () => {
       [['import', '--db', deep, csv], {}, `--db ${deep}`, path.dirname(deep)],
     ] as [string[], Record<string, string>, string, string][]) {
       const r = await run(args, env);
-      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr, args.join(' ')).toBe(
         `error BAD_SETTING: ${label}: directory ${missingDir} does not exist\n`,
       );
@@ -210,7 +210,7 @@ describe('closegate-engine CLI conventions', () => {
   it('a bad CLOSEGATE_AUTH_BACKEND is named with its value, before anything listens', async () => {
     const r = await run(['mcp', 'serve', '--http', '--db', db], { CLOSEGATE_AUTH_BACKEND: 'tokens' });
     expect(r).toEqual({
-      code: 1,
+      code: 2,
       stdout: '',
       stderr: 'error: CLOSEGATE_AUTH_BACKEND=tokens: must be one of token, header-trust, jwt, none\n',
     });

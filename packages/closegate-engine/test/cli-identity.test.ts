@@ -104,7 +104,7 @@ describe('T3 dual approval refuses two votes from one OS account', () => {
     const { db, escalationId } = closeRequested(policy);
     expect((await approve(db, policy, escalationId, 'human:bob', 'pat')).code).toBe(0);
     const same = await approve(db, policy, escalationId, 'human:carol', 'PAT', 'another-host');
-    expect(same.code).toBe(3);
+    expect(same.code).toBe(4);
     expect(JSON.parse(same.out)).toMatchObject({
       status: 'denied',
       decision: { code: 'T3_SHARED_WORKSTATION' },
@@ -142,10 +142,10 @@ describe('cli_identity: CLOSEGATE_ACTOR_ID must match the OS user mapping', () =
     const { db, escalationId } = closeRequested(policy);
     const before = auditOf(db, policy).events.length;
     const spoof = await approve(db, policy, escalationId, 'human:carol', 'bob');
-    expect(spoof.code).toBe(1);
+    expect(spoof.code).toBe(2);
     expect(spoof.err).toMatch(/cli_identity: OS user bob may act only as human:bob/);
     const unknown = await approve(db, policy, escalationId, 'human:bob', 'mallory');
-    expect(unknown.code).toBe(1);
+    expect(unknown.code).toBe(2);
     expect(unknown.err).toMatch(/not listed/);
     expect(auditOf(db, policy).events.length).toBe(before);
     expect((await approve(db, policy, escalationId, 'human:bob', 'bob')).code).toBe(0);

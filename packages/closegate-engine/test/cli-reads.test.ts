@@ -112,7 +112,7 @@ describe('closegate-engine reviewer reads', () => {
       ['--tier', 'T9'],
     ]) {
       const r = await run(['escalations', 'list', '--db', db, ...bad]);
-      expect(r.code, bad.join(' ')).toBe(1);
+      expect(r.code, bad.join(' ')).toBe(2);
       expect(r.stderr).toMatch(new RegExp(`^error: ${bad[0]} ${bad[1]}: must be`));
     }
   });
@@ -215,7 +215,7 @@ describe('closegate-engine reviewer reads', () => {
     );
     for (const bad of ['0', '1e3', "1' OR 1=1", '99999999999999999']) {
       const r = await run(['matches', 'show', bad, '--db', db]);
-      expect(r.code, bad).toBe(1);
+      expect(r.code, bad).toBe(2);
       expect(r.stderr).toBe(
         "error: ID must be a positive integer\nrun 'closegate-engine matches show --help'\n",
       );

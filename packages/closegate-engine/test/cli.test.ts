@@ -61,7 +61,7 @@ describe('closegate-engine CLI', () => {
     expect(json.escalated.length).toBeGreaterThan(0);
   });
 
-  it('audit verify exits 0 on the original and 2 on a tampered copy, naming the first broken seq', async () => {
+  it('audit verify exits 0 on the original and 3 on a tampered copy, naming the first broken seq', async () => {
     expect((await run(['audit', 'verify', '--db', db])).code).toBe(0);
     const head = (await run(['audit', 'head', '--db', db])).stdout.trim();
     expect(head).toMatch(/^\d+:[0-9a-f]{64}$/);
@@ -73,7 +73,7 @@ describe('closegate-engine CLI', () => {
     raw.prepare("UPDATE audit_events SET actor = 'human:mallory' WHERE seq = 7").run();
     raw.close();
     const broken = cli(['audit', 'verify', '--db', edited]);
-    expect(broken.code).toBe(2);
+    expect(broken.code).toBe(3);
     expect(broken.stdout).toMatch(/BROKEN at seq 7/);
 
     // a deleted middle row and two swapped rows are found too
@@ -93,7 +93,7 @@ describe('closegate-engine CLI', () => {
     );
     w.close();
     const sw = await run(['audit', 'verify', '--db', swapped, '--json']);
-    expect(sw.code).toBe(2);
+    expect(sw.code).toBe(3);
     expect(JSON.parse(sw.stdout)).toMatchObject({ ok: false, brokenSeq: 3 });
 
     // truncating the newest rows is only visible against an exported head
@@ -105,12 +105,12 @@ describe('closegate-engine CLI', () => {
     t.close();
     // the engine signs every transaction's head: the signed heads name the lost tail even without --expect-head
     const plain = await run(['audit', 'verify', '--db', truncated, '--json']);
-    expect(plain.code).toBe(2);
+    expect(plain.code).toBe(3);
     expect(JSON.parse(plain.stdout)).toMatchObject({ ok: false, reason: 'truncated' });
     const r = cli(['audit', 'verify', '--db', truncated, '--expect-head', head, '--json']);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(3);
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: false });
-    expect((await run(['audit', 'verify', '--db', db, '--expect-head', 'nonsense'])).code).toBe(1);
+    expect((await run(['audit', 'verify', '--db', db, '--expect-head', 'nonsense'])).code).toBe(2);
   });
 
   it('escalations approve acts only as a human from CLOSEGATE_ACTOR_ID, and the gate still applies', async () => {
@@ -124,12 +124,12 @@ describe('closegate-engine CLI', () => {
           CLOSEGATE_ACTOR_ID: 'llm:agent',
         })
       ).code,
-    ).toBe(1);
-    expect((await run(['escalations', 'approve', String(material.id), '--db', db])).code).toBe(1);
+    ).toBe(2);
+    expect((await run(['escalations', 'approve', String(material.id), '--db', db])).code).toBe(2);
     const denied = await run(['escalations', 'approve', String(material.id), '--db', db], {
       CLOSEGATE_ACTOR_ID: 'human:alice',
     });
-    expect(denied.code).toBe(3);
+    expect(denied.code).toBe(4);
     expect(denied.stdout).toMatch(/MISSING_RATIONALE/);
     const ok = await run(
       [
@@ -184,8 +184,8 @@ describe('closegate-engine CLI', () => {
       expect(h.code, c.join(' ')).toBe(0);
       expect(h.stdout).toMatch(/usage: closegate-engine/);
     }
-    expect((await run(['frobnicate'])).code).toBe(1);
-    expect((await run(['recon', 'run', '--db', db, '--bogus'])).code).toBe(1);
+    expect((await run(['frobnicate'])).code).toBe(2);
+    expect((await run(['recon', 'run', '--db', db, '--bogus'])).code).toBe(2);
   });
 });
 

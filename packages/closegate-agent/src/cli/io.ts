@@ -1,6 +1,14 @@
+/**
+ * Exit codes, the same for every closegate and llm-cli-gateway command (the table is
+ * docs/cli-conventions.md; keep both in step).
+ */
 export const EXIT_OK = 0;
+/** The run failed, or something it needs (engine, backend) did not answer. */
 export const EXIT_FAILED = 1;
-export const EXIT_BUDGET = 4;
+/** The command line or a setting is wrong. */
+export const EXIT_USAGE = 2;
+/** The run ended without passing: stopped by one of its budgets. */
+export const EXIT_BUDGET = 5;
 
 export interface CliIo {
   out(text: string): void;

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { EXIT_FAILED, EXIT_OK, processIo, UsageError, type CliIo } from './io.js';
+import { agentVersion, usageHint } from './conventions.js';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, processIo, UsageError, type CliIo } from './io.js';
 import { runCommand } from './run.js';
 import { serveCommand } from './serve.js';
 
@@ -11,7 +12,8 @@ commands:
   run     run the recon-operator agent once and print its report (see: run --help)
   serve   serve /api/* for the desk and operators (see: serve --help)
 
-Every command takes --help.`;
+Every command takes --help; 'closegate-agent help <command>' is the same. --version prints the version.
+Exit: 0 ok, 1 error, 2 usage, 5 run stopped by a budget (see docs/cli-conventions.md).`;
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   const [command, ...rest] = argv;
@@ -20,20 +22,28 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       case undefined:
       case '--help':
       case '-h':
-      case 'help':
         io.out(MAIN_HELP);
-        return command === undefined ? EXIT_FAILED : EXIT_OK;
+        return EXIT_OK;
+      case '--version':
+      case '-V':
+        io.out(`closegate-agent ${agentVersion()}`);
+        return EXIT_OK;
+      case 'help':
+        if (rest.length === 0) return (io.out(MAIN_HELP), EXIT_OK);
+        if (rest[0] !== 'run' && rest[0] !== 'serve')
+          throw new UsageError(`unknown command: ${rest[0]}`, MAIN_HELP);
+        return await main([rest[0], '--help'], io);
       case 'run':
         return await runCommand(rest, io);
       case 'serve':
         return await serveCommand(rest, io);
       default:
-        throw new UsageError(`unknown command ${JSON.stringify(command)}`, MAIN_HELP);
+        throw new UsageError(`unknown command: ${command}`, MAIN_HELP);
     }
   } catch (err) {
     if (err instanceof UsageError) {
-      io.err(`closegate-agent: ${err.message}\n\n${err.help}`);
-      return EXIT_FAILED;
+      io.err(`closegate-agent: ${err.message}\n${usageHint(err.help)}`);
+      return EXIT_USAGE;
     }
     const code =
       typeof (err as { code?: unknown }).code === 'string' ? `${(err as { code: string }).code}: ` : '';

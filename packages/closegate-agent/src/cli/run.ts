@@ -7,6 +7,7 @@ import { createBackend } from '../llm/index.js';
 import { connectEngine } from '../mcp-client/connect.js';
 import type { ConnectEngineOptions, EngineConnection } from '../mcp-client/types.js';
 import { openAgentStore } from '../store/sqlite-store.js';
+import { argsErrorMessage } from './conventions.js';
 import { EXIT_BUDGET, EXIT_FAILED, EXIT_OK, UsageError, type CliIo } from './io.js';
 import { formatRun } from './format.js';
 import { seedDemoDatabase } from './seed.js';
@@ -38,7 +39,7 @@ engine credential (HTTP): CLOSEGATE_SERVICE_TOKEN (header-trust: the actor goes 
   or CLOSEGATE_AGENT_ENGINE_TOKEN (a bearer token bound to the actor). Never a flag, never shown to the model.
 anthropic: ANTHROPIC_API_KEY (environment only).
 
-exit: 0 succeeded, 1 failed or usage error, 4 stopped by a budget.`;
+exit: 0 succeeded, 1 failed, 2 usage, 5 stopped by a budget.`;
 
 const OPTIONS = {
   task: { type: 'string' },
@@ -104,12 +105,19 @@ function engineOptions(
   return { opts: { db, actor, policy: values.policy as string | undefined }, secrets: [], db };
 }
 
+/** The database setting as the user wrote it, for error messages: `--db x`, `CLOSEGATE_DB=x` or the default. */
+function dbSettingLabel(values: Record<string, unknown>, env: NodeJS.ProcessEnv): string {
+  if (typeof values.db === 'string') return `--db ${values.db}`;
+  if (env.CLOSEGATE_DB !== undefined && env.CLOSEGATE_DB !== '') return `CLOSEGATE_DB=${env.CLOSEGATE_DB}`;
+  return `default ${path.resolve('./.closegate/recon.db')}`;
+}
+
 export async function runCommand(argv: string[], io: CliIo): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: false, strict: true });
   } catch (err) {
-    throw new UsageError((err as Error).message, RUN_HELP);
+    throw new UsageError(argsErrorMessage(err), RUN_HELP);
   }
   const values = parsed.values as Record<string, unknown>;
   if (values.help === true) {
@@ -126,7 +134,7 @@ export async function runCommand(argv: string[], io: CliIo): Promise<number> {
     if (values['seed-demo'] === true && !fs.existsSync(db)) await seedDemoDatabase(db);
     if (!fs.existsSync(db))
       throw new UsageError(
-        `no database at ${db}: pass --seed-demo, or create it with \`closegate-engine demo\` / import`,
+        `${dbSettingLabel(values, env)}: no such database; pass --seed-demo, or create it with 'closegate-engine demo'`,
         RUN_HELP,
       );
   }

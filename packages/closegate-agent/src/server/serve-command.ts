@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createAgentRunner } from '../agent/runner.js';
+import { argsErrorMessage } from '../cli/conventions.js';
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliIo } from '../cli/io.js';
 import { createBackend } from '../llm/index.js';
 import { connectEngine } from '../mcp-client/connect.js';
@@ -98,7 +99,7 @@ export async function runServeCommand(argv: string[], io: CliIo, until?: Promise
       unknown
     >;
   } catch (err) {
-    throw new UsageError((err as Error).message, SERVE_USAGE);
+    throw new UsageError(argsErrorMessage(err), SERVE_USAGE);
   }
   if (v.help === true) {
     io.out(SERVE_USAGE);

@@ -113,7 +113,7 @@ describe('closegate-agent run (scripted backend, engine as a stdio child)', () =
       ],
       c.io,
     );
-    expect(code).toBe(4);
+    expect(code).toBe(5);
     const record = JSON.parse(c.out.join('\n')) as RunRecord;
     expect(record).toMatchObject({ status: 'budget_exceeded', stopReason: 'max_turns', turns: 2 });
   });
@@ -131,15 +131,22 @@ describe('closegate-agent usage', () => {
 
   it.each([
     [['run'], /--task is required/],
-    [['run', '--task', 'x', '--bogus'], /Unknown option/],
+    [
+      ['run', '--task', 'x', '--bogus'],
+      /^closegate-agent: unknown option --bogus\nrun 'closegate-agent run --help'$/,
+    ],
     [['run', '--task', 'x', '--max-turns', '1e3'], /non-negative integer/],
     [['run', '--task', 'x', '--engine-url', 'http://127.0.0.1:1/mcp', '--db', 'x.db'], /excludes --db/],
-    [['run', '--task', 'x', '--db', '/nonexistent/recon.db'], /no database at/],
+    [
+      ['run', '--task', 'x', '--db', '/nonexistent/recon.db'],
+      /--db \/nonexistent\/recon.db: no such database/,
+    ],
     [['frobnicate'], /unknown command/],
   ])('%j is a usage error', async (argv, message) => {
     const c = io();
-    expect(await main(argv, c.io)).toBe(1);
+    expect(await main(argv, c.io)).toBe(2);
     expect(c.err.join('\n')).toMatch(message);
+    expect(c.err.join('\n')).not.toContain('usage:');
   });
 
   it('an unknown backend is refused before anything starts', async () => {

@@ -3,7 +3,8 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { COMMANDS } from './commands/index.js';
 import { engineVersion, usageHint } from './conventions.js';
-import { describeError, EXIT_OK, EXIT_USAGE, processIo, UsageError, type CliIo } from './io.js';
+import { SettingError } from './settings.js';
+import { describeError, EXIT_ERROR, EXIT_OK, EXIT_USAGE, processIo, UsageError, type CliIo } from './io.js';
 
 const HELP = `usage: closegate-engine <command> [options]
 
@@ -13,14 +14,16 @@ ${COMMANDS.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`).join('\n')}
 Every command takes --help; commands that print data take --json.
 'closegate-engine help <command>' shows a command's help; --version prints the version.
 Database: --db PATH, else $CLOSEGATE_DB, else ./.closegate/recon.db (relative to the working directory).
-Policy: --policy FILE, else $CLOSEGATE_POLICY, else closegate-policy's examples/policy.yaml.`;
+Policy: --policy FILE, else $CLOSEGATE_POLICY, else closegate-policy's examples/policy.yaml.
+Exit: 0 ok, 1 error, 2 usage, 3 verification failed, 4 denied by policy, 5 check not passed
+(see docs/cli-conventions.md).`;
 
 /** Runs the CLI; returns the exit code (never calls process.exit itself). */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h') {
     io.out(HELP);
-    return name === undefined ? EXIT_USAGE : EXIT_OK;
+    return EXIT_OK;
   }
   if (name === '--version' || name === '-V') {
     io.out(`closegate-engine ${engineVersion()}`);
@@ -40,7 +43,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       return EXIT_USAGE;
     }
     io.err(describeError(err));
-    return EXIT_USAGE;
+    // A flag or environment variable whose value cannot be used is a usage error too.
+    return err instanceof SettingError ? EXIT_USAGE : EXIT_ERROR;
   }
 }
 
@@ -79,7 +83,7 @@ export function runAsCommand(argv: string[] = process.argv.slice(2)): void {
     },
     (err: unknown) => {
       process.stderr.write(`${describeError(err)}\n`);
-      process.exitCode = EXIT_USAGE;
+      process.exitCode = EXIT_ERROR;
     },
   );
 }

@@ -51,8 +51,8 @@ describe('books, fx and import on the command line', () => {
       expect(h.code, c.join(' ')).toBe(0);
       expect(h.stdout, c.join(' ')).toMatch(/usage: closegate-engine (books|fx|import)/);
     }
-    expect((await run(['books', 'frobnicate'])).code).toBe(1);
-    expect((await run(['fx', 'show', '--db', db, '--pair', 'eurusd'])).code).toBe(1);
+    expect((await run(['books', 'frobnicate'])).code).toBe(2);
+    expect((await run(['fx', 'show', '--db', db, '--pair', 'eurusd'])).code).toBe(2);
   });
 
   it('books init from the example, apply is idempotent, show --json', async () => {
@@ -73,7 +73,7 @@ describe('books, fx and import on the command line', () => {
     const text = await run(['books', 'show', '--db', db]);
     expect(text.stdout).toMatch(/FX coverage \(staleness window: 5 days\)/);
     // init never touches an existing database
-    expect((await run(['books', 'init', '--db', db])).code).toBe(1);
+    expect((await run(['books', 'init', '--db', db])).code).toBe(2);
   });
 
   it('books init without --from makes an empty database; a bad file leaves none behind', async () => {
@@ -141,7 +141,7 @@ describe('books, fx and import on the command line', () => {
     expect(json<{ rowErrors: { row: number }[] }>(rejected.stdout).rowErrors.map((r) => r.row)).toEqual([
       2, 3,
     ]);
-    expect((await run(['import', '--db', db, bad, '--on-duplicate', 'maybe'])).code).toBe(1);
+    expect((await run(['import', '--db', db, bad, '--on-duplicate', 'maybe'])).code).toBe(2);
     expect((await run(['import', '--db', db, bad, '--date-format', 'DD/MM/YY'])).stderr).toMatch(
       /YYYY, MM and DD/,
     );

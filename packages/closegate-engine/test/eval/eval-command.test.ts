@@ -54,7 +54,7 @@ describe('closegate-engine eval', () => {
     expect(after).toBeLessThanOrEqual(before);
   });
 
-  it('runs a policy subset through the real operations and exits 4 when a threshold is missed', async () => {
+  it('runs a policy subset through the real operations and exits 5 when a threshold is missed', async () => {
     const cwd = tempDir();
     // policy needs >= 40 scenarios; the full set passes, so a policy that changes a clause must fail it:
     const policy = fs.readFileSync(
@@ -75,7 +75,7 @@ describe('closegate-engine eval', () => {
     const code = await evalCommand.run(['--dimension', 'policy', '--policy', policyFile], io);
     const summary = JSON.parse(fs.readFileSync(path.join(cwd, 'evals/results/latest/summary.json'), 'utf8'));
     expect(summary.dimensions[0].cases).toBeGreaterThanOrEqual(40);
-    expect(code).toBe(4);
+    expect(code).toBe(5);
     expect(summary.overall).toBe('fail');
   });
 

@@ -183,7 +183,7 @@ describe('soc2-monitor', () => {
         ['--summary', file, '--out', path.join(dir, 'm.json'), '--json'],
         io,
       );
-      expect(code).toBe(4);
+      expect(code).toBe(5);
       const record = JSON.parse(io.stdout.join(''));
       expect(record.status).toBe('fail');
       const problems = [

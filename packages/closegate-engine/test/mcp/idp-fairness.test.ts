@@ -189,10 +189,10 @@ describe('closegate-engine mcp serve --check', () => {
 
   it('fails on a configuration error and on an unauthenticated public bind', async () => {
     const bad = await runCli(['mcp', 'serve', '--http', '--check'], { CLOSEGATE_AUTH_BACKEND: 'jwt' });
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2);
     expect(bad.stdout).toMatch(/error: .*CLOSEGATE_JWT_ISSUER/);
     const open = await runCli(['mcp', 'serve', '--http', '--check', '--host', '0.0.0.0'], {});
-    expect(open.code).toBe(1);
+    expect(open.code).toBe(2);
     expect(open.stdout).toMatch(/not loopback/);
   });
 });

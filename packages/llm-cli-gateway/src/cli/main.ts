@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { userInfo } from 'node:os';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createLogger, ExposureError, HostConfigError, serveStdio, type HttpHost } from 'mcp-host';
 import { ConfigError } from '../config/errors.js';
 import { loadConfig, type GatewayConfig } from '../config/file.js';
@@ -13,7 +13,17 @@ import { dbCommand, HELP_DB } from './db.js';
 import { doctorReport, formatDoctor } from './doctor.js';
 import { logsHead, verifyLogs } from './logs.js';
 import { parseHead, type ChainHead } from 'audit-chain';
-import { workspaceCommand } from './workspace.js';
+import { HELP_WORKSPACE, workspaceCommand } from './workspace.js';
+import {
+  argsErrorMessage,
+  describeConfigError,
+  EXIT_ERROR,
+  EXIT_OK,
+  EXIT_USAGE,
+  EXIT_VERIFY_FAILED,
+  usageErrorText,
+  UsageError,
+} from './conventions.js';
 import { recordRefusedCall } from '../recorder/refused-call.js';
 
 const HELP = `llm-cli-gateway ${VERSION}: MCP server that runs the LLM coding CLIs as tools
@@ -31,8 +41,8 @@ Usage:
                                   check the flight recorder's hash chain and every row against it
   llm-cli-gateway db migrate [--json]
                                   PostgreSQL store: apply the schema migrations (as the owner)
+  llm-cli-gateway help [command]  this help, or a command's (every command also takes --help)
   llm-cli-gateway --version
-  llm-cli-gateway --help          (every command also takes --help)
 
 Environment:
   LLM_GATEWAY_HOME       data directory (default ~/.llm-cli-gateway)
@@ -44,7 +54,9 @@ Environment:
                          HTTP bind address and port (default 127.0.0.1:4680)
   LLM_GATEWAY_AUTH_TOKEN bearer token of the "env-token" principal (hashed at start, never stored)
   LLM_GATEWAY_PUBLIC_URL URL the operator exposes the gateway at (prints a warning)
-  MCP_LOG_LEVEL          debug | info | warn | error | silent (logs go to stderr)`;
+  MCP_LOG_LEVEL          debug | info | warn | error | silent (logs go to stderr)
+
+Exit: 0 ok, 1 error, 2 usage, 3 verification failed (see docs/cli-conventions.md).`;
 
 const HELP_DOCTOR = `Usage: llm-cli-gateway doctor [--json]
 
@@ -59,7 +71,8 @@ verify: checks the flight recorder (logs.db): the hash chain, then every request
 row against the digests the chain committed to. With --expect-head (a head
 printed earlier by \`logs head\` and kept elsewhere), the chain must still
 contain that event with that hash: deleting the newest rows (truncation) is
-detected. Exit 0 when intact, 1 otherwise, 2 on bad usage.
+detected. Exit 0 intact, 3 broken (verification failed), 1 not verifiable
+(recorder disabled or missing), 2 bad usage.
 head: prints the newest chain event as SEQ:HASH.`;
 
 /** The local OS user is the stdio principal: identity comes from the process, not from tool arguments. */
@@ -81,7 +94,7 @@ async function serve(transportFlag: string | undefined): Promise<number> {
   try {
     config = loadConfig(env);
   } catch (err) {
-    if (err instanceof ConfigError) return fail(err.message);
+    if (err instanceof ConfigError) return fail(describeConfigError(err, env));
     throw err;
   }
   const gateway = createGateway({ env: process.env, config });
@@ -99,10 +112,8 @@ async function serve(transportFlag: string | undefined): Promise<number> {
       host = await serveGatewayHttp(gateway, log);
     } catch (err) {
       await gateway.close();
-      if (err instanceof ExposureError || err instanceof HostConfigError) {
-        console.error(`llm-cli-gateway: ${err.message}`);
-        return 1;
-      }
+      // Settings that would expose the gateway unsafely: a usage error, nothing listens.
+      if (err instanceof ExposureError || err instanceof HostConfigError) return fail(err.message);
       throw err;
     }
     console.error(`llm-cli-gateway ${VERSION}: listening on ${host.url} (GET /healthz for liveness)`);
@@ -144,79 +155,125 @@ async function serve(transportFlag: string | undefined): Promise<number> {
   return -1;
 }
 
+/** node:util parseArgs, strict, with its errors turned into short usage errors. */
+function parse<O extends ParseArgsConfig['options']>(args: string[], options: O, help: string) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError(argsErrorMessage(err), help);
+  }
+}
+
+const HELP_BY_COMMAND: Record<string, string> = {
+  db: HELP_DB,
+  doctor: HELP_DOCTOR,
+  logs: HELP_LOGS,
+  workspace: HELP_WORKSPACE,
+};
+
+/** `help` prints the overview; `help CMD` is `CMD --help`. */
+function helpCommand(args: string[]): number {
+  if (args.length === 0) return print(HELP, EXIT_OK);
+  const help = HELP_BY_COMMAND[args[0]!];
+  if (help === undefined) throw new UsageError(`unknown command: ${args[0]}`, HELP);
+  return print(help, EXIT_OK);
+}
+
 async function main(argv: string[]): Promise<number> {
-  if (argv[0] === 'workspace') {
-    return workspaceCommand(argv.slice(1), {
+  const [command, ...args] = argv;
+  if (command === 'help') return helpCommand(args);
+  if (command === '--version' || command === '-V') return print(`llm-cli-gateway ${VERSION}`, EXIT_OK);
+  if (command === 'workspace') {
+    return workspaceCommand(args, {
       out: (t) => console.log(t),
       err: (t) => console.error(t),
     });
   }
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
+  if (command === 'doctor') return doctor(args);
+  if (command === 'db') return db(args);
+  if (command === 'logs') return logs(args);
+  if (command !== undefined && !command.startsWith('-'))
+    throw new UsageError(`unknown command: ${command}`, HELP);
+  const { values } = parse(
+    argv,
+    {
       help: { type: 'boolean', short: 'h' },
-      version: { type: 'boolean' },
-      json: { type: 'boolean' },
+      version: { type: 'boolean', short: 'V' },
       transport: { type: 'string' },
-      'expect-head': { type: 'string' },
     },
+    HELP,
+  );
+  if (values.version) return print(`llm-cli-gateway ${VERSION}`, EXIT_OK);
+  if (values.help) return print(HELP, EXIT_OK);
+  const transport = values.transport;
+  // The flag is checked here so its error names the flag, not the variable it overrides.
+  if (transport !== undefined && transport !== 'stdio' && transport !== 'http')
+    throw new UsageError(`--transport ${transport}: not a transport (stdio | http)`, HELP);
+  return serve(transport);
+}
+
+async function doctor(args: string[]): Promise<number> {
+  const { values, positionals } = parse(
+    args,
+    { help: { type: 'boolean', short: 'h' }, json: { type: 'boolean' } },
+    HELP_DOCTOR,
+  );
+  if (values.help) return print(HELP_DOCTOR, EXIT_OK);
+  if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}`, HELP_DOCTOR);
+  const report = await doctorReport(process.env);
+  console.log(values.json ? JSON.stringify(report, null, 2) : formatDoctor(report));
+  return report.warnings.length === 0 ? EXIT_OK : EXIT_ERROR;
+}
+
+async function db(args: string[]): Promise<number> {
+  const { values, positionals } = parse(
+    args,
+    { help: { type: 'boolean', short: 'h' }, json: { type: 'boolean' } },
+    HELP_DB,
+  );
+  if (values.help) return print(HELP_DB, EXIT_OK);
+  return dbCommand(positionals, values.json === true, {
+    out: (t) => console.log(t),
+    err: (t) => console.error(t),
   });
-  const [command, sub, ...rest] = positionals;
-  if (values.version) {
-    console.log(VERSION);
-    return 0;
+}
+
+async function logs(args: string[]): Promise<number> {
+  const { values, positionals } = parse(
+    args,
+    { help: { type: 'boolean', short: 'h' }, json: { type: 'boolean' }, 'expect-head': { type: 'string' } },
+    HELP_LOGS,
+  );
+  const [sub, ...rest] = positionals;
+  if (values.help || sub === undefined) return print(HELP_LOGS, EXIT_OK);
+  if (sub !== 'verify' && sub !== 'head') throw new UsageError(`unknown subcommand: logs ${sub}`, HELP_LOGS);
+  if (rest.length > 0) throw new UsageError(`unexpected argument: ${rest[0]}`, HELP_LOGS);
+  if (sub === 'head') {
+    if (values['expect-head'] !== undefined)
+      throw new UsageError('--expect-head is an option of logs verify', HELP_LOGS);
+    const head = await logsHead(process.env);
+    if (values.json) console.log(JSON.stringify(head, null, 2));
+    else console.log(head.ok ? (head.head ?? '(empty chain)') : `FAILED: ${head.problem}`);
+    return head.ok ? EXIT_OK : EXIT_ERROR;
   }
-  if (command === undefined) {
-    if (values.help) return print(HELP, 0);
-    return serve(values.transport);
+  let expectHead: ChainHead | undefined;
+  try {
+    expectHead = values['expect-head'] === undefined ? undefined : parseHead(values['expect-head']);
+  } catch (err) {
+    throw new UsageError(`--expect-head ${values['expect-head']}: ${errorMessage(err)}`, HELP_LOGS);
   }
-  if (command === 'db') {
-    if (values.help) return print(HELP_DB, 0);
-    return dbCommand(
-      [sub, ...rest].filter((a) => a !== undefined),
-      values.json === true,
-      {
-        out: (t) => console.log(t),
-        err: (t) => console.error(t),
-      },
+  const outcome = await verifyLogs(process.env, expectHead);
+  if (values.json) console.log(JSON.stringify(outcome, null, 2));
+  else
+    console.log(
+      outcome.ok
+        ? `ok: ${outcome.requests} requests, ${outcome.chainEvents} chain events intact (${outcome.path})`
+        : `FAILED: ${outcome.problem}`,
     );
-  }
-  if (command === 'doctor') {
-    if (values.help) return print(HELP_DOCTOR, 0);
-    if (sub !== undefined) return fail(`doctor takes no arguments (got ${sub})`);
-    const report = await doctorReport(process.env);
-    console.log(values.json ? JSON.stringify(report, null, 2) : formatDoctor(report));
-    return report.warnings.length === 0 ? 0 : 1;
-  }
-  if (command === 'logs') {
-    if (values.help || sub === undefined) return print(HELP_LOGS, values.help ? 0 : 2);
-    if (rest.length > 0 || (sub !== 'verify' && sub !== 'head'))
-      return fail(`unknown logs command: ${[sub, ...rest].join(' ')}`);
-    if (sub === 'head') {
-      if (values['expect-head'] !== undefined) return fail('--expect-head is an option of logs verify');
-      const head = await logsHead(process.env);
-      if (values.json) console.log(JSON.stringify(head, null, 2));
-      else console.log(head.ok ? (head.head ?? '(empty chain)') : `FAILED: ${head.problem}`);
-      return head.ok ? 0 : 1;
-    }
-    let expectHead: ChainHead | undefined;
-    try {
-      expectHead = values['expect-head'] === undefined ? undefined : parseHead(values['expect-head']);
-    } catch (err) {
-      return fail(errorMessage(err));
-    }
-    const outcome = await verifyLogs(process.env, expectHead);
-    if (values.json) console.log(JSON.stringify(outcome, null, 2));
-    else
-      console.log(
-        outcome.ok
-          ? `ok: ${outcome.requests} requests, ${outcome.chainEvents} chain events intact (${outcome.path})`
-          : `FAILED: ${outcome.problem}`,
-      );
-    return outcome.ok ? 0 : 1;
-  }
-  return fail(`unknown command: ${command}`);
+  if (outcome.ok) return EXIT_OK;
+  // A chain that was walked and found broken is "verification failed"; a recorder that is
+  // disabled or not there yet could not be verified at all.
+  return 'chainEvents' in outcome ? EXIT_VERIFY_FAILED : EXIT_ERROR;
 }
 
 function print(text: string, code: number): number {
@@ -225,8 +282,8 @@ function print(text: string, code: number): number {
 }
 
 function fail(message: string): number {
-  console.error(`llm-cli-gateway: ${message}\nRun 'llm-cli-gateway --help' for usage.`);
-  return 2;
+  console.error(`llm-cli-gateway: ${message}`);
+  return EXIT_USAGE;
 }
 
 main(process.argv.slice(2)).then(
@@ -234,7 +291,15 @@ main(process.argv.slice(2)).then(
     if (code >= 0) process.exitCode = code;
   },
   (err: unknown) => {
-    console.error(`llm-cli-gateway: ${errorMessage(err)}`);
-    process.exitCode = 2;
+    if (err instanceof UsageError) {
+      console.error(usageErrorText(err));
+      process.exitCode = EXIT_USAGE;
+    } else if (err instanceof ConfigError) {
+      console.error(`llm-cli-gateway: ${describeConfigError(err, process.env)}`);
+      process.exitCode = EXIT_USAGE;
+    } else {
+      console.error(`llm-cli-gateway: ${errorMessage(err)}`);
+      process.exitCode = EXIT_ERROR;
+    }
   },
 );

@@ -1,13 +1,20 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/errors.js';
+import {
+  argsErrorMessage,
+  describeConfigError,
+  EXIT_OK,
+  EXIT_USAGE,
+  usageErrorText,
+  UsageError,
+} from './conventions.js';
 import { configPath, loadConfig } from '../config/file.js';
 import { addWorkspace, removeWorkspace } from '../workspaces/config-edit.js';
 import type { Workspace } from '../workspaces/registry.js';
 
-export const HELP_WORKSPACE = `Usage:
-  llm-cli-gateway workspace list [--json]
-  llm-cli-gateway workspace add <alias> <path> [--providers a,b] [--max-permission P] [--default] [--json]
-  llm-cli-gateway workspace remove <alias> [--json]
+export const HELP_WORKSPACE = `Usage: llm-cli-gateway workspace list [--json]
+       llm-cli-gateway workspace add <alias> <path> [--providers a,b] [--max-permission P] [--default] [--json]
+       llm-cli-gateway workspace remove <alias> [--json]
 
 Workspaces are the directories agents may run in. Every request arriving over
 HTTP runs in one (its \`workspace\` argument, its session's, or the default),
@@ -45,7 +52,7 @@ function list(json: boolean, io: Io, env: NodeJS.ProcessEnv): number {
         2,
       ),
     );
-    return 0;
+    return EXIT_OK;
   }
   if (rows.length === 0) io.out(`no workspaces registered in ${config.file.path}`);
   for (const r of rows) {
@@ -54,7 +61,7 @@ function list(json: boolean, io: Io, env: NodeJS.ProcessEnv): number {
       `${r.default ? '*' : ' '} ${r.alias}  ${r.path}${r.exists ? '' : ' (MISSING)'}  providers=${providers}  max_permission=${r.maxPermission}`,
     );
   }
-  return 0;
+  return EXIT_OK;
 }
 
 /** `workspace list | add | remove`; returns the exit code. */
@@ -63,21 +70,28 @@ export function workspaceCommand(
   io: Io,
   env: NodeJS.ProcessEnv = process.env,
 ): number {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: {
-      help: { type: 'boolean', short: 'h' },
-      json: { type: 'boolean' },
-      providers: { type: 'string' },
-      'max-permission': { type: 'string' },
-      default: { type: 'boolean' },
-    },
-  });
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        json: { type: 'boolean' },
+        providers: { type: 'string' },
+        'max-permission': { type: 'string' },
+        default: { type: 'boolean' },
+      },
+    });
+  } catch (err) {
+    io.err(usageErrorText(new UsageError(argsErrorMessage(err), HELP_WORKSPACE)));
+    return EXIT_USAGE;
+  }
+  const { values, positionals } = parsed;
   const [sub, ...args] = positionals;
   if (values.help || sub === undefined) {
-    (values.help ? io.out : io.err)(HELP_WORKSPACE);
-    return values.help ? 0 : 2;
+    io.out(HELP_WORKSPACE);
+    return EXIT_OK;
   }
   const json = values.json === true;
   const file = configPath(env).path;
@@ -94,20 +108,20 @@ export function workspaceCommand(
       io.out(
         json ? JSON.stringify({ added, config: file }) : `added workspace ${added.alias}: ${added.path}`,
       );
-      return 0;
+      return EXIT_OK;
     }
     if (sub === 'remove' && args.length === 1) {
       removeWorkspace(file, args[0]!);
       io.out(json ? JSON.stringify({ removed: args[0], config: file }) : `removed workspace ${args[0]}`);
-      return 0;
+      return EXIT_OK;
     }
   } catch (err) {
     if (err instanceof ConfigError) {
-      io.err(`llm-cli-gateway: ${err.message}`);
-      return 2;
+      io.err(`llm-cli-gateway: ${describeConfigError(err, env)}`);
+      return EXIT_USAGE;
     }
     throw err;
   }
-  io.err(`llm-cli-gateway: bad workspace command: ${positionals.join(' ')}\n${HELP_WORKSPACE}`);
-  return 2;
+  io.err(usageErrorText(new UsageError(`bad workspace command: ${positionals.join(' ')}`, HELP_WORKSPACE)));
+  return EXIT_USAGE;
 }

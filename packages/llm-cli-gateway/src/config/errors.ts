@@ -8,7 +8,8 @@ export class ConfigError extends Error {
 
   constructor(
     readonly keyPath: string,
-    detail: string,
+    /** What is wrong, without the key path (the CLI names the setting its own way). */
+    readonly detail: string,
     readonly file?: string,
   ) {
     super(`${file !== undefined ? `${file}: ` : ''}${keyPath}: ${detail}`);

@@ -186,14 +186,14 @@ function validate(raw: unknown, file: string): ConfigFile {
 
 function envPort(value: string): number {
   if (!/^\d{1,5}$/.test(value) || Number(value) > 65535) {
-    throw new ConfigError('env:LLM_GATEWAY_HTTP_PORT', `"${value}" is not a port number (0-65535)`);
+    throw new ConfigError('env:LLM_GATEWAY_HTTP_PORT', 'is not a port number (0-65535)');
   }
   return Number(value);
 }
 
 function envTransport(value: string): 'stdio' | 'http' {
   if (value !== 'stdio' && value !== 'http') {
-    throw new ConfigError('env:LLM_GATEWAY_TRANSPORT', `"${value}" is not a transport (stdio | http)`);
+    throw new ConfigError('env:LLM_GATEWAY_TRANSPORT', 'is not a transport (stdio | http)');
   }
   return value;
 }

@@ -64,13 +64,13 @@ describe('logs head / logs verify --expect-head', () => {
     expect((checked as { problem: string }).problem).toMatch(/6|head|truncat/i);
   });
 
-  it('through the CLI: logs head prints SEQ:HASH, verify --expect-head exits 1, a bad head is a usage error', () => {
+  it('through the CLI: logs head prints SEQ:HASH, verify --expect-head exits 3 (verification failed), a bad head is a usage error', () => {
     const head = cli('logs', 'head');
     expect(head.status).toBe(0);
     expect(head.stdout.trim()).toMatch(/^4:[0-9a-f]{64}$/);
     const later = `6:${'a'.repeat(64)}`;
     const bad = cli('logs', 'verify', '--expect-head', later, '--json');
-    expect(bad.status).toBe(1);
+    expect(bad.status).toBe(3);
     expect(JSON.parse(bad.stdout)).toMatchObject({ ok: false });
     expect(cli('logs', 'verify', '--expect-head', 'nonsense').status).toBe(2);
   }, 120_000);

@@ -12,7 +12,7 @@ import { AUDIT_TABLE } from '../../store/index.js';
 import { exportCommand, verifyBundleCommand } from './auditBundle.js';
 import { snapshotCommand, verifySnapshotsCommand } from './auditSnapshot.js';
 import { parse, DB_OPTION } from '../args.js';
-import { EXIT_AUDIT_BROKEN, EXIT_OK, EXIT_USAGE, printJson, UsageError, type CliIo } from '../io.js';
+import { EXIT_VERIFY_FAILED, EXIT_OK, printJson, UsageError, type CliIo } from '../io.js';
 import { existingDbPathOf } from '../settings.js';
 import type { Command } from './types.js';
 
@@ -28,7 +28,7 @@ const HELP = `usage: closegate-engine audit <verify|head|query|export|verify-bun
       chain must still contain that head. With --state, rebuilds every match,
       entry, escalation (with votes), period and exception from the events and
       lists each row that differs (id, column, both values). Exit: 0 intact,
-      2 broken or state differs, 1 usage or other error.
+      3 broken or state differs, 1 error, 2 usage.
   audit head [--db PATH] [--json]
       Prints the newest SEQ:HASH; keep it somewhere else to check later.
   audit query [--db PATH] [--actor A] [--type T] [--since ISO] [--limit N] [--json]
@@ -47,8 +47,7 @@ export const auditCommand: Command = {
   help: HELP,
   async run(argv, io) {
     const [sub, ...rest] = argv;
-    if (sub === undefined || sub === '--help' || sub === '-h')
-      return (io.out(HELP), sub === undefined ? EXIT_USAGE : EXIT_OK);
+    if (sub === undefined || sub === '--help' || sub === '-h') return (io.out(HELP), EXIT_OK);
     if (sub === 'verify') return verify(rest, io);
     if (sub === 'head') return head(rest, io);
     if (sub === 'query') return query(rest, io);
@@ -106,7 +105,7 @@ function verify(argv: string[], io: CliIo): number {
     });
     if (values.json) printJson(io, { ...report.chain, ...report });
     else printReport(io, report);
-    return report.ok ? EXIT_OK : EXIT_AUDIT_BROKEN;
+    return report.ok ? EXIT_OK : EXIT_VERIFY_FAILED;
   } finally {
     close();
   }

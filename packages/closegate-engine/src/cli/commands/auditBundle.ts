@@ -7,7 +7,7 @@ import { defaultHeadLog } from '../../audit/verifyRecon.js';
 import { resolvePolicyPath } from '../../config.js';
 import { defaultKeyPath, resolveAuditSigning } from '../../store/auditSigning.js';
 import { parse, DB_OPTION } from '../args.js';
-import { EXIT_AUDIT_BROKEN, EXIT_OK, printJson, UsageError, type CliIo } from '../io.js';
+import { EXIT_VERIFY_FAILED, EXIT_OK, printJson, UsageError, type CliIo } from '../io.js';
 import { existingDbPathOf } from '../settings.js';
 
 export const EXPORT_HELP = `usage: closegate-engine audit export --out DIR [--period YYYY-MM] [--entity CODE]
@@ -18,12 +18,12 @@ export const EXPORT_HELP = `usage: closegate-engine audit export --out DIR [--pe
   controls.md, public_key.pem, MANIFEST.json (SHA-256 of every file) and
   MANIFEST.json.sig (Ed25519, the engine's audit signing key). The whole chain
   is exported; --period/--entity narrow the CSVs. Exit 0 written and verified,
-  2 written but verification failed (see verification.json).`;
+  3 written but verification failed (see verification.json).`;
 
 export const VERIFY_BUNDLE_HELP = `usage: closegate-engine audit verify-bundle DIR --public-key FILE [--json]
   Checks a bundle offline with only the public key: manifest signature, the
   SHA-256 of every file (none missing or added), the hash chain and signed
-  heads rebuilt from the bundle. Exit 0 valid, 2 invalid, 1 usage error.`;
+  heads rebuilt from the bundle. Exit 0 valid, 3 invalid, 1 error, 2 usage.`;
 
 export function exportCommand(argv: string[], io: CliIo): number {
   const opts = {
@@ -66,7 +66,7 @@ export function exportCommand(argv: string[], io: CliIo): number {
       io.out(
         `evidence bundle written to ${r.outDir} (${r.files.length} files); verification ${r.verification.ok ? 'passed' : 'FAILED (see verification.json)'}`,
       );
-    return r.verification.ok ? EXIT_OK : EXIT_AUDIT_BROKEN;
+    return r.verification.ok ? EXIT_OK : EXIT_VERIFY_FAILED;
   } finally {
     db.close();
   }
@@ -92,5 +92,5 @@ export function verifyBundleCommand(argv: string[], io: CliIo): number {
     io.out(`EVIDENCE BUNDLE INVALID: ${r.problems.length} problem(s)`);
     for (const p of r.problems) io.out(`  ${p}`);
   }
-  return r.ok ? EXIT_OK : EXIT_AUDIT_BROKEN;
+  return r.ok ? EXIT_OK : EXIT_VERIFY_FAILED;
 }

@@ -5,7 +5,7 @@ import { writeSnapshot } from '../../audit/snapshot/snapshot.js';
 import { verifySnapshots } from '../../audit/snapshot/verify.js';
 import { defaultKeyPath, resolveAuditSigning } from '../../store/auditSigning.js';
 import { parse, DB_OPTION } from '../args.js';
-import { EXIT_AUDIT_BROKEN, EXIT_OK, printJson, UsageError, type CliIo } from '../io.js';
+import { EXIT_VERIFY_FAILED, EXIT_OK, printJson, UsageError, type CliIo } from '../io.js';
 import { existingDbPathOf } from '../settings.js';
 
 export const SNAPSHOT_HELP = `usage: closegate-engine audit snapshot --to DIR [--db PATH] [--json]
@@ -15,7 +15,7 @@ export const SNAPSHOT_HELP = `usage: closegate-engine audit snapshot --to DIR [-
   rewritten; nothing is written when no new signed head exists. Ship each new
   file to storage with a retention lock (see the README).
   audit verify-snapshots DIR --public-key FILE [--json]
-  Restores the chain from every segment and verifies it (exit 0 / 2).`;
+  Restores the chain from every segment and verifies it (exit 0 intact, 3 broken).`;
 
 export function snapshotCommand(argv: string[], io: CliIo): number {
   const { values } = parse(argv, { ...DB_OPTION, to: { type: 'string' } }, SNAPSHOT_HELP);
@@ -61,5 +61,5 @@ export function verifySnapshotsCommand(argv: string[], io: CliIo): number {
     io.out(`SNAPSHOTS INVALID: ${r.problems.length} problem(s)`);
     for (const p of r.problems) io.out(`  ${p}`);
   }
-  return r.ok ? EXIT_OK : EXIT_AUDIT_BROKEN;
+  return r.ok ? EXIT_OK : EXIT_VERIFY_FAILED;
 }

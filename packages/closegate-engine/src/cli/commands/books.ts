@@ -6,7 +6,7 @@ import { BooksError } from '../../books/errors.js';
 import { loadBooks, type LoadedBooks } from '../../books/load.js';
 import { booksView, type BooksView } from '../../books/show.js';
 import { parse, DB_OPTION } from '../args.js';
-import { EXIT_OK, EXIT_USAGE, printJson, UsageError, type CliIo } from '../io.js';
+import { EXIT_OK, EXIT_ERROR, printJson, UsageError, type CliIo } from '../io.js';
 import { alignedRows, openExisting, withEngine } from '../shared.js';
 import type { Command } from './types.js';
 import { creatableDbPathOf, policyPathOf, withPolicyNamed } from '../settings.js';
@@ -29,7 +29,7 @@ const HELP = `usage: closegate-engine books <init|apply|show> [options]
 books.yaml: see packages/closegate-engine/examples/books.yaml. Errors name
 the key path (accounts.3.entity). Acts as $CLOSEGATE_ACTOR_ID if set (an llm
 actor is refused), else engine:books.
-Exit: 0 ok, 1 invalid file, refused change or usage error.`;
+Exit: 0 ok, 1 invalid file or refused change, 2 usage.`;
 
 const OPTIONS = { ...DB_OPTION, policy: { type: 'string' }, from: { type: 'string' } } as const;
 
@@ -39,8 +39,7 @@ export const booksCommand: Command = {
   help: HELP,
   async run(argv, io) {
     const [sub, ...rest] = argv;
-    if (sub === undefined || sub === '--help' || sub === '-h')
-      return (io.out(HELP), sub === undefined ? EXIT_USAGE : EXIT_OK);
+    if (sub === undefined || sub === '--help' || sub === '-h') return (io.out(HELP), EXIT_OK);
     if (sub === 'init') return init(rest, io);
     if (sub === 'apply') return apply(rest, io);
     if (sub === 'show') return show(rest, io);
@@ -60,7 +59,7 @@ function refused(err: unknown, io: CliIo, json: boolean | undefined): number {
   if (!(err instanceof BooksError)) throw err;
   if (json) printJson(io, { ok: false, code: err.code, issues: err.issues });
   else io.err(`error ${err.code}: ${err.message}`);
-  return EXIT_USAGE;
+  return EXIT_ERROR;
 }
 
 function printApplied(io: CliIo, r: BooksApplyResult, json: boolean | undefined, extra = {}): void {

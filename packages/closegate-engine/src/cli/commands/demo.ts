@@ -3,7 +3,7 @@ import { openEngine, type Engine } from '../../engine.js';
 import { AUTOCONFIRM_ACTOR, type ReconPassResult } from '../../recon/types.js';
 import { DEMO_MARKERS } from '../../seed/demoPack.js';
 import { parse, DB_OPTION } from '../args.js';
-import { EXIT_AUDIT_BROKEN, EXIT_OK, printJson, type CliIo } from '../io.js';
+import { EXIT_VERIFY_FAILED, EXIT_OK, printJson, type CliIo } from '../io.js';
 import { alignedRows, withEngine } from '../shared.js';
 import type { Command } from './types.js';
 import { creatableDbPathOf, policyPathOf, withPolicyNamed } from '../settings.js';
@@ -19,7 +19,7 @@ exception, then verifies the audit chain.
   --db PATH       database file (default: $CLOSEGATE_DB, else ./.closegate/recon.db)
   --policy FILE   policy.yaml (default: $CLOSEGATE_POLICY, else the example policy)
   --json          machine-readable output
-Exit: 0 ok, 1 usage/other error, 2 audit chain broken.`;
+Exit: 0 ok, 1 error, 2 usage, 3 audit chain broken.`;
 
 export const demoCommand: Command = {
   name: 'demo',
@@ -38,7 +38,7 @@ export const demoCommand: Command = {
       const report = buildReport(e, pass, { dbPath, existed, seeded });
       if (values.json) printJson(io, report);
       else printReport(io, report);
-      return report.audit.ok ? EXIT_OK : EXIT_AUDIT_BROKEN;
+      return report.audit.ok ? EXIT_OK : EXIT_VERIFY_FAILED;
     });
   },
 };
@@ -190,5 +190,14 @@ function printReport(io: CliIo, r: Report): void {
       `Audit chain intact: ${r.audit.count} events, head ${r.audit.head ? `${r.audit.head.seq}:${r.audit.head.hash}` : '(empty)'}`,
     );
   else w(`AUDIT CHAIN BROKEN at seq ${r.audit.brokenSeq} (${r.audit.reason}): ${r.audit.message}`);
-  w('Next: CLOSEGATE_ACTOR_ID=human:<you> closegate-engine escalations list --db ' + r.database.path);
+  // Every "Next:" line must work when pasted at the repository root (tools/next-hints.test.ts runs them).
+  const db = shellWord(r.database.path);
+  w(`Next: npx closegate-engine escalations list --db ${db}`);
+  w(`Next: npx closegate-engine recon summary --db ${db}`);
+  w(`Next: npx closegate-engine audit verify --db ${db}`);
+}
+
+/** A path as one shell word: quoted only when it holds characters the shell would act on. */
+function shellWord(value: string): string {
+  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { parse, parseId, DB_OPTION } from '../args.js';
-import { EXIT_DENIED, EXIT_OK, EXIT_USAGE, printJson, UsageError, type CliIo } from '../io.js';
+import { EXIT_DENIED, EXIT_OK, printJson, UsageError, type CliIo } from '../io.js';
 import {
   assertCliIdentity,
   cliOrigin,
@@ -32,8 +32,8 @@ ids to OS users; two T3 approvals from one OS account are refused unless the pol
 shared workstations). Approving performs the
 escalated action as you, checked by the policy gate again (you may not approve
 your own proposal; above materiality a rationale is required; closing a period
-needs two distinct humans other than the requester). Exit: 0 done, 3 denied
-by policy, 1 usage or other error.`;
+needs two distinct humans other than the requester). Exit: 0 done, 4 denied
+by policy, 1 error, 2 usage.`;
 
 const OPTIONS = {
   ...DB_OPTION,
@@ -48,8 +48,7 @@ export const escalationsCommand: Command = {
   help: HELP,
   async run(argv, io) {
     const [sub, ...rest] = argv;
-    if (sub === undefined || sub === '--help' || sub === '-h')
-      return (io.out(HELP), sub === undefined ? EXIT_USAGE : EXIT_OK);
+    if (sub === undefined || sub === '--help' || sub === '-h') return (io.out(HELP), EXIT_OK);
     if (sub === 'list') return listEscalations(rest, io, HELP);
     if (sub === 'show') return showEscalation(rest, io, HELP);
     if (sub === 'approve' || sub === 'reject') return resolve(sub, rest, io);

@@ -3,11 +3,11 @@ import { defaultEvalHooks } from '../../eval/hooks.js';
 import { runEval } from '../../eval/runEval.js';
 import { DIMENSIONS, type DimensionName } from '../../eval/types.js';
 import { parse } from '../args.js';
-import { EXIT_OK, printJson, UsageError } from '../io.js';
+import { EXIT_NOT_PASSED, EXIT_OK, printJson, UsageError } from '../io.js';
 import type { Command } from './types.js';
 import { policyPathOf } from '../settings.js';
 
-export const EXIT_EVAL_FAILED = 4;
+export const EXIT_EVAL_FAILED = EXIT_NOT_PASSED;
 
 const HELP = `usage: closegate-engine eval [--dimension accuracy,policy,adversarial,latency] [--out DIR]
                             [--policy FILE] [--quick] [--json]
@@ -33,7 +33,7 @@ Options:
   --json        print the summary as JSON
 
 Eval databases live in a private temp directory that is removed afterwards.
-Exit: 0 every deterministic dimension met its threshold, 4 one did not, 1 usage/other error.`;
+Exit: 0 every deterministic dimension met its threshold, 5 one did not, 1 error, 2 usage.`;
 
 function parseDimensions(value: string | undefined): DimensionName[] {
   if (value === undefined) return [...DIMENSIONS];

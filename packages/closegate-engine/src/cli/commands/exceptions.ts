@@ -1,7 +1,7 @@
 import { exceptionList } from '../../queries/desk-lists.js';
 import { parse, DB_OPTION } from '../args.js';
 import { cappedNote, parseLimit } from '../format.js';
-import { EXIT_OK, EXIT_USAGE, printJson, UsageError } from '../io.js';
+import { EXIT_OK, printJson, UsageError } from '../io.js';
 import { alignedRows, openExisting, withEngine } from '../shared.js';
 import type { Command } from './types.js';
 
@@ -26,8 +26,7 @@ export const exceptionsCommand: Command = {
   help: HELP,
   async run(argv, io) {
     const [sub, ...rest] = argv;
-    if (sub === undefined || sub === '--help' || sub === '-h')
-      return (io.out(HELP), sub === undefined ? EXIT_USAGE : EXIT_OK);
+    if (sub === undefined || sub === '--help' || sub === '-h') return (io.out(HELP), EXIT_OK);
     if (sub !== 'list') throw new UsageError(`unknown subcommand: exceptions ${sub}`, HELP);
     const { values } = parse(rest, OPTIONS, HELP);
     if (values.help) return (io.out(HELP), EXIT_OK);

@@ -5,7 +5,7 @@ import { BooksError } from '../../books/errors.js';
 import { CsvImportError } from '../../errors.js';
 import { FX_CSV_COLUMNS, MAX_RATE_DECIMALS } from '../../import/fxCsv.js';
 import { parse, DB_OPTION } from '../args.js';
-import { EXIT_OK, EXIT_USAGE, printJson, UsageError, type CliIo } from '../io.js';
+import { EXIT_OK, EXIT_ERROR, printJson, UsageError, type CliIo } from '../io.js';
 import { listRowErrors } from '../rowErrors.js';
 import { alignedRows, openExisting, withEngine } from '../shared.js';
 import type { Command } from './types.js';
@@ -27,7 +27,7 @@ A line's rate is the rate of its date, or the latest before it within
 books.yaml fx.max_staleness_days; otherwise the line becomes an exception
 FX_RATE_MISSING. Acts as $CLOSEGATE_ACTOR_ID if set (an llm actor is
 refused), else engine:fx.
-Exit: 0 ok, 1 rejected file or usage error.`;
+Exit: 0 ok, 1 rejected file, 2 usage.`;
 
 const OPTIONS = {
   ...DB_OPTION,
@@ -42,8 +42,7 @@ export const fxCommand: Command = {
   help: HELP,
   async run(argv, io) {
     const [sub, ...rest] = argv;
-    if (sub === undefined || sub === '--help' || sub === '-h')
-      return (io.out(HELP), sub === undefined ? EXIT_USAGE : EXIT_OK);
+    if (sub === undefined || sub === '--help' || sub === '-h') return (io.out(HELP), EXIT_OK);
     if (sub === 'import') return importRates(rest, io);
     if (sub === 'show') return show(rest, io);
     throw new UsageError(`unknown subcommand: fx ${sub}`, HELP);
@@ -76,12 +75,12 @@ function importRates(argv: string[], io: CliIo): Promise<number> {
       if (err instanceof CsvImportError) {
         if (values.json) printJson(io, { ok: false, code: err.code, rowErrors: err.rowErrors });
         else io.err(listRowErrors(err));
-        return EXIT_USAGE;
+        return EXIT_ERROR;
       }
       if (err instanceof BooksError) {
         if (values.json) printJson(io, { ok: false, code: err.code, issues: err.issues });
         else io.err(`error ${err.code}: ${err.message}`);
-        return EXIT_USAGE;
+        return EXIT_ERROR;
       }
       throw err;
     }

@@ -5,7 +5,7 @@ import { CSV_COLUMNS, CSV_COLUMNS_DEBIT_CREDIT } from '../../import/entriesCsv.j
 import { DuplicateFileError } from '../../import/errors.js';
 import { importEntriesCsv } from '../../operations/importEntries.js';
 import { parse, DB_OPTION } from '../args.js';
-import { EXIT_DENIED, EXIT_OK, EXIT_USAGE, printJson, UsageError } from '../io.js';
+import { EXIT_DENIED, EXIT_OK, EXIT_ERROR, printJson, UsageError } from '../io.js';
 import { listRowErrors } from '../rowErrors.js';
 import { describeDecision, openExisting, withEngine } from '../shared.js';
 import type { Command } from './types.js';
@@ -40,7 +40,7 @@ numbered with the header as row 1); nothing is imported. Rows into a closed
 period hold the whole file in a T3 escalation: two distinct humans other than
 you approve it with \`escalations approve ID\`. Acts as $CLOSEGATE_ACTOR_ID if
 set, else engine:import.
-Exit: 0 imported, 1 rejected or usage error, 3 held for approval or denied by policy.`;
+Exit: 0 imported, 1 rejected file, 2 usage, 4 held for approval or denied by policy.`;
 
 const OPTIONS = {
   ...DB_OPTION,
@@ -93,12 +93,12 @@ export const importCommand: Command = {
         if (err instanceof CsvImportError) {
           if (values.json) printJson(io, { ok: false, code: err.code, rowErrors: err.rowErrors });
           else io.err(listRowErrors(err));
-          return EXIT_USAGE;
+          return EXIT_ERROR;
         }
         if (err instanceof DuplicateFileError) {
           if (values.json) printJson(io, { ok: false, code: err.code, message: err.message, ...err.details });
           else io.err(`error ${err.code}: ${err.message}`);
-          return EXIT_USAGE;
+          return EXIT_ERROR;
         }
         throw err;
       }

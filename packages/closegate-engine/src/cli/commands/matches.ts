@@ -1,6 +1,6 @@
 import { matchContext } from '../../queries/desk-escalation.js';
 import { parse, parseId, DB_OPTION } from '../args.js';
-import { EXIT_OK, EXIT_USAGE, printJson, UsageError } from '../io.js';
+import { EXIT_OK, printJson, UsageError } from '../io.js';
 import { printAudit, printFx, printSides } from '../review-view.js';
 import { openExisting, withEngine } from '../shared.js';
 import type { Command } from './types.js';
@@ -17,8 +17,7 @@ export const matchesCommand: Command = {
   help: HELP,
   async run(argv, io) {
     const [sub, ...rest] = argv;
-    if (sub === undefined || sub === '--help' || sub === '-h')
-      return (io.out(HELP), sub === undefined ? EXIT_USAGE : EXIT_OK);
+    if (sub === undefined || sub === '--help' || sub === '-h') return (io.out(HELP), EXIT_OK);
     if (sub !== 'show') throw new UsageError(`unknown subcommand: matches ${sub}`, HELP);
     const { values, positionals } = parse(rest, { ...DB_OPTION, policy: { type: 'string' } }, HELP, 1);
     if (values.help) return (io.out(HELP), EXIT_OK);

@@ -141,7 +141,7 @@ export const mcpCommand: Command = {
     const [sub, ...rest] = argv;
     if (sub === undefined || sub === '--help' || sub === '-h') {
       io.out(HELP);
-      return sub === undefined ? EXIT_USAGE : EXIT_OK;
+      return EXIT_OK;
     }
     if (sub !== 'serve') throw new UsageError(`unknown mcp subcommand: ${sub}`, HELP);
     return serve(rest, io);

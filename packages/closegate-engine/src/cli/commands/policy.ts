@@ -2,13 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadPolicy } from 'closegate-policy';
 import { parse } from '../args.js';
-import { EXIT_OK, EXIT_USAGE, printJson, UsageError } from '../io.js';
+import { EXIT_OK, EXIT_ERROR, printJson, UsageError } from '../io.js';
 import type { Command } from './types.js';
 
 const HELP = `usage: closegate-engine policy check [--json] FILE
 
 Validates a policy.yaml. Prints its label and version (SHA-256 of the file),
-or the first invalid key path. Exit: 0 valid, 1 invalid or usage error.`;
+or the first invalid key path. Exit: 0 valid, 1 invalid, 2 usage.`;
 
 export const policyCommand: Command = {
   name: 'policy',
@@ -16,8 +16,7 @@ export const policyCommand: Command = {
   help: HELP,
   async run(argv, io) {
     const [sub, ...rest] = argv;
-    if (sub === undefined || sub === '--help' || sub === '-h')
-      return (io.out(HELP), sub === undefined ? EXIT_USAGE : EXIT_OK);
+    if (sub === undefined || sub === '--help' || sub === '-h') return (io.out(HELP), EXIT_OK);
     if (sub !== 'check') throw new UsageError(`unknown subcommand: policy ${sub}`, HELP);
     const { values, positionals } = parse(rest, {}, HELP, 1);
     if (values.help) return (io.out(HELP), EXIT_OK);
@@ -43,7 +42,7 @@ export const policyCommand: Command = {
       const message = err instanceof Error ? err.message : String(err);
       if (values.json) printJson(io, { ok: false, error: message });
       else io.err(`invalid policy: ${message}`);
-      return EXIT_USAGE;
+      return EXIT_ERROR;
     }
   },
 };

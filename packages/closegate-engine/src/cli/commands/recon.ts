@@ -1,5 +1,5 @@
 import { parse, DB_OPTION } from '../args.js';
-import { EXIT_OK, EXIT_USAGE, printJson, UsageError, type CliIo } from '../io.js';
+import { EXIT_OK, EXIT_ERROR, printJson, UsageError, type CliIo } from '../io.js';
 import { openExisting, withEngine } from '../shared.js';
 import type { ReconProgress } from '../../recon/types.js';
 import { reconSummary } from './recon-summary.js';
@@ -15,7 +15,7 @@ const HELP = `usage: closegate-engine recon <run|summary> [--db PATH] [--policy 
 recon run: runs a recon pass over the unmatched entries: proposes matches as
 engine:matcher, auto-confirms as engine:autoconfirm only what the policy
 allows, escalates the rest to a human with the clause, flags exceptions.
-Shows progress on stderr when it is a terminal. Exit: 0 succeeded, 1 failed or usage error.`;
+Shows progress on stderr when it is a terminal. Exit: 0 succeeded, 1 failed, 2 usage.`;
 
 export const reconCommand: Command = {
   name: 'recon',
@@ -23,8 +23,7 @@ export const reconCommand: Command = {
   help: HELP,
   async run(argv, io) {
     const [sub, ...rest] = argv;
-    if (sub === undefined || sub === '--help' || sub === '-h')
-      return (io.out(HELP), sub === undefined ? EXIT_USAGE : EXIT_OK);
+    if (sub === undefined || sub === '--help' || sub === '-h') return (io.out(HELP), EXIT_OK);
     if (sub === 'summary') return reconSummary(rest, io, HELP);
     if (sub !== 'run') throw new UsageError(`unknown subcommand: recon ${sub}`, HELP);
     const { values } = parse(rest, { ...DB_OPTION, policy: { type: 'string' } }, HELP);
@@ -43,7 +42,7 @@ export const reconCommand: Command = {
         );
         if (result.error) io.err(`error: ${result.error}`);
       }
-      return result.state === 'SUCCEEDED' ? EXIT_OK : EXIT_USAGE;
+      return result.state === 'SUCCEEDED' ? EXIT_OK : EXIT_ERROR;
     });
   },
 };

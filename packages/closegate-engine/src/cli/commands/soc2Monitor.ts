@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { judgeSummary } from '../../eval/soc2/monitor.js';
 import { parse } from '../args.js';
-import { EXIT_OK, printJson, UsageError } from '../io.js';
+import { EXIT_NOT_PASSED, EXIT_OK, printJson, UsageError } from '../io.js';
 import type { Command } from './types.js';
 
-export const EXIT_MONITOR_FAILED = 4;
+export const EXIT_MONITOR_FAILED = EXIT_NOT_PASSED;
 
 const HELP = `usage: closegate-engine soc2-monitor [--summary FILE] [--out FILE] [--json]
 
@@ -20,7 +20,7 @@ Options:
   --out FILE      monitoring JSON (default: soc2-monitor.json next to the summary's run)
   --json          print the monitoring record
 
-Exit: 0 every control passed, 4 a control failed, 1 usage error or unreadable summary.`;
+Exit: 0 every control passed, 5 a control failed, 1 unreadable summary, 2 usage.`;
 
 export const soc2MonitorCommand: Command = {
   name: 'soc2-monitor',
