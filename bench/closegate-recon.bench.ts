@@ -37,8 +37,15 @@ import {
   type NewEntry,
 } from 'closegate-engine';
 import { bareExactJoin, demoPass, demoPassLongLived, stats } from './lib/recon-demo.js';
+import { compareDifferential, readReference, reconDifferential } from './lib/recon-differential.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+/**
+ * The differential figures of the code before the recon-pass optimisation
+ * (issue 22), by size; `CLOSEGATE_BENCH_WRITE_REFERENCE=<label>` records the
+ * running code's figures there instead of comparing.
+ */
+const REFERENCE_FILE = path.join(here, 'closegate-recon.reference.json');
 const ACTOR = 'engine:bench';
 
 function fromCents(c: number): string {
@@ -117,6 +124,34 @@ function* syntheticBook(n: number): Generator<NewEntry> {
 
 const INSERT_CHUNK = 100_000;
 
+/** CPU time (user + system, every thread of the process) since `start`: steadier than wall time on a loaded machine. */
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1000;
+}
+
+/**
+ * `CLOSEGATE_BENCH_CPU_PROF=file.cpuprofile`: a CPU profile of the recon pass
+ * alone (not the setup or the baselines), through the inspector, for
+ * `node bench/lib/cpuprofile-summary.mjs`.
+ */
+async function startCpuProfile(file: string | undefined): Promise<{ stop(): Promise<void> } | undefined> {
+  if (!file) return undefined;
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 500 });
+  await session.post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = await session.post('Profiler.stop');
+      fs.writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
 /** Inserts the book in chunks of one transaction each (as an import would); returns the line count. */
 function insertBook(e: ReturnType<typeof openEngine>, n: number): number {
   const store = e.context.store;
@@ -144,11 +179,12 @@ function insertBook(e: ReturnType<typeof openEngine>, n: number): number {
  * matched, in transactions of 2,000 pairs. No gate, no audit, no fuzzy or
  * many-to-one search: the floor under our pass on this machine.
  */
-function bareReconPass(file: string): { ms: number; pairs: number } {
+function bareReconPass(file: string): { ms: number; cpuMs: number; pairs: number } {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   const t = performance.now();
+  const cpu0 = process.cpuUsage();
   const rows = db
     .prepare("SELECT id, source, amount FROM entries WHERE state = 'unmatched' ORDER BY id")
     .raw()
@@ -181,11 +217,12 @@ function bareReconPass(file: string): { ms: number; pairs: number } {
   });
   for (let i = 0; i < pairs.length; i += 2000) batch.immediate(pairs.slice(i, i + 2000));
   const ms = performance.now() - t;
+  const cpuMs = cpuMsSince(cpu0);
   db.close();
-  return { ms, pairs: pairs.length };
+  return { ms, cpuMs, pairs: pairs.length };
 }
 
-function child(n: number): void {
+async function child(n: number): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'closegate-bench-'));
   const e = openEngine({
     dbPath: path.join(dir, 'recon.db'),
@@ -212,14 +249,20 @@ function child(n: number): void {
   const sampleRss = (): void => {
     passRssMb = Math.max(passRssMb, process.memoryUsage.rss() / 2 ** 20);
   };
+  const firstPassSeq = (e.context.store.audit.head()?.seq ?? 0) + 1;
+  const profiler = await startCpuProfile(process.env.CLOSEGATE_BENCH_CPU_PROF);
   t = performance.now();
+  const cpu0 = process.cpuUsage();
   const pass = e.runReconPass({ batchSize: 2000, onProgress: sampleRss });
   const passMs = performance.now() - t;
+  const passCpuMs = cpuMsSince(cpu0);
+  await profiler?.stop();
   sampleRss();
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
   const verifyStart = performance.now();
   const verify = e.queries.verifyAudit();
   const verifyMs = performance.now() - verifyStart;
+  const differential = reconDifferential(e.context.store.db, pass, firstPassSeq);
   const book = [...syntheticBook(n)];
   t = performance.now();
   const baselineMatched = bareExactJoin(book);
@@ -240,13 +283,16 @@ function child(n: number): void {
       match: pass.timingsMs.match,
       proposeConfirmAudit: pass.timingsMs.apply,
       pass: passMs,
+      passCpu: passCpuMs,
       verify: verifyMs,
     },
     auditEvents: verify.ok ? verify.count : -1,
+    differential,
     baseline: {
       bareExactJoinMs: baselineMs,
       matched: baselineMatched,
       bareSqlPassMs: bare.ms,
+      bareSqlPassCpuMs: bare.cpuMs,
       bareSqlPairs: bare.pairs,
     },
     peakRssMbDuringPass: peakRssMb,
@@ -374,6 +420,8 @@ async function main(): Promise<void> {
     .filter(Boolean)
     .map(Number);
   const books = [];
+  const reference = readReference(REFERENCE_FILE);
+  const recordAs = process.env.CLOSEGATE_BENCH_WRITE_REFERENCE;
   for (const n of sizes) {
     const r = spawnSync(
       process.execPath,
@@ -398,15 +446,36 @@ async function main(): Promise<void> {
       continue;
     }
     const b = JSON.parse(r.stdout);
+    if (recordAs) reference[String(n)] = { code: recordAs, ...b.differential };
+    else b.differentialCheck = compareDifferential(b.differential, reference[String(n)]);
     books.push(b);
     console.log(
       `book ${n}/side: insert ${b.ms.insert.toFixed(0)} ms (setup, ${b.totalLines} lines); recon pass end to end ${b.ms.pass.toFixed(0)} ms = load ${b.ms.load.toFixed(0)} + match ${b.ms.match.toFixed(0)} + ` +
         `propose+confirm+audit ${b.ms.proposeConfirmAudit.toFixed(0)} ms; peak RSS ${b.peakRssMbDuringPass.toFixed(0)} MB (after setup ${b.peakRssMbAfterInsert.toFixed(0)}, pass sampled per batch ${b.rssMbSampledDuringPass.toFixed(0)}); verify ${b.ms.verify.toFixed(0)} ms for ${b.auditEvents} events; ` +
-        `baseline bare SQL pass (no controls, exact only) ${b.baseline.bareSqlPassMs.toFixed(0)} ms, pass/baseline ${(b.ms.pass / b.baseline.bareSqlPassMs).toFixed(1)}x; ` +
+        `baseline bare SQL pass (no controls, exact only) ${b.baseline.bareSqlPassMs.toFixed(0)} ms, pass/baseline ${(b.ms.pass / b.baseline.bareSqlPassMs).toFixed(2)}x wall; CPU pass ${b.ms.passCpu.toFixed(0)} ms / bare ${b.baseline.bareSqlPassCpuMs.toFixed(0)} ms = ${(b.ms.passCpu / b.baseline.bareSqlPassCpuMs).toFixed(2)}x; ` +
         `bare exact join ${b.baseline.bareExactJoinMs.toFixed(1)} ms, match/join ${(b.ms.match / b.baseline.bareExactJoinMs).toFixed(1)}x; ` +
         `${b.proposed} proposed, ${b.autoConfirmed} auto-confirmed, ${b.escalated} escalated, ${b.exceptions} exceptions`,
     );
+    console.log(
+      `  load average after book ${n}: ${os
+        .loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}`,
+    );
+    const dcount = Object.entries(b.differential.auditByType as Record<string, number>)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+    const ddec = Object.entries(b.differential.decisions as Record<string, number>)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+    console.log(
+      `  differential ${n}/side: audit events ${dcount}; decisions ${ddec}; (match, decision) sha256 ${b.differential.decisionsSha256.slice(0, 16)}; audit contents sha256 ${b.differential.auditSha256.slice(0, 16)}; ` +
+        (recordAs
+          ? `recorded as the reference (${recordAs})`
+          : `against the code before the change (${reference[String(n)]?.code ?? 'none'}): ${b.differentialCheck}`),
+    );
   }
+  if (recordAs) fs.writeFileSync(REFERENCE_FILE, `${JSON.stringify(reference, null, 2)}\n`);
   const matcherOnly = [];
   for (const n of (process.env.CLOSEGATE_BENCH_MATCHER_SIZES ?? '100000')
     .split(',')
