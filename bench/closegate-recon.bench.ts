@@ -22,6 +22,7 @@
  * Writes bench/results/closegate-recon.json.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -37,8 +38,15 @@ import {
   type NewEntry,
 } from 'closegate-engine';
 import { bareExactJoin, demoPass, demoPassLongLived, stats } from './lib/recon-demo.js';
+import { compareDifferential, readReference, reconDifferential } from './lib/recon-differential.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+/**
+ * The differential figures of the code before the recon-pass optimisation
+ * (issue 22), by size; `CLOSEGATE_BENCH_WRITE_REFERENCE=<label>` records the
+ * running code's figures there instead of comparing.
+ */
+const REFERENCE_FILE = path.join(here, 'closegate-recon.reference.json');
 const ACTOR = 'engine:bench';
 
 function fromCents(c: number): string {
@@ -116,6 +124,36 @@ function* syntheticBook(n: number): Generator<NewEntry> {
 }
 
 const INSERT_CHUNK = 100_000;
+/** Also measure the bare pass with the audit rows' floor (CLOSEGATE_BENCH_AUDIT_FLOOR=0 skips it). */
+const WITH_AUDIT_FLOOR = process.env.CLOSEGATE_BENCH_AUDIT_FLOOR !== '0';
+
+/** CPU time (user + system, every thread of the process) since `start`: steadier than wall time on a loaded machine. */
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1000;
+}
+
+/**
+ * `CLOSEGATE_BENCH_CPU_PROF=file.cpuprofile`: a CPU profile of the recon pass
+ * alone (not the setup or the baselines), through the inspector, for
+ * `node bench/lib/cpuprofile-summary.mjs`.
+ */
+async function startCpuProfile(file: string | undefined): Promise<{ stop(): Promise<void> } | undefined> {
+  if (!file) return undefined;
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 500 });
+  await session.post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = await session.post('Profiler.stop');
+      fs.writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
 
 /** Inserts the book in chunks of one transaction each (as an import would); returns the line count. */
 function insertBook(e: ReturnType<typeof openEngine>, n: number): number {
@@ -143,12 +181,23 @@ function insertBook(e: ReturnType<typeof openEngine>, n: number): number {
  * insert one match row and its two line rows per pair and mark both lines
  * matched, in transactions of 2,000 pairs. No gate, no audit, no fuzzy or
  * many-to-one search: the floor under our pass on this machine.
+ *
+ * With `withAudit`, the floor under the controls as well: the same pass also
+ * appends, per pair, the two audit rows the engine must write (a proposal and
+ * a confirmation, payloads of the engine's fields and size, built with
+ * JSON.stringify), SHA-256 chained in the engine's hash format, into the same
+ * audit table (its indexes and append-only triggers), 16 rows per INSERT.
+ * Still no gate, no matcher search, no canonical encoding or validation.
  */
-function bareReconPass(file: string): { ms: number; pairs: number } {
+function bareReconPass(
+  file: string,
+  withAudit = false,
+): { ms: number; cpuMs: number; pairs: number; auditRows: number } {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   const t = performance.now();
+  const cpu0 = process.cpuUsage();
   const rows = db
     .prepare("SELECT id, source, amount FROM entries WHERE state = 'unmatched' ORDER BY id")
     .raw()
@@ -160,32 +209,113 @@ function bareReconPass(file: string): { ms: number; pairs: number } {
     if (list) list.push(id);
     else open.set(amount, [id]);
   }
-  const pairs: [number, number][] = [];
+  const pairs: [number, number, string][] = [];
   for (const [id, source, amount] of rows) {
     const other = source === 'gl' ? open.get(amount)?.pop() : undefined;
-    if (other !== undefined) pairs.push([id, other]);
+    if (other !== undefined) pairs.push([id, other, amount]);
   }
   const addMatch = db.prepare(
     "INSERT INTO matches (type, state, proposed_by, source, score, amount_usd, fx_json, created_at, updated_at) VALUES ('exact', 'confirmed', 'engine:bare', 'engine', '1.0000', '0', '[]', '', '')",
   );
   const addLine = db.prepare('INSERT INTO match_lines (match_id, entry_id) VALUES (?, ?)');
   const setState = db.prepare("UPDATE entries SET state = 'matched' WHERE id = ?");
-  const batch = db.transaction((chunk: [number, number][]) => {
-    for (const [a, b] of chunk) {
-      const id = addMatch.run().lastInsertRowid;
+  const audit = withAudit ? new BareAudit(db) : undefined;
+  const batch = db.transaction((chunk: [number, number, string][]) => {
+    for (const [a, b, amount] of chunk) {
+      const id = Number(addMatch.run().lastInsertRowid);
       addLine.run(id, a);
       addLine.run(id, b);
       setState.run(a);
       setState.run(b);
+      audit?.pair(id, a, b, amount);
     }
+    audit?.flush();
   });
   for (let i = 0; i < pairs.length; i += 2000) batch.immediate(pairs.slice(i, i + 2000));
   const ms = performance.now() - t;
+  const cpuMs = cpuMsSince(cpu0);
   db.close();
-  return { ms, pairs: pairs.length };
+  return { ms, cpuMs, pairs: pairs.length, auditRows: audit?.rows ?? 0 };
 }
 
-function child(n: number): void {
+/** The bare floor of the audit rows: chained, hashed, inserted 16 to a statement; nothing else. */
+class BareAudit {
+  rows = 0;
+  private seq: number;
+  private prev: string;
+  private readonly insert16: Database.Statement;
+  private readonly insert1: Database.Statement;
+  private pending: unknown[] = [];
+  private readonly ts = new Date(Date.UTC(2026, 0, 31)).toISOString();
+  private static readonly POLICY = 'df1633bdb8c2d3b25649f79409b63898ab2f19f2143a012ce2dcdc873f268435';
+  private static readonly RATIONALE =
+    'rule reference-exact: same currency, equal amount, 0 business day(s) apart, reference (equal/invoice/contained); the only candidate either way';
+
+  constructor(db: Database.Database) {
+    const head = db.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1').get() as
+      { seq: number; hash: string } | undefined;
+    this.seq = head?.seq ?? 0;
+    this.prev = head?.hash ?? '0'.repeat(64);
+    const sql = (n: number): string =>
+      `INSERT INTO audit_events (seq, event_id, ts, actor, type, payload, prev_hash, hash) VALUES ${Array(n).fill('(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`;
+    this.insert16 = db.prepare(sql(16));
+    this.insert1 = db.prepare(sql(1));
+  }
+
+  pair(matchId: number, a: number, b: number, amount: string): void {
+    this.add(
+      'engine:matcher',
+      'MATCH_PROPOSED',
+      JSON.stringify({
+        amountUsd: amount,
+        entryIds: [a, b],
+        fx: [],
+        intercompany: false,
+        matchId,
+        policyVersion: BareAudit.POLICY,
+        rationale: BareAudit.RATIONALE,
+        runId: 1,
+        score: '1.0000',
+        type: 'exact',
+      }),
+    );
+    this.add(
+      'engine:autoconfirm',
+      'MATCH_CONFIRMED',
+      JSON.stringify({
+        amountUsd: amount,
+        decision: { outcome: 'allow', policyVersion: BareAudit.POLICY, tier: 'T1' },
+        entryIds: [a, b],
+        escalationId: null,
+        matchId,
+        rationale: '',
+      }),
+    );
+  }
+
+  private add(actor: string, type: string, payload: string): void {
+    const seq = ++this.seq;
+    const eventId = randomUUID();
+    const hash = createHash('sha256')
+      .update(
+        `${this.prev}{"actor":"${actor}","event_id":"${eventId}","payload":${payload},"seq":${seq},"ts":"${this.ts}","type":"${type}"}`,
+      )
+      .digest('hex');
+    this.pending.push(seq, eventId, this.ts, actor, type, payload, this.prev, hash);
+    this.prev = hash;
+    this.rows++;
+    if (this.pending.length === 16 * 8) this.flush();
+  }
+
+  flush(): void {
+    const v = this.pending;
+    if (v.length === 16 * 8) this.insert16.run(v);
+    else for (let i = 0; i < v.length; i += 8) this.insert1.run(v.slice(i, i + 8));
+    this.pending = [];
+  }
+}
+
+async function child(n: number): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'closegate-bench-'));
   const e = openEngine({
     dbPath: path.join(dir, 'recon.db'),
@@ -206,26 +336,35 @@ function child(n: number): void {
   const insertMs = performance.now() - t;
   const bareFile = path.join(dir, 'bare.db');
   e.context.store.db.exec(`VACUUM INTO '${bareFile}'`);
+  const bareAuditFile = path.join(dir, 'bare-audit.db');
+  if (WITH_AUDIT_FLOOR) e.context.store.db.exec(`VACUUM INTO '${bareAuditFile}'`);
   // maxRSS never goes down, so the setup's peak is taken apart and the pass's RSS is sampled per batch
   const peakRssMbAfterInsert = process.resourceUsage().maxRSS / 1024;
   let passRssMb = 0;
   const sampleRss = (): void => {
     passRssMb = Math.max(passRssMb, process.memoryUsage.rss() / 2 ** 20);
   };
+  const firstPassSeq = (e.context.store.audit.head()?.seq ?? 0) + 1;
+  const profiler = await startCpuProfile(process.env.CLOSEGATE_BENCH_CPU_PROF);
   t = performance.now();
+  const cpu0 = process.cpuUsage();
   const pass = e.runReconPass({ batchSize: 2000, onProgress: sampleRss });
   const passMs = performance.now() - t;
+  const passCpuMs = cpuMsSince(cpu0);
+  await profiler?.stop();
   sampleRss();
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
   const verifyStart = performance.now();
   const verify = e.queries.verifyAudit();
   const verifyMs = performance.now() - verifyStart;
+  const differential = reconDifferential(e.context.store.db, pass, firstPassSeq);
   const book = [...syntheticBook(n)];
   t = performance.now();
   const baselineMatched = bareExactJoin(book);
   const baselineMs = performance.now() - t;
   e.close();
   const bare = bareReconPass(bareFile);
+  const floor = WITH_AUDIT_FLOOR ? bareReconPass(bareAuditFile, true) : undefined;
   const out = {
     linesPerSide: n,
     totalLines,
@@ -240,14 +379,24 @@ function child(n: number): void {
       match: pass.timingsMs.match,
       proposeConfirmAudit: pass.timingsMs.apply,
       pass: passMs,
+      passCpu: passCpuMs,
       verify: verifyMs,
     },
     auditEvents: verify.ok ? verify.count : -1,
+    differential,
     baseline: {
       bareExactJoinMs: baselineMs,
       matched: baselineMatched,
       bareSqlPassMs: bare.ms,
+      bareSqlPassCpuMs: bare.cpuMs,
       bareSqlPairs: bare.pairs,
+      ...(floor !== undefined
+        ? {
+            bareSqlPassWithAuditMs: floor.ms,
+            bareSqlPassWithAuditCpuMs: floor.cpuMs,
+            bareAuditRows: floor.auditRows,
+          }
+        : {}),
     },
     peakRssMbDuringPass: peakRssMb,
     peakRssMbAfterInsert,
@@ -374,6 +523,8 @@ async function main(): Promise<void> {
     .filter(Boolean)
     .map(Number);
   const books = [];
+  const reference = readReference(REFERENCE_FILE);
+  const recordAs = process.env.CLOSEGATE_BENCH_WRITE_REFERENCE;
   for (const n of sizes) {
     const r = spawnSync(
       process.execPath,
@@ -389,7 +540,8 @@ async function main(): Promise<void> {
       {
         encoding: 'utf8',
         maxBuffer: 1 << 20,
-        timeout: 15 * 60_000,
+        // a 1M book on a machine loaded 10+ takes longer than 15 minutes
+        timeout: Number(process.env.CLOSEGATE_BENCH_CHILD_TIMEOUT_MIN ?? 15) * 60_000,
       },
     );
     if (r.status !== 0) {
@@ -398,15 +550,40 @@ async function main(): Promise<void> {
       continue;
     }
     const b = JSON.parse(r.stdout);
+    if (recordAs) reference[String(n)] = { code: recordAs, ...b.differential };
+    else b.differentialCheck = compareDifferential(b.differential, reference[String(n)]);
     books.push(b);
     console.log(
       `book ${n}/side: insert ${b.ms.insert.toFixed(0)} ms (setup, ${b.totalLines} lines); recon pass end to end ${b.ms.pass.toFixed(0)} ms = load ${b.ms.load.toFixed(0)} + match ${b.ms.match.toFixed(0)} + ` +
         `propose+confirm+audit ${b.ms.proposeConfirmAudit.toFixed(0)} ms; peak RSS ${b.peakRssMbDuringPass.toFixed(0)} MB (after setup ${b.peakRssMbAfterInsert.toFixed(0)}, pass sampled per batch ${b.rssMbSampledDuringPass.toFixed(0)}); verify ${b.ms.verify.toFixed(0)} ms for ${b.auditEvents} events; ` +
-        `baseline bare SQL pass (no controls, exact only) ${b.baseline.bareSqlPassMs.toFixed(0)} ms, pass/baseline ${(b.ms.pass / b.baseline.bareSqlPassMs).toFixed(1)}x; ` +
+        `baseline bare SQL pass (no controls, exact only) ${b.baseline.bareSqlPassMs.toFixed(0)} ms, pass/baseline ${(b.ms.pass / b.baseline.bareSqlPassMs).toFixed(2)}x wall; CPU pass ${b.ms.passCpu.toFixed(0)} ms / bare ${b.baseline.bareSqlPassCpuMs.toFixed(0)} ms = ${(b.ms.passCpu / b.baseline.bareSqlPassCpuMs).toFixed(2)}x; ` +
         `bare exact join ${b.baseline.bareExactJoinMs.toFixed(1)} ms, match/join ${(b.ms.match / b.baseline.bareExactJoinMs).toFixed(1)}x; ` +
         `${b.proposed} proposed, ${b.autoConfirmed} auto-confirmed, ${b.escalated} escalated, ${b.exceptions} exceptions`,
     );
+    if (b.baseline.bareSqlPassWithAuditMs !== undefined)
+      console.log(
+        `  floor with the audit rows (bare SQL pass + ${b.baseline.bareAuditRows} chained audit rows, no gate/matcher/canonical): ${b.baseline.bareSqlPassWithAuditMs.toFixed(0)} ms wall (${(b.baseline.bareSqlPassWithAuditMs / b.baseline.bareSqlPassMs).toFixed(2)}x the bare pass; pass/floor ${(b.ms.pass / b.baseline.bareSqlPassWithAuditMs).toFixed(2)}x), CPU ${b.baseline.bareSqlPassWithAuditCpuMs.toFixed(0)} ms (${(b.baseline.bareSqlPassWithAuditCpuMs / b.baseline.bareSqlPassCpuMs).toFixed(2)}x the bare pass's CPU; pass/floor ${(b.ms.passCpu / b.baseline.bareSqlPassWithAuditCpuMs).toFixed(2)}x)`,
+      );
+    console.log(
+      `  load average after book ${n}: ${os
+        .loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')}`,
+    );
+    const dcount = Object.entries(b.differential.auditByType as Record<string, number>)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+    const ddec = Object.entries(b.differential.decisions as Record<string, number>)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+    console.log(
+      `  differential ${n}/side: audit events ${dcount}; decisions ${ddec}; (match, decision) sha256 ${b.differential.decisionsSha256.slice(0, 16)}; audit contents sha256 ${b.differential.auditSha256.slice(0, 16)}; ` +
+        (recordAs
+          ? `recorded as the reference (${recordAs})`
+          : `against the code before the change (${reference[String(n)]?.code ?? 'none'}): ${b.differentialCheck}`),
+    );
   }
+  if (recordAs) fs.writeFileSync(REFERENCE_FILE, `${JSON.stringify(reference, null, 2)}\n`);
   const matcherOnly = [];
   for (const n of (process.env.CLOSEGATE_BENCH_MATCHER_SIZES ?? '100000')
     .split(',')

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Engine, ReconPassResult, ReconProgress } from '../src/index.js';
 import { demoEngine } from './helpers.js';
 
@@ -126,6 +126,18 @@ describe('recon pass against lines taken while it was matching', () => {
     const ids = [...pass.autoConfirmed, ...pass.escalated, ...pass.denied].flatMap((i) => i.entryIds);
     expect(new Set(ids).size).toBe(ids.length);
     expect(linesInTwoMatches(e)).toBe(0);
+    e.close();
+  });
+
+  it('with nothing else writing, a signed pass of many batches reads none of its lines back from SQL', () => {
+    // the signed-head row each batch writes is the pass's own: it must not make later batches distrust the load
+    const e = demoEngine();
+    expect(e.context.store.audit.publicKeyPem).toBeDefined();
+    const reads = vi.spyOn(e.context.store.entries, 'get');
+    const pass = e.runReconPass({ batchSize: 5 });
+    expect(pass.proposed).toBeGreaterThan(10);
+    expect(reads).not.toHaveBeenCalled();
+    expect(e.queries.verifyAudit().ok).toBe(true);
     e.close();
   });
 });

@@ -69,6 +69,9 @@ export function applyInBatches(
         ctx.store.runs.heartbeat(runId, ctx.now().toISOString());
         if (end === total) inLastBatch();
         ctx.faultInjector?.('after_mutation', 'recon_pass');
+        // sign the head now, not after `work` returns: the signed-head row is the pass's own write,
+        // and written after ownWrite's mark it made every later batch re-read its lines from SQL
+        ctx.store.audit.seal();
       }),
     );
     if (start < proposals.length)
