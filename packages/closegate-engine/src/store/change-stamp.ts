@@ -13,19 +13,21 @@ import type { AuditChain } from 'audit-chain';
  * (another chain object, a bulk path, a checkpoint moving data_version) changes the stamp.
  */
 export class ChangeStamp {
-  readonly #stmt: Database.Statement;
+  readonly #dataVersion: Database.Statement;
+  readonly #totalChanges: Database.Statement;
 
   constructor(
     db: Database.Database,
     private readonly audit: AuditChain,
   ) {
-    this.#stmt = db
-      .prepare('SELECT total_changes() AS tc, (SELECT data_version FROM pragma_data_version) AS dv')
-      .raw();
+    // two statements: the pragma_data_version table function costs ~15 µs a call, these ~2 µs together
+    this.#dataVersion = db.prepare('PRAGMA data_version').pluck();
+    this.#totalChanges = db.prepare('SELECT total_changes()').pluck();
   }
 
   now(): string {
-    const [tc, dv] = this.#stmt.get() as [number, number];
+    const dv = this.#dataVersion.get() as number;
+    const tc = this.#totalChanges.get() as number;
     return `${dv}:${tc - this.audit.rowsWritten}`;
   }
 }
