@@ -61,6 +61,7 @@ export class AuditChain {
   private sealedInTx: SignedHead | null = null;
   /** Triggers that were dropped or altered and were put back when this writable chain opened. */
   readonly restoredTriggers: readonly TriggerProblem[];
+  #rowsWritten = 0;
 
   constructor(db: Database.Database, opts: AuditChainOptions = {}) {
     this.db = db;
@@ -133,6 +134,17 @@ export class AuditChain {
       { head: () => this.head(), insertRows: (values, events) => this.insertRows(values, events) },
       this.head(),
     );
+  }
+
+  /**
+   * Rows this object has inserted on its connection so far (events and signed heads),
+   * counted when each INSERT completes, whether its transaction later commits or rolls back.
+   * With SQLite's `total_changes()` it tells a caller whether anything other than this
+   * chain's own appends changed on the connection (a cache of other tables stays valid
+   * across audit appends).
+   */
+  get rowsWritten(): number {
+    return this.#rowsWritten;
   }
 
   /** Newest event's seq and hash, or null for an empty chain. */
@@ -254,7 +266,10 @@ export class AuditChain {
   private sealNow(): SignedHead | null {
     if (this.sealer === undefined) return null;
     const signed = this.sealer.seal(this.head());
-    if (signed !== null) this.sealedInTx = signed;
+    if (signed !== null) {
+      this.#rowsWritten++;
+      this.sealedInTx = signed;
+    }
     return signed;
   }
 
@@ -270,9 +285,14 @@ export class AuditChain {
     const insertMany = this.insertManyStmt!;
     let row = 0;
     try {
-      for (; row + ROWS_PER_INSERT <= events.length; row += ROWS_PER_INSERT)
+      for (; row + ROWS_PER_INSERT <= events.length; row += ROWS_PER_INSERT) {
         insertMany.run(values.slice(row * COLUMNS, (row + ROWS_PER_INSERT) * COLUMNS));
-      for (; row < events.length; row++) insert.run(values.slice(row * COLUMNS, (row + 1) * COLUMNS));
+        this.#rowsWritten += ROWS_PER_INSERT;
+      }
+      for (; row < events.length; row++) {
+        insert.run(values.slice(row * COLUMNS, (row + 1) * COLUMNS));
+        this.#rowsWritten++;
+      }
     } catch (err) {
       // the failed statement left nothing behind: an id found now was stored before, or repeats in the batch
       const ids = events.map((e) => e.eventId);
@@ -291,6 +311,7 @@ export class AuditChain {
     );
     try {
       insert.run(seq, event.eventId, event.ts, event.actor, event.type, event.payloadJson, prevHash, hash);
+      this.#rowsWritten++;
     } catch (err) {
       throw translateInsertError(err, event.eventId, this.eventIdExists(event.eventId));
     }

@@ -45,17 +45,33 @@ function compact(record: ToolCallRecord): Record<string, unknown> {
   return payload;
 }
 
+function toolCallEvent(engine: Engine, record: ToolCallRecord) {
+  return {
+    type: MCP_TOOL_CALL_EVENT,
+    actor: record.actor,
+    payload: compact(record),
+    ts: engine.context.now().toISOString(),
+  };
+}
+
 /**
  * Appends one MCP_TOOL_CALL event. Called inside the caller's transaction when
  * there is one (better-sqlite3 nests it as a savepoint), so a mutation and the
  * record of the call that made it commit together.
  */
 export function recordToolCall(engine: Engine, record: ToolCallRecord): number {
-  const event = {
-    type: MCP_TOOL_CALL_EVENT,
-    actor: record.actor,
-    payload: compact(record),
-    ts: engine.context.now().toISOString(),
-  };
+  const event = toolCallEvent(engine, record);
   return engine.context.store.tx(() => engine.context.store.audit.appendReturningHead(event).seq);
+}
+
+/**
+ * {@link recordToolCall} for the dispatcher, which always runs it inside a transaction it
+ * opened with `store.tx` (that transaction signs the head once, before it commits): the
+ * event is appended straight into it, without a savepoint and a second seal of its own.
+ * A failure here fails the caller's transaction, handler writes and all.
+ */
+export function appendToolCallInTransaction(engine: Engine, record: ToolCallRecord): number {
+  if (!engine.context.store.db.inTransaction)
+    throw new Error('appendToolCallInTransaction needs the transaction of the call it records');
+  return engine.context.store.audit.appendReturningHead(toolCallEvent(engine, record)).seq;
 }

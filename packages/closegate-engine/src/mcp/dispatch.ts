@@ -4,9 +4,10 @@ import { parseActor, type Actor } from 'closegate-policy';
 import { principalFrom, type ExtraWithAuth, type Principal } from 'mcp-host';
 import type { z } from 'zod';
 import { EngineError } from '../errors.js';
-import { recordToolCall, type ToolCallRecord } from './audit-trail.js';
+import { appendToolCallInTransaction, recordToolCall, type ToolCallRecord } from './audit-trail.js';
 import type { McpDeps, ToolOutcome } from './context.js';
 import { ToolRegistrationError } from './errors.js';
+import { groupCommitterFor } from './group-commit.js';
 import type { TieredToolRegistry, TieredToolSpec } from './register.js';
 import { errorToolResult, jsonToolResult, operationToolResult } from './results.js';
 
@@ -59,7 +60,10 @@ function errorOf(
   };
 }
 
-/** Runs a validated call: handler + its audit record, in one transaction unless the tool opts out. */
+/**
+ * Runs a validated call: handler + its audit record, in one transaction unless the tool
+ * opts out. Concurrent calls share that transaction (group commit, group-commit.ts).
+ */
 async function execute(
   spec: TieredToolSpec,
   args: unknown,
@@ -74,14 +78,16 @@ async function execute(
     recordToolCall(deps.engine, recordOf(base, outcome));
     return toolResult(outcome);
   }
-  return deps.engine.context.store.tx(() => {
+  const outcome = await groupCommitterFor(deps.engine.context.store).run(() => {
     const outcome = spec.handler(args as never, call);
     if (outcome instanceof Promise) {
       throw new ToolRegistrationError(`tool ${spec.name} runs in a transaction and must be synchronous`);
     }
-    recordToolCall(deps.engine, recordOf(base, outcome));
-    return toolResult(outcome);
+    appendToolCallInTransaction(deps.engine, recordOf(base, outcome));
+    return outcome;
   });
+  // built after the commit: a result is never made of what a rollback took back
+  return toolResult(outcome);
 }
 
 /** One tools/call, start to end. Every path appends exactly one MCP_TOOL_CALL event. */

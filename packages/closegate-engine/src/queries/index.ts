@@ -12,6 +12,7 @@ import { NotFoundError } from '../errors.js';
 import { addDays } from '../seed/builder.js';
 import type { EngineContext } from '../operations/context.js';
 import { schemaVersion } from '../store/migrations.js';
+import { StableReadCache } from './status-cache.js';
 
 const MAX_LIMIT = 1000;
 const clamp = (limit: number | undefined, dflt: number): number =>
@@ -64,16 +65,27 @@ export function createQueries(ctx: EngineContext) {
       ...s.runs.latest('RUNNING', 1),
       ...s.runs.latest('ORPHANED', 1),
     ].sort((a, b) => b.id - a.id)[0] ?? null;
+  // Everything in the status but the audit head, recounted only when a row outside the
+  // audit tables may have changed (the head moves with every audited read).
+  const counts = new StableReadCache(s, () => ({
+    schemaVersion: schemaVersion(s.db),
+    entries: s.entries.countByState(),
+    matches: s.matches.countByState(),
+    openEscalations: s.escalations.countOpen(),
+    openExceptions: s.exceptions.countOpen(),
+    lastRun: lastRun(),
+  }));
   return {
     status(): ReconStatus {
+      const c = counts.get();
       return {
-        schemaVersion: schemaVersion(s.db),
+        schemaVersion: c.schemaVersion,
         policyVersion: ctx.policy.version,
-        entries: s.entries.countByState(),
-        matches: s.matches.countByState(),
-        openEscalations: s.escalations.countOpen(),
-        openExceptions: s.exceptions.countOpen(),
-        lastRun: lastRun(),
+        entries: c.entries,
+        matches: c.matches,
+        openEscalations: c.openEscalations,
+        openExceptions: c.openExceptions,
+        lastRun: c.lastRun,
         auditHead: s.audit.head(),
       };
     },

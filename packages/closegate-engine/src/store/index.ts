@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { AuditChain, openSqlite } from 'audit-chain';
 import type { AuditSigning } from './auditSigning.js';
+import { ChangeStamp } from './change-stamp.js';
 import { BookConfigStore } from './config.js';
 import { DeadLetterStore } from './deadLetters.js';
 import { EntityStore } from './entities.js';
@@ -37,6 +38,9 @@ export class ReconStore {
   readonly config: BookConfigStore;
   readonly importFiles: ImportFileStore;
   readonly marks: WriteMarks;
+  readonly changes: ChangeStamp;
+  /** The change stamp when {@link tx} opened the transaction now running (outermost only). */
+  #txOpenedAt: string | undefined;
 
   private constructor(db: Database.Database, signing: AuditSigning | undefined) {
     this.db = db;
@@ -56,6 +60,7 @@ export class ReconStore {
     this.config = new BookConfigStore(db);
     this.importFiles = new ImportFileStore(db);
     this.marks = new WriteMarks(db);
+    this.changes = new ChangeStamp(db, this.audit);
   }
 
   /**
@@ -84,7 +89,25 @@ export class ReconStore {
    * before the commit (one signature per transaction).
    */
   tx<T>(fn: () => T): T {
-    return this.audit.transaction(fn);
+    if (this.db.inTransaction) return this.audit.transaction(fn);
+    this.#txOpenedAt = this.changes.now();
+    try {
+      return this.audit.transaction(fn);
+    } finally {
+      this.#txOpenedAt = undefined;
+    }
+  }
+
+  /**
+   * The change stamp now, if what a read sees now will stay true whatever happens to the
+   * open transaction: outside a transaction (committed data), or inside one that {@link tx}
+   * opened and that has written nothing but audit rows so far (a rollback can then take
+   * back only audit rows). Undefined otherwise: a result read now must not be cached.
+   */
+  stableStamp(): string | undefined {
+    const stamp = this.changes.now();
+    if (!this.db.inTransaction) return stamp;
+    return stamp === this.#txOpenedAt ? stamp : undefined;
   }
 
   /** True when no entity has been created yet (fresh file). */
