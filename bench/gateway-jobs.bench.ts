@@ -7,8 +7,8 @@
 //     and 4 job-plane instances (each its own pool, LISTEN connection and
 //     instance id, in this process) sharing one database and one global limit,
 //     against the SQLite plane in the same run, interleaved over rounds:
-//     jobs/s and claim latency (created_at -> started_at, from the store's own
-//     record) p50/p99. Needs PostgreSQL (LLM_GATEWAY_BENCH_PG_URL, default
+//     jobs/s and claim latency (client's submit call -> the job's started_at
+//     in the store's record; same host clock) p50/p99. Needs PostgreSQL (LLM_GATEWAY_BENCH_PG_URL, default
 //     postgres://postgres@127.0.0.1:5432/postgres); skipped with a note without one.
 //  2. HTTP round trip of a cheap tool (session_list) through mcp-host's
 //     serveHttp (bearer auth, Host/Origin checks, body limit, session cap) at
@@ -189,12 +189,15 @@ async function sqlitePlaneRun(gateway: ReturnType<typeof createGateway>, round: 
   manager.start();
   const caller = { id: 'bench', transport: 'stdio' as const };
   const t0 = performance.now();
-  const ids: string[] = [];
+  const submittedAt = new Map<string, number>();
   for (let i = 0; i < JOBS; i++) {
-    ids.push(
-      (await manager.submit(caller, { provider: 'claude', prompt: `sqlite ${round} ${i}`, options: {} })).job
-        .id,
-    );
+    const at = Date.now();
+    const { job } = await manager.submit(caller, {
+      provider: 'claude',
+      prompt: `sqlite ${round} ${i}`,
+      options: {},
+    });
+    submittedAt.set(job.id, at);
   }
   await waitUntil(async () =>
     (await manager.list('bench', 500)).every((j) => j.state !== 'queued' && j.state !== 'running'),
@@ -202,7 +205,10 @@ async function sqlitePlaneRun(gateway: ReturnType<typeof createGateway>, round: 
   const wall = performance.now() - t0;
   const jobs = await manager.list('bench', 500);
   const failed = jobs.filter((j) => j.state !== 'completed').length;
-  const claims = jobs.map((j) => Date.parse(j.startedAt!) - Date.parse(j.createdAt));
+  // Claim latency: from the client's submit call to the job's recorded start (same clock for both planes).
+  const claims = jobs
+    .filter((j) => j.startedAt !== undefined)
+    .map((j) => Date.parse(j.startedAt!) - submittedAt.get(j.id)!);
   await manager.close();
   await store.close();
   return { failed, jobsPerSec: r2((JOBS / wall) * 1000), wallMs: r2(wall), claim: stats(claims) };
@@ -234,14 +240,17 @@ async function pgPlaneRun(
   await new Promise((r) => setTimeout(r, 200)); // listeners connected
   const caller = { id: 'bench', transport: 'stdio' as const };
   const t0 = performance.now();
+  const submittedAt = new Map<string, number>();
   await Promise.all(
-    Array.from({ length: JOBS }, (_, i) =>
-      planes[i % instances]!.jobs.submit(caller, {
+    Array.from({ length: JOBS }, async (_, i) => {
+      const at = Date.now();
+      const { job } = await planes[i % instances]!.jobs.submit(caller, {
         provider: 'claude',
         prompt: `pg ${instances} ${round} ${i}`,
         options: {},
-      }),
-    ),
+      });
+      submittedAt.set(job.id, at);
+    }),
   );
   await waitUntil(async () => {
     const { rows } = await admin.query<{ n: number }>(
@@ -250,8 +259,8 @@ async function pgPlaneRun(
     return rows[0]!.n === JOBS;
   });
   const wall = performance.now() - t0;
-  const { rows } = await admin.query<{ state: string; claim_ms: number }>(
-    `SELECT state, extract(epoch FROM started_at - created_at)::float8 * 1000 AS claim_ms FROM gateway_jobs WHERE kind = 'job'`,
+  const { rows } = await admin.query<{ id: string; state: string; started_ms: number | null }>(
+    `SELECT id, state, extract(epoch FROM started_at)::float8 * 1000 AS started_ms FROM gateway_jobs WHERE kind = 'job'`,
   );
   const failed = rows.filter((r) => r.state !== 'completed').length;
   await Promise.all(
@@ -265,7 +274,9 @@ async function pgPlaneRun(
     failed,
     jobsPerSec: r2((JOBS / wall) * 1000),
     wallMs: r2(wall),
-    claim: stats(rows.map((r) => r.claim_ms)),
+    claim: stats(
+      rows.filter((r) => r.started_ms !== null).map((r) => r.started_ms! - submittedAt.get(r.id)!),
+    ),
   };
 }
 
