@@ -88,6 +88,7 @@ describePg('flight_recorder_query on PostgreSQL', () => {
     ["SELECT set_config('session_authorization', 'postgres', false)", 'set_config of the session user'],
     ['SELECT * FROM recorder_chain', 'reading the chain'],
     ['SELECT * FROM recorder_query_bindings', 'reading the bindings'],
+    ['SELECT * FROM recorder_chain_lock FOR SHARE', 'holding the chain lock'],
     ['SELECT * FROM gateway_sessions', 'reading the sessions'],
     ["SELECT * FROM dblink('dbname=postgres', 'select 1') AS t(x int)", 'dblink'],
     ["SELECT pg_read_file('/etc/passwd')", 'reading server files'],

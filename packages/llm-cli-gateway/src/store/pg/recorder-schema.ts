@@ -7,6 +7,7 @@ export const STARTS_TABLE = 'recorder_starts';
 export const COMPLETIONS_TABLE = 'recorder_completions';
 export const PG_CHAIN_TABLE = 'recorder_chain';
 export const BINDINGS_TABLE = 'recorder_query_bindings';
+export const CHAIN_LOCK_TABLE = 'recorder_chain_lock';
 /** The tables that must never change once written. */
 export const APPEND_ONLY_TABLES = [STARTS_TABLE, COMPLETIONS_TABLE, PG_CHAIN_TABLE] as const;
 
@@ -77,6 +78,10 @@ CREATE TABLE ${PG_CHAIN_TABLE} (
   prev_hash text NOT NULL,
   hash text NOT NULL
 );
+-- One row, locked FOR UPDATE by every append: serialises the chain across instances. A row lock
+-- (not an advisory lock) because the query role can take any advisory lock, but not this one.
+CREATE TABLE ${CHAIN_LOCK_TABLE} (id integer PRIMARY KEY CHECK (id = 1));
+INSERT INTO ${CHAIN_LOCK_TABLE} VALUES (1);
 -- Which owner a query-role backend may see: written by the gateway, never readable by the query role.
 CREATE TABLE ${BINDINGS_TABLE} (
   pid integer PRIMARY KEY,
@@ -117,7 +122,8 @@ CREATE POLICY runtime_all ON ${COMPLETIONS_TABLE} TO ${RUNTIME_ROLE} USING (true
 CREATE POLICY own_rows ON ${STARTS_TABLE} FOR SELECT TO ${QUERY_ROLE} USING (owner = recorder_bound_owner());
 CREATE POLICY own_rows ON ${COMPLETIONS_TABLE} FOR SELECT TO ${QUERY_ROLE} USING (owner = recorder_bound_owner());
 
-REVOKE ALL ON ${STARTS_TABLE}, ${COMPLETIONS_TABLE}, ${PG_CHAIN_TABLE}, ${BINDINGS_TABLE}, requests FROM PUBLIC;
+REVOKE ALL ON ${STARTS_TABLE}, ${COMPLETIONS_TABLE}, ${PG_CHAIN_TABLE}, ${BINDINGS_TABLE}, ${CHAIN_LOCK_TABLE}, requests FROM PUBLIC;
+GRANT SELECT, UPDATE ON ${CHAIN_LOCK_TABLE} TO ${RUNTIME_ROLE};
 GRANT SELECT, INSERT ON ${STARTS_TABLE}, ${COMPLETIONS_TABLE}, ${PG_CHAIN_TABLE} TO ${RUNTIME_ROLE};
 GRANT SELECT ON requests TO ${RUNTIME_ROLE}, ${QUERY_ROLE};
 GRANT SELECT, INSERT, UPDATE, DELETE ON ${BINDINGS_TABLE} TO ${RUNTIME_ROLE};
