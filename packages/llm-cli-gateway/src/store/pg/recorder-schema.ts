@@ -115,6 +115,17 @@ $fn$;
 REVOKE ALL ON FUNCTION recorder_bound_owner() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION recorder_bound_owner() TO ${QUERY_ROLE};
 
+-- Backends of one role see each other's SQL text in pg_stat_activity: with tracking off for the
+-- query role, a caller cannot read another caller's statement. A superuser-only setting (caller SQL
+-- cannot turn it back on); doctor reports it when an owner without superuser ran this.
+DO $track$
+BEGIN
+  IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+    ALTER ROLE ${QUERY_ROLE} SET track_activities = off;
+  END IF;
+END
+$track$;
+
 ALTER TABLE ${STARTS_TABLE} ENABLE ROW LEVEL SECURITY;
 ALTER TABLE ${COMPLETIONS_TABLE} ENABLE ROW LEVEL SECURITY;
 CREATE POLICY runtime_all ON ${STARTS_TABLE} TO ${RUNTIME_ROLE} USING (true) WITH CHECK (true);
