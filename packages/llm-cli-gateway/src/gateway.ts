@@ -76,7 +76,10 @@ export function createGateway(opts: GatewayOptions = {}): Gateway {
   });
   let closing: Promise<void> | undefined;
   const close = () => {
-    closing ??= plane.close().finally(() => stores.close());
+    closing ??= plane
+      .close()
+      .finally(() => service.drain())
+      .finally(() => stores.close());
     return closing;
   };
   return { home, env, config, sessions, recorder, ready: stores.ready, service, plane, redaction, close };

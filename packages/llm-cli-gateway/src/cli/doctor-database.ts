@@ -129,6 +129,16 @@ async function queryRoleChecks(client: Client): Promise<DatabaseCheck[]> {
     [STARTS_TABLE, COMPLETIONS_TABLE],
   );
   if (!rls) problems.push('row-level security is off on the recorder tables');
+  const untracked = await bool(
+    client,
+    `SELECT EXISTS (SELECT 1 FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole
+       WHERE r.rolname = $1 AND 'track_activities=off' = ANY (s.setconfig)) AS v`,
+    [QUERY_ROLE],
+  );
+  if (!untracked)
+    problems.push(
+      `tracks activity: concurrent callers can read each other's SQL in pg_stat_activity (as a superuser: ALTER ROLE ${QUERY_ROLE} SET track_activities = off)`,
+    );
   return [
     {
       name: 'query role can only SELECT its bound rows',

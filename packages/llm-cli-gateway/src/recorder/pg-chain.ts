@@ -1,10 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { canonicalJson, eventHash, GENESIS_HASH, type ChainHead } from 'audit-chain';
 import type { PgClient, PgPool } from '../store/pg/pool.js';
-import { PG_CHAIN_TABLE } from '../store/pg/recorder-schema.js';
-
-/** Serialises appends across every instance sharing the database: one chain per database. */
-const CHAIN_LOCK_KEY = 'llm-cli-gateway:recorder-chain';
+import { CHAIN_LOCK_TABLE, PG_CHAIN_TABLE } from '../store/pg/recorder-schema.js';
 
 export interface PgChainEvent {
   readonly type: string;
@@ -26,11 +23,12 @@ interface ChainRow {
 /**
  * Appends one event in the caller's open transaction, in audit-chain's format
  * (the same `eventHash`, canonical payload and genesis hash as the SQLite
- * chain). The transaction-scoped advisory lock is held until the caller's
- * row and this event commit together, so no two instances read the same head.
+ * chain). The lock on the chain's lock row is held until the caller's row
+ * and this event commit together, so no two instances read the same head.
  */
 export async function appendPgChain(client: PgClient, event: PgChainEvent): Promise<ChainHead> {
-  await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [CHAIN_LOCK_KEY]);
+  // Serialises appends across every instance sharing the database: one chain per database.
+  await client.query(`SELECT id FROM ${CHAIN_LOCK_TABLE} WHERE id = 1 FOR UPDATE`);
   const head = await client.query<{ seq: string; hash: string }>(
     `SELECT seq, hash FROM ${PG_CHAIN_TABLE} ORDER BY seq DESC LIMIT 1`,
   );

@@ -141,9 +141,24 @@ export class RequestService {
       result = this.failure(base, new GatewayError('RECORDER_FAILED', why), started, planned);
       return this.remember(caller, result);
     }
-    if (hooks.deferCompletionRecord === true) setImmediate(() => void recording.finish(result));
+    if (hooks.deferCompletionRecord === true) this.defer(() => recording.finish(result));
     else await recording.finish(result);
     return this.remember(caller, result);
+  }
+
+  /** Completion rows written after the reply went out, not yet landed. */
+  private readonly pendingRecords = new Set<Promise<void>>();
+
+  /** Runs `write` in the next check phase (after the reply is sent), tracked until it lands. */
+  private defer(write: () => Promise<void>): void {
+    const pending = new Promise<void>((resolve) => setImmediate(resolve)).then(write);
+    this.pendingRecords.add(pending);
+    void pending.finally(() => this.pendingRecords.delete(pending));
+  }
+
+  /** Waits for every deferred completion row (on shutdown, before the stores close). */
+  async drain(): Promise<void> {
+    while (this.pendingRecords.size > 0) await Promise.all([...this.pendingRecords]);
   }
 
   private recording(

@@ -36,11 +36,22 @@ function toSession(r: SessionRow): Session {
 
 const notFound = (id: string) => new GatewayError('SESSION_NOT_FOUND', `session ${id} not found`);
 
-/** Serialises changes to one owner's active session of one CLI across instances. */
-async function lockOwnerCli(client: PgClient, owner: string, cli: string): Promise<void> {
-  await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
-    `llm-cli-gateway:session:${JSON.stringify([owner, cli])}`,
-  ]);
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * Runs a change that deactivates the owner's sessions of one CLI and activates
+ * one. Two instances doing it at once both pass the UPDATE; the partial unique
+ * index (one active per owner and CLI) then refuses the later commit, which is
+ * retried and sees the winner. No advisory lock: the query role can take those.
+ */
+async function activating<T>(pool: PgPool, fn: (client: PgClient) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await withTransaction(pool, fn);
+    } catch (err) {
+      if ((err as { code?: string }).code !== UNIQUE_VIOLATION || attempt >= 8) throw err;
+    }
+  }
 }
 
 /**
@@ -108,8 +119,7 @@ export class PgSessionStore implements Sessions {
       owner,
       ...(workspace === undefined ? {} : { workspace }),
     });
-    await withTransaction(this.pool, async (client) => {
-      await lockOwnerCli(client, owner, cli);
+    await activating(this.pool, async (client) => {
       if (makeActive)
         await client.query(
           `UPDATE ${SESSIONS_TABLE} SET active = false WHERE owner = $1 AND cli = $2 AND active`,
@@ -126,8 +136,7 @@ export class PgSessionStore implements Sessions {
 
   async setActive(owner: string, id: string): Promise<Session> {
     const target = await this.get(owner, id);
-    const row = await withTransaction(this.pool, async (client) => {
-      await lockOwnerCli(client, owner, target.cli);
+    const row = await activating(this.pool, async (client) => {
       await client.query(
         `UPDATE ${SESSIONS_TABLE} SET active = false WHERE owner = $1 AND cli = $2 AND active`,
         [owner, target.cli],

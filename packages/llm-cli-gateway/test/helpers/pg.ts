@@ -34,8 +34,7 @@ if (unreachable !== undefined && !inCi) {
 }
 
 /** `describe` that runs only with a reachable server (always in CI, where a missing server fails the suite). */
-export const describePg: typeof describe.skip =
-  unreachable === undefined || inCi ? describe : describe.skip;
+export const describePg: typeof describe.skip = unreachable === undefined || inCi ? describe : describe.skip;
 
 export interface TestDatabase {
   readonly url: string;

@@ -88,6 +88,7 @@ describePg('flight_recorder_query on PostgreSQL', () => {
     ["SELECT set_config('session_authorization', 'postgres', false)", 'set_config of the session user'],
     ['SELECT * FROM recorder_chain', 'reading the chain'],
     ['SELECT * FROM recorder_query_bindings', 'reading the bindings'],
+    ['SELECT * FROM recorder_chain_lock FOR SHARE', 'holding the chain lock'],
     ['SELECT * FROM gateway_sessions', 'reading the sessions'],
     ["SELECT * FROM dblink('dbname=postgres', 'select 1') AS t(x int)", 'dblink'],
     ["SELECT pg_read_file('/etc/passwd')", 'reading server files'],
@@ -152,6 +153,24 @@ describePg('flight_recorder_query on PostgreSQL', () => {
     expect((await fx.admin.query('SELECT count(*)::int AS n FROM recorder_query_bindings')).rows[0].n).toBe(
       0,
     );
+  });
+
+  it("cannot read another caller's running statement in pg_stat_activity", async () => {
+    const slow = rec.query("SELECT 'bob-canary-7731' AS c, pg_sleep(0.9)", BOB);
+    // Until Bob's statement is asleep on the server (the wait event is reported either way).
+    for (let i = 0; i < 200; i++) {
+      const { rows } = await fx.admin.query(
+        "SELECT 1 FROM pg_stat_activity WHERE usename = 'llm_gateway_query' AND wait_event = 'PgSleep'",
+      );
+      if (rows.length > 0) break;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const seen = await rec.query(
+      "SELECT count(*) AS n FROM pg_stat_activity WHERE query LIKE '%bob-canary-' || '7731%'",
+      ALICE,
+    );
+    expect(seen.rows).toEqual([{ n: 0 }]);
+    expect((await slow).rows).toEqual([{ c: 'bob-canary-7731', pg_sleep: '' }]);
   });
 
   it('kills a query past its statement timeout with QUERY_TIMEOUT, even one that lifts its own timeout', async () => {

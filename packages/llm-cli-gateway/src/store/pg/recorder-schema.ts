@@ -7,6 +7,7 @@ export const STARTS_TABLE = 'recorder_starts';
 export const COMPLETIONS_TABLE = 'recorder_completions';
 export const PG_CHAIN_TABLE = 'recorder_chain';
 export const BINDINGS_TABLE = 'recorder_query_bindings';
+export const CHAIN_LOCK_TABLE = 'recorder_chain_lock';
 /** The tables that must never change once written. */
 export const APPEND_ONLY_TABLES = [STARTS_TABLE, COMPLETIONS_TABLE, PG_CHAIN_TABLE] as const;
 
@@ -77,6 +78,10 @@ CREATE TABLE ${PG_CHAIN_TABLE} (
   prev_hash text NOT NULL,
   hash text NOT NULL
 );
+-- One row, locked FOR UPDATE by every append: serialises the chain across instances. A row lock
+-- (not an advisory lock) because the query role can take any advisory lock, but not this one.
+CREATE TABLE ${CHAIN_LOCK_TABLE} (id integer PRIMARY KEY CHECK (id = 1));
+INSERT INTO ${CHAIN_LOCK_TABLE} VALUES (1);
 -- Which owner a query-role backend may see: written by the gateway, never readable by the query role.
 CREATE TABLE ${BINDINGS_TABLE} (
   pid integer PRIMARY KEY,
@@ -110,6 +115,17 @@ $fn$;
 REVOKE ALL ON FUNCTION recorder_bound_owner() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION recorder_bound_owner() TO ${QUERY_ROLE};
 
+-- Backends of one role see each other's SQL text in pg_stat_activity: with tracking off for the
+-- query role, a caller cannot read another caller's statement. A superuser-only setting (caller SQL
+-- cannot turn it back on); doctor reports it when an owner without superuser ran this.
+DO $track$
+BEGIN
+  IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+    ALTER ROLE ${QUERY_ROLE} SET track_activities = off;
+  END IF;
+END
+$track$;
+
 ALTER TABLE ${STARTS_TABLE} ENABLE ROW LEVEL SECURITY;
 ALTER TABLE ${COMPLETIONS_TABLE} ENABLE ROW LEVEL SECURITY;
 CREATE POLICY runtime_all ON ${STARTS_TABLE} TO ${RUNTIME_ROLE} USING (true) WITH CHECK (true);
@@ -117,7 +133,8 @@ CREATE POLICY runtime_all ON ${COMPLETIONS_TABLE} TO ${RUNTIME_ROLE} USING (true
 CREATE POLICY own_rows ON ${STARTS_TABLE} FOR SELECT TO ${QUERY_ROLE} USING (owner = recorder_bound_owner());
 CREATE POLICY own_rows ON ${COMPLETIONS_TABLE} FOR SELECT TO ${QUERY_ROLE} USING (owner = recorder_bound_owner());
 
-REVOKE ALL ON ${STARTS_TABLE}, ${COMPLETIONS_TABLE}, ${PG_CHAIN_TABLE}, ${BINDINGS_TABLE}, requests FROM PUBLIC;
+REVOKE ALL ON ${STARTS_TABLE}, ${COMPLETIONS_TABLE}, ${PG_CHAIN_TABLE}, ${BINDINGS_TABLE}, ${CHAIN_LOCK_TABLE}, requests FROM PUBLIC;
+GRANT SELECT, UPDATE ON ${CHAIN_LOCK_TABLE} TO ${RUNTIME_ROLE};
 GRANT SELECT, INSERT ON ${STARTS_TABLE}, ${COMPLETIONS_TABLE}, ${PG_CHAIN_TABLE} TO ${RUNTIME_ROLE};
 GRANT SELECT ON requests TO ${RUNTIME_ROLE}, ${QUERY_ROLE};
 GRANT SELECT, INSERT, UPDATE, DELETE ON ${BINDINGS_TABLE} TO ${RUNTIME_ROLE};
