@@ -50,7 +50,7 @@ export function quickstartBlocks(file: string, text: string): QuickstartBlock[] 
 
 /** The commands of a block, one per entry: continuation lines joined, comments and `npm ci` dropped. */
 export function commandsOf(script: string): string[] {
-  const joined = script.replace(/\\\n\s*/g, ' ');
+  const joined = script.replace(/\s*\\\n\s*/g, ' ');
   return joined
     .split('\n')
     .map((l) => l.replace(/(^|\s)#.*$/, '').trim())
@@ -131,6 +131,56 @@ describe('"Next:" hints printed by the CLIs', () => {
     for (const hint of hints) {
       const r = sh(hint);
       expect(r.code, explain(hint, r)).toBe(0);
+    }
+  });
+});
+
+describe('commands named in the READMEs', () => {
+  it('every `closegate-engine <command> [<subcommand>]` in a shell block exists (its --help exits 0)', async () => {
+    const { main } = await import('../packages/closegate-engine/src/cli/main.js');
+    const seen = new Set<string>();
+    for (const file of readmes()) {
+      const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
+      for (const fence of text.matchAll(/^```(?:sh|bash|shell)\n([\s\S]*?)^```/gm)) {
+        for (const m of fence[1]!.matchAll(/\bclosegate-engine((?: [a-z][a-z0-9-]*(?=\s|$)){1,2})/gm)) {
+          const words = m[1]!.trim().split(' ');
+          const key = words.join(' ');
+          if (seen.has(key) || words[0] === 'help') continue;
+          seen.add(key);
+          let err = '';
+          const io = {
+            out: () => undefined,
+            err: (t: string) => void (err += t),
+            env: {},
+            stderrIsTty: false,
+            cwd: ROOT,
+          };
+          expect(await main([...words, '--help'], io), `${file}: closegate-engine ${key}\n${err}`).toBe(0);
+        }
+      }
+    }
+    expect(seen.size).toBeGreaterThan(10);
+  });
+});
+
+describe('gateway commands named in the READMEs', () => {
+  it('every `llm-cli-gateway <command> [<subcommand>]` in a shell block exists (its --help exits 0)', () => {
+    const seen = new Set<string>();
+    for (const file of readmes()) {
+      const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
+      for (const fence of text.matchAll(/^```(?:sh|bash|shell)\n([\s\S]*?)^```/gm))
+        for (const m of fence[1]!.matchAll(/\bllm-cli-gateway((?: [a-z][a-z0-9-]*(?=\s|$)){1,2})/gm))
+          seen.add(m[1]!.trim());
+    }
+    seen.delete('help');
+    expect(seen.size).toBeGreaterThan(3);
+    for (const key of seen) {
+      const r = spawnSync(
+        process.execPath,
+        [path.join(ROOT, 'packages/llm-cli-gateway/bin/llm-cli-gateway.js'), ...key.split(' '), '--help'],
+        { encoding: 'utf8', input: '', env: { PATH: process.env.PATH ?? '', HOME: dir } },
+      );
+      expect(r.status, `llm-cli-gateway ${key}: ${r.stderr}`).toBe(0);
     }
   });
 });

@@ -26,7 +26,7 @@ try {
   const checks = [
     ['closegate-engine', ['--help'], /usage: closegate-engine/],
     ['closegate-engine', ['demo', '--db', path.join(app, 'recon.db')], /chain/i],
-    ['llm-cli-gateway', ['--version'], /^\d+\.\d+\.\d+/],
+    ['llm-cli-gateway', ['--version'], /^llm-cli-gateway \d+\.\d+\.\d+/],
     ['closegate-agent', ['--help'], /closegate-agent/],
   ];
   for (const [bin, args, expect] of checks) {

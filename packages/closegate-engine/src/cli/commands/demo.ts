@@ -190,7 +190,7 @@ function printReport(io: CliIo, r: Report): void {
       `Audit chain intact: ${r.audit.count} events, head ${r.audit.head ? `${r.audit.head.seq}:${r.audit.head.hash}` : '(empty)'}`,
     );
   else w(`AUDIT CHAIN BROKEN at seq ${r.audit.brokenSeq} (${r.audit.reason}): ${r.audit.message}`);
-  // Every "Next:" line must work when pasted at the repository root (tools/next-hints.test.ts runs them).
+  // Every "Next:" line must work when pasted at the repository root (tools/readme-quickstart.test.ts runs them).
   const db = shellWord(r.database.path);
   w(`Next: npx closegate-engine escalations list --db ${db}`);
   w(`Next: npx closegate-engine recon summary --db ${db}`);
