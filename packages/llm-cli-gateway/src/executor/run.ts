@@ -54,12 +54,15 @@ export function runProcess(opts: RunOptions): Promise<RunResult> {
     let settled = false;
     let killing: Promise<void> | undefined;
 
+    // Nothing to write: stdin is /dev/null (EOF at once, as an empty closed
+    // pipe gives) instead of a pipe, one handle and stream fewer per request.
+    const hasStdin = opts.stdin !== '';
     const child = spawn(opts.binaryPath, opts.args, {
       cwd: opts.cwd,
       env: opts.env,
       shell: false,
       detached: true,
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: [hasStdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
       windowsHide: true,
     });
     const pid = child.pid;
@@ -137,7 +140,9 @@ export function runProcess(opts: RunOptions): Promise<RunResult> {
     if (opts.signal?.aborted) stop('canceled');
     else opts.signal?.addEventListener('abort', onAbort, { once: true });
 
-    child.stdin.on('error', () => undefined); // a CLI that never reads stdin closes it early
-    child.stdin.end(opts.stdin);
+    if (child.stdin !== null) {
+      child.stdin.on('error', () => undefined); // a CLI that never reads stdin closes it early
+      child.stdin.end(opts.stdin);
+    }
   });
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, realpathSync, rm, statSync } from 'node:fs';
+import { mkdtempSync, realpathSync, rm, rmdir, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { GatewayError } from '../errors.js';
@@ -18,10 +18,15 @@ export interface WorkDir {
 export function prepareWorkDir(requested: string | undefined): WorkDir {
   if (requested === undefined) {
     const path = mkdtempSync(join(tmpdir(), 'llm-gw-'));
-    // Removed in the background: the reply does not wait for the directory walk.
+    // Removed in the background: the reply does not wait for it. Most CLIs
+    // leave the directory empty, so one rmdir does; the recursive walk (an
+    // lstat and a readdir per entry) runs only when something was left in it.
     return {
       path,
-      release: () => rm(path, { recursive: true, force: true, maxRetries: 2 }, () => undefined),
+      release: () =>
+        rmdir(path, (err) => {
+          if (err !== null) rm(path, { recursive: true, force: true, maxRetries: 2 }, () => undefined);
+        }),
     };
   }
   assertNoNul('workingDir', requested);
