@@ -15,6 +15,11 @@ export type Awaitable<T> = T | Promise<T>;
 export interface Recorder {
   /** Where the rows live, for logs: a file path, or the database URL with its password redacted. */
   readonly path: string;
+  /**
+   * True when writes go over the network (PostgreSQL): the start row is then
+   * written before the CLI is spawned, not overlapping its start-up.
+   */
+  readonly remote?: boolean;
   start(rec: StartRecord): Awaitable<void>;
   complete(correlationId: string, owner: string, rec: CompletionRecord): Awaitable<void>;
   /** One request of this owner; another owner's request is indistinguishable from a missing one. */

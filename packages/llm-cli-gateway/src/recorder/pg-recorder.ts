@@ -46,6 +46,7 @@ const params = (n: number, from = 1) => Array.from({ length: n }, (_, i) => `$${
  */
 export class PgFlightRecorder implements Recorder {
   readonly path: string;
+  readonly remote = true;
   private readonly ready: Promise<void>;
   private readonly knownSecrets: readonly string[];
 

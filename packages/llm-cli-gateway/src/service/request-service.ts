@@ -114,7 +114,20 @@ export class RequestService {
       return this.remember(caller, result);
     }
     const recording = this.recording(caller, req, base.correlationId, planned, prepared.binaryPath);
-    // The start row is written the moment the CLI is spawned (overlapping its
+    // A remote store's start row is written before the CLI is spawned: its
+    // failure may take a network timeout to show, and the CLI must not run meanwhile.
+    if (this.deps.recorder?.remote === true) {
+      try {
+        await recording.begin();
+      } catch (err) {
+        const why = `flight recorder write failed, request not started: ${errorMessage(err)}`;
+        return this.remember(
+          caller,
+          this.failure(base, new GatewayError('RECORDER_FAILED', why), started, planned),
+        );
+      }
+    }
+    // A local start row is written the moment the CLI is spawned (overlapping its
     // start-up). Fail closed: if it cannot be written, the CLI, still booting,
     // is killed at once and the request fails.
     let recorderFailure: unknown;

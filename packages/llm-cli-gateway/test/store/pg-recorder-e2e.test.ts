@@ -5,6 +5,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { verifyLogs } from '../../src/cli/logs.js';
 import { fakeEnv, tempDir } from '../helpers/env.js';
+import { ALICE, testGateway } from '../helpers/gateway.js';
 import { connectGateway, jsonOf } from '../helpers/mcp-client.js';
 import { createTestDatabase, describePg, type TestDatabase } from '../helpers/pg.js';
 import { pgStoreFixture, type PgStoreFixture } from './pg-fixture.js';
@@ -122,5 +123,25 @@ describePg('a gateway on the PostgreSQL store, end to end over stdio', () => {
     expect(await rowsOf(fresh.url, "SELECT status FROM requests WHERE prompt = 'first'")).toEqual([
       { status: 'completed' },
     ]);
+  });
+});
+
+describePg('fail-closed on the PostgreSQL store', () => {
+  it('does not start the CLI when the start row cannot be written (database unreachable)', async () => {
+    const t = testGateway({ LLM_GATEWAY_DATABASE_URL: 'postgres://llmgw:pw@127.0.0.1:1/nowhere' });
+    const marker = join(t.dir, 'marker');
+    try {
+      t.env.FAKE_CLI_MARKER = marker;
+      await expect(t.gateway.ready).rejects.toThrow();
+      const r = await t.gateway.service.run(ALICE, { provider: 'claude', prompt: 'hi', options: {} });
+      expect(r.error).toMatchObject({
+        code: 'RECORDER_FAILED',
+        message: expect.stringMatching(/not started/),
+      });
+      expect(existsSync(marker)).toBe(false);
+    } finally {
+      await t.gateway.close();
+      t.cleanup();
+    }
   });
 });

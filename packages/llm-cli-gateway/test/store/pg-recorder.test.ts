@@ -3,6 +3,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { PgFlightRecorder, verifyPgRecorder } from '../../src/recorder/pg-recorder.js';
 import { openPgPool, type PgPool } from '../../src/store/pg/pool.js';
 import { queryRoleUrl } from '../../src/store/pg/query-url.js';
+import { verifyLogs } from '../../src/cli/logs.js';
+import { fakeEnv, tempDir } from '../helpers/env.js';
 import { describePg } from '../helpers/pg.js';
 import { pgStoreFixture, type PgStoreFixture } from './pg-fixture.js';
 
@@ -152,6 +154,18 @@ describePg('flight recorder on PostgreSQL', () => {
     expect(await rec.verify()).toMatchObject({ ok: true });
 
     await tamper("UPDATE recorder_starts SET prompt = 'edited' WHERE correlation_id = $1", [id]);
+    // What `llm-cli-gateway logs verify` reports, from the configuration.
+    const home = tempDir();
+    try {
+      const env = fakeEnv(home.dir, { LLM_GATEWAY_DATABASE_URL: fx.gatewayUrl });
+      expect(await verifyLogs(env)).toMatchObject({
+        ok: false,
+        path: fx.gatewayUrl,
+        problem: expect.stringMatching(/start fields do not match/),
+      });
+    } finally {
+      home.cleanup();
+    }
     expect(await rec.verify()).toMatchObject({
       ok: false,
       problem: expect.stringMatching(/start fields do not match/),
