@@ -82,5 +82,8 @@ export function createGateway(opts: GatewayOptions = {}): Gateway {
       .finally(() => stores.close());
     return closing;
   };
-  return { home, env, config, sessions, recorder, ready: stores.ready, service, plane, redaction, close };
+  // Serving starts only once every store (recorder, sessions, jobs) is usable.
+  const ready = Promise.all([stores.ready, plane.ready]).then(() => undefined);
+  ready.catch(() => undefined); // awaited by serve; this only keeps it from being "unhandled"
+  return { home, env, config, sessions, recorder, ready, service, plane, redaction, close };
 }

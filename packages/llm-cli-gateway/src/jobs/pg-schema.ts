@@ -1,4 +1,5 @@
 import type { Migration } from '../store/pg/migrate.js';
+import { ENSURE_ROLES_SQL, RUNTIME_ROLE } from '../store/pg/roles.js';
 
 /** Migration component of the job plane in `gateway_schema_migrations`. */
 export const JOBS_COMPONENT = 'jobs';
@@ -19,7 +20,7 @@ export const JOB_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     description: 'jobs queue, slots and output chunks',
-    sql: `
+    sql: `${ENSURE_ROLES_SQL}
 CREATE TABLE gateway_jobs (
   seq BIGSERIAL NOT NULL UNIQUE,
   id TEXT PRIMARY KEY,
@@ -61,6 +62,9 @@ CREATE TABLE gateway_job_output (
   data TEXT NOT NULL,
   PRIMARY KEY (job_id, stream, start)
 );
+-- The job plane updates its own rows (leases, states); nothing here is append-only.
+GRANT SELECT, INSERT, UPDATE, DELETE ON gateway_jobs, gateway_job_output TO ${RUNTIME_ROLE};
+GRANT USAGE ON SEQUENCE gateway_jobs_seq_seq TO ${RUNTIME_ROLE};
 `,
   },
 ];

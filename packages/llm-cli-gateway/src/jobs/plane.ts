@@ -34,6 +34,8 @@ export interface RequestPlane {
   admit(caller: Caller, request: GatewayRequest): Promise<RequestResult | undefined>;
   /** A sync request: inline result, or a job id when it outlives the deadline (async enabled only). */
   runSync(caller: Caller, request: GatewayRequest, hooks?: RunHooks): Promise<SyncOutcome>;
+  /** Settles when the job store is usable (its PostgreSQL migrations applied); rejects if it never will be. */
+  readonly ready: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -68,6 +70,7 @@ export function createRequestPlane(opts: RequestPlaneOptions): RequestPlane {
   });
   const run = gatedRunner(approvals, config.approval.strategy, opts.run);
   let jobs: JobRuntime | null = null;
+  let ready: Promise<void> = Promise.resolve();
   if (config.persistence.backend === 'sqlite' && config.store.backend === 'postgres') {
     const store = new PgJobStore({
       url: config.store.url,
@@ -84,6 +87,7 @@ export function createRequestPlane(opts: RequestPlaneOptions): RequestPlane {
       killGraceMs: opts.killGraceMs,
     });
     scheduler = pgJobs.slots;
+    ready = store.whenReady();
     jobs = pgJobs;
     jobs.start();
   } else if (config.persistence.backend === 'sqlite' && config.persistence.path !== null) {
@@ -191,6 +195,7 @@ export function createRequestPlane(opts: RequestPlaneOptions): RequestPlane {
     syncDeadlineMs: l.syncDeadlineMs,
     admit,
     runSync,
+    ready,
     close: async () => {
       await manager?.close();
       await manager?.store.close();
