@@ -79,13 +79,22 @@ describePg('doctor on the PostgreSQL store', () => {
       const out: string[] = [];
       const io = { out: (t: string) => out.push(t), err: (t: string) => out.push(t) };
       expect(await dbCommand(['migrate'], false, io, envFor(empty.url))).toBe(0);
-      expect(out).toEqual(['recorder: version 1 (applied 1)', 'sessions: version 1 (applied 1)']);
+      expect(out).toEqual([
+        'recorder: version 1 (applied 1)',
+        'sessions: version 1 (applied 1)',
+        'jobs: version 1 (applied 1)',
+      ]);
       expect(await dbCommand(['migrate'], false, io, envFor(empty.url))).toBe(0);
-      expect(out.slice(2)).toEqual(['recorder: version 1 (up to date)', 'sessions: version 1 (up to date)']);
+      expect(out.slice(3)).toEqual([
+        'recorder: version 1 (up to date)',
+        'sessions: version 1 (up to date)',
+        'jobs: version 1 (up to date)',
+      ]);
       const after = await doctorReport(envFor(empty.url));
       expect(after.database!.migrations).toMatchObject({
         recorder: { applied: 1 },
         sessions: { applied: 1 },
+        jobs: { applied: 1 },
       });
       expect(await dbCommand(['migrate'], false, io, fakeEnv(tmp.dir))).toBe(2); // SQLite store: nothing to do
     } finally {
