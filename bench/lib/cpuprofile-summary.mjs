@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * Summarises a .cpuprofile: self time per function (top N), self time per
- * package/area, and inclusive time of named functions.
+ * package/area, and inclusive time of named functions (`name` or
+ * `name@file-substring`, e.g. `add@batch.ts`).
  *   node bench/lib/cpuprofile-summary.mjs file.cpuprofile [topN] [fn,fn,...]
  */
 import fs from 'node:fs';
@@ -57,10 +58,12 @@ if (namesArg) {
   for (const [id, us] of selfUs) {
     const seen = new Set();
     for (let cur = id; cur !== undefined; cur = parent.get(cur)) {
-      const fn = nodes.get(cur).callFrame.functionName;
-      if (incl.has(fn) && !seen.has(fn)) {
-        seen.add(fn);
-        incl.set(fn, incl.get(fn) + us);
+      const { functionName, url } = nodes.get(cur).callFrame;
+      for (const name of names) {
+        const [fn, file] = name.split('@');
+        if (fn !== functionName || (file !== undefined && !url.includes(file)) || seen.has(name)) continue;
+        seen.add(name);
+        incl.set(name, incl.get(name) + us);
       }
     }
   }
