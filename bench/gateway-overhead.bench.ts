@@ -275,7 +275,14 @@ async function main(): Promise<void> {
     }
     const directCpuMsPerRequest = round2(directCpuAll / ROUNDS);
     const roundTrip: number[] = [];
+    const rtCpuBefore = cpuMs(gateways[0]!.transport.pid);
     for (let i = 0; i < REQUESTS; i++) roundTrip.push(await cheapTool(gateways[0]!.client));
+    const rtCpuAfter = cpuMs(gateways[0]!.transport.pid);
+    // The MCP share of a request's CPU: a tool call that spawns and records nothing.
+    const roundTripCpuMs =
+      rtCpuBefore === undefined || rtCpuAfter === undefined
+        ? null
+        : round2((rtCpuAfter - rtCpuBefore) / REQUESTS);
     for (const g of gateways) g.calls += warmupCalls;
     const summary = gateways.map((g) => {
       const cpuPer = round2(g.cpuMs / (REQUESTS * ROUNDS));
@@ -302,6 +309,7 @@ async function main(): Promise<void> {
       unit: 'ms',
       directSpawnCpuMsPerRequest: directCpuMsPerRequest,
       mcpRoundTripNoSpawn: stats(roundTrip),
+      mcpRoundTripNoSpawnGatewayCpuMs: roundTripCpuMs,
       gateways: summary,
       targetAddedP50Ms: TARGET_P50_MS,
       targetCpuRatio: TARGET_CPU_RATIO,
@@ -318,7 +326,7 @@ async function main(): Promise<void> {
     }
     const m = results.mcpRoundTripNoSpawn;
     console.log(
-      `MCP stdio round trip of a tool that spawns nothing (list_models): p50 ${m.p50} ms, p99 ${m.p99} ms`,
+      `MCP stdio round trip of a tool that spawns nothing (list_models): p50 ${m.p50} ms, p99 ${m.p99} ms, gateway CPU ${roundTripCpuMs} ms per call`,
     );
     fs.mkdirSync(path.join(here, 'results'), { recursive: true });
     fs.writeFileSync(

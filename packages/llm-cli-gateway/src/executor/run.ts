@@ -124,8 +124,8 @@ export function runProcess(opts: RunOptions): Promise<RunResult> {
     };
 
     child.on('error', (e) => finish(e.message));
-    child.stdout.on('data', (c: Buffer) => take('stdout', c));
-    child.stderr.on('data', (c: Buffer) => take('stderr', c));
+    child.stdout?.on('data', (c: Buffer) => take('stdout', c));
+    child.stderr?.on('data', (c: Buffer) => take('stderr', c));
     child.on('exit', (code, sig) => {
       exitCode = code;
       exitSignal = sig;

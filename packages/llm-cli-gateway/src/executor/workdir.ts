@@ -1,4 +1,4 @@
-import { mkdtempSync, realpathSync, rm, rmdir, statSync } from 'node:fs';
+import { mkdtempSync, realpathSync, rm, rmdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { GatewayError } from '../errors.js';
@@ -18,15 +18,18 @@ export interface WorkDir {
 export function prepareWorkDir(requested: string | undefined): WorkDir {
   if (requested === undefined) {
     const path = mkdtempSync(join(tmpdir(), 'llm-gw-'));
-    // Removed in the background: the reply does not wait for it. Most CLIs
-    // leave the directory empty, so one rmdir does; the recursive walk (an
-    // lstat and a readdir per entry) runs only when something was left in it.
+    // Most CLIs leave the directory empty: one rmdir syscall, inline (no
+    // thread-pool round trip). Anything left in it is removed by the
+    // recursive walk in the background, so the reply does not wait for it.
     return {
       path,
-      release: () =>
-        rmdir(path, (err) => {
-          if (err !== null) rm(path, { recursive: true, force: true, maxRetries: 2 }, () => undefined);
-        }),
+      release: () => {
+        try {
+          rmdirSync(path);
+        } catch {
+          rm(path, { recursive: true, force: true, maxRetries: 2 }, () => undefined);
+        }
+      },
     };
   }
   assertNoNul('workingDir', requested);
