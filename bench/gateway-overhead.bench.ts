@@ -241,7 +241,8 @@ function differential(gw: GatewayUnderTest): Record<string, unknown> {
     recorderRowsPerRequest: Object.fromEntries(rows.map((r) => [r.status, per(r.n)])),
     chainEventsPerRequest: Object.fromEntries(events.map((r) => [r.type, per(r.n)])),
     approvalDecisionsPerRequest: Object.fromEntries(decisions.map((r) => [r.decision, per(r.n)])),
-    logsVerify: verify.status === 0 ? 'ok' : `FAILED (exit ${verify.status}): ${verify.stdout}${verify.stderr}`,
+    logsVerify:
+      verify.status === 0 ? 'ok' : `FAILED (exit ${verify.status}): ${verify.stdout}${verify.stderr}`,
   };
 }
 
