@@ -201,7 +201,8 @@ describe('MCP end to end over stdio (official SDK client)', () => {
   it('an idle timeout is an isError result and the process group is gone', async () => {
     const res = await hangClient.callTool({
       name: 'gemini_request',
-      arguments: { prompt: 'hi', idleTimeoutMs: 300 },
+      // long enough for a node fake CLI to start and write its pid file on a loaded machine
+      arguments: { prompt: 'hi', idleTimeoutMs: 2000 },
     });
     expect(res.isError).toBe(true);
     expect(textOf(res)).toContain('IDLE_TIMEOUT');
