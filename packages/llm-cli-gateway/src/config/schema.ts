@@ -37,7 +37,7 @@ export const persistenceSchema = z
 export const storeSchema = z
   .object({
     backend: z.enum(['sqlite', 'postgres']).default('sqlite'),
-    /** postgres://user[:password]@host[:port]/database; LLM_GATEWAY_DATABASE_URL overrides it. */
+    /** A postgres:// URL (user, optional password, host, port, database); LLM_GATEWAY_DATABASE_URL overrides it. */
     url: safeString(4096)
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
       .optional(),
