@@ -22,7 +22,7 @@
  * Writes bench/results/closegate-recon.json.
  */
 import { spawnSync } from 'node:child_process';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -37,6 +37,7 @@ import {
   type Entry,
   type NewEntry,
 } from 'closegate-engine';
+import { timeOrderedUuid } from '../packages/audit-chain/src/chain/event-id.js';
 import { bareExactJoin, demoPass, demoPassLongLived, stats } from './lib/recon-demo.js';
 import { compareDifferential, readReference, reconDifferential } from './lib/recon-differential.js';
 
@@ -196,6 +197,7 @@ function bareReconPass(
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
+  db.pragma('cache_size = -65536'); // the engine's page cache (store/index.ts): same footing
   const t = performance.now();
   const cpu0 = process.cpuUsage();
   const rows = db
@@ -295,7 +297,7 @@ class BareAudit {
 
   private add(actor: string, type: string, payload: string): void {
     const seq = ++this.seq;
-    const eventId = randomUUID();
+    const eventId = timeOrderedUuid(); // as the engine: appended at the right edge of the event_id index
     const hash = createHash('sha256')
       .update(
         `${this.prev}{"actor":"${actor}","event_id":"${eventId}","payload":${payload},"seq":${seq},"ts":"${this.ts}","type":"${type}"}`,
