@@ -27,6 +27,7 @@ import {
   type ProtectedResourceConfig,
 } from './protected-resource.js';
 import { sendRpcError } from './respond.js';
+import { limitRequestsPerSocket } from './keep-alive-limit.js';
 import { sessionCap } from './session-cap.js';
 import { SessionRegistry, closeSession } from './session-registry.js';
 
@@ -142,7 +143,6 @@ function createBoundedServer(opts: ResolvedHttpOptions): Server {
     connectionsCheckingInterval: Math.min(1_000, Math.max(25, Math.floor(opts.headersTimeoutMs / 4))),
   });
   server.maxConnections = opts.maxConnections;
-  server.maxRequestsPerSocket = opts.maxRequestsPerSocket;
   return server;
 }
 
@@ -181,7 +181,8 @@ export async function serveHttp(factory: ServerFactory, options: HttpHostOptions
     server.close();
     throw error;
   }
-  server.on('request', buildHandler(factory, opts, address.port, registry, logger));
+  const handler = buildHandler(factory, opts, address.port, registry, logger);
+  server.on('request', limitRequestsPerSocket(opts.maxRequestsPerSocket, handler));
   const reaper = startReaper(registry, opts.idleSessionMs, logger);
   const host = urlHost(opts.host);
   logger.info('MCP HTTP host listening', { host: opts.host, port: address.port, path: opts.path });
