@@ -45,6 +45,15 @@ export class PgJobLeases {
     return rows.filter((r) => r.cancel_requested).map((r) => r.id);
   }
 
+  /** Running jobs of this instance whose cancellation was requested (read only: no lease renewed). */
+  async pendingCancels(): Promise<string[]> {
+    const { rows } = await this.control<{ id: string }>(
+      `SELECT id FROM gateway_jobs WHERE instance_id = $1 AND state = 'running' AND cancel_requested`,
+      [this.ctx.instanceId],
+    );
+    return rows.map((r) => r.id);
+  }
+
   /**
    * Cancel from any instance: a queued job is canceled right here; a running
    * one is flagged and its instance is told over NOTIFY (with the heartbeat's

@@ -45,6 +45,13 @@ export class PgJobManager extends JobRuntime {
   private dispatchAgain = false;
   private pollTimer: NodeJS.Timeout | undefined;
   private lastExpiry = 0;
+  /**
+   * Cancels of jobs running here requested by another instance, by how they
+   * were noticed (the heartbeat's flag check, the last resort, is not counted).
+   */
+  readonly cancelsNoticed = { byNotification: 0, byReconnectCheck: 0 };
+  /** Catch-ups done after the LISTEN connection came back. */
+  reconnectChecks = 0;
   /** Sync requests' slots, accounted in the database. */
   readonly slots: SlotGate;
 
@@ -61,10 +68,14 @@ export class PgJobManager extends JobRuntime {
   override start(): void {
     super.start();
     this.pg
-      .listen((event) => {
-        if (event.startsWith('cancel:')) this.inflight.get(event.slice(7))?.controller.abort();
-        else this.dispatch();
-      })
+      .listen(
+        (event) => {
+          if (event.startsWith('cancel:')) {
+            if (this.abortLocal(event.slice(7))) this.cancelsNoticed.byNotification++;
+          } else this.dispatch();
+        },
+        () => void this.catchUp(),
+      )
       .catch((err: Error) =>
         process.stderr.write(`llm-cli-gateway: job notifications unavailable: ${err.message}\n`),
       );
@@ -145,6 +156,32 @@ export class PgJobManager extends JobRuntime {
     clearInterval(this.pollTimer);
     this.sync.failAll();
     await super.close();
+  }
+
+  /**
+   * The LISTEN connection is back after a drop: notifications sent meanwhile
+   * are lost. Cancels of jobs running here are re-read from their flags (the
+   * heartbeat would find them too, but only a third of a lease later), and the
+   * queue is claimed from as if 'queued' / 'freed' had arrived.
+   */
+  private async catchUp(): Promise<void> {
+    if (this.closed) return;
+    try {
+      for (const id of await this.pg.pendingCancels())
+        if (this.abortLocal(id)) this.cancelsNoticed.byReconnectCheck++;
+    } catch {
+      // The database went away again: the next reconnect or heartbeat checks again.
+    }
+    this.reconnectChecks++;
+    this.dispatch();
+  }
+
+  /** Aborts a job running here; false when it is not here or already aborted. */
+  private abortLocal(id: string): boolean {
+    const c = this.inflight.get(id)?.controller;
+    if (c === undefined || c.signal.aborted) return false;
+    c.abort();
+    return true;
   }
 
   /** Claims what fits, repeatedly, one claim at a time per instance. */

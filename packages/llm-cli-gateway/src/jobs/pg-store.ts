@@ -4,7 +4,7 @@ import { openPgPool, type PgPool } from '../store/pg/pool.js';
 import { JobError, jobNotFound } from './errors.js';
 import { PgJobContext } from './pg-context.js';
 import { PgJobLeases } from './pg-leases.js';
-import { PgListener } from './pg-listener.js';
+import { PgListener, type PgListenerStats } from './pg-listener.js';
 import { PgJobQueue } from './pg-queue.js';
 import { COLUMNS, DUPLICATE_SQL, JOBS_CHANNEL, toRecord, type ClaimedJob, type Row } from './pg-rows.js';
 import { JOB_MIGRATIONS, JOBS_COMPONENT } from './pg-schema.js';
@@ -25,6 +25,8 @@ export interface PgJobStoreOptions {
   readonly instanceId?: string;
   /** Closes the pool with the store (default true: the store opened it). */
   readonly ownsPool?: boolean;
+  /** Delay between reconnection attempts of the LISTEN connection (default 100 ms doubling to 5 s). */
+  readonly listenerBackoff?: { readonly minMs: number; readonly maxMs: number };
 }
 
 /**
@@ -44,6 +46,7 @@ export class PgJobStore implements JobStoreApi {
   private readonly queue: PgJobQueue;
   private readonly leases: PgJobLeases;
   private listener: PgListener | undefined;
+  private closed = false;
 
   constructor(opts: PgJobStoreOptions) {
     this.opts = opts;
@@ -64,17 +67,31 @@ export class PgJobStore implements JobStoreApi {
     return this.ctx.ready;
   }
 
-  /** LISTENs on the job channel on a connection of its own; `onEvent` gets each payload. */
-  async listen(onEvent: (payload: string) => void): Promise<void> {
+  /**
+   * LISTENs on the job channel on a connection of its own; `onEvent` gets each
+   * payload. The connection is re-established whenever it drops, and
+   * `onReconnect` runs once LISTEN is back (to catch up on missed events).
+   * Rejects if the first connection fails; it is retried in the background.
+   */
+  async listen(onEvent: (payload: string) => void, onReconnect?: () => void): Promise<void> {
     await this.ctx.ready;
-    const listener = new PgListener({
+    if (this.closed) return;
+    if (this.listener !== undefined) throw new Error('the job store is already listening');
+    this.listener = new PgListener({
       url: this.opts.url,
       channel: JOBS_CHANNEL,
-      applicationName: 'llm-cli-gateway jobs listener',
+      // The instance id's first part tells an operator (and a test) which instance's listener it is.
+      applicationName: `llm-cli-gateway jobs listener ${this.instanceId.slice(0, 8)}`,
       onEvent,
+      onReconnect,
+      backoff: this.opts.listenerBackoff,
     });
-    await listener.start();
-    this.listener = listener;
+    await this.listener.start();
+  }
+
+  /** The LISTEN connection's state (undefined before `listen`). */
+  listenerStats(): PgListenerStats | undefined {
+    return this.listener?.stats();
   }
 
   // --- the queue and the slot ledger (pg-queue.ts) ---------------------------------------
@@ -111,6 +128,11 @@ export class PgJobStore implements JobStoreApi {
 
   heartbeat(): Promise<string[]> {
     return this.leases.heartbeat();
+  }
+
+  /** Running jobs of this instance whose cancellation was requested (without renewing leases). */
+  pendingCancels(): Promise<string[]> {
+    return this.leases.pendingCancels();
   }
 
   requestCancel(owner: string, id: string): Promise<void> {
@@ -255,6 +277,7 @@ export class PgJobStore implements JobStoreApi {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     const l = this.listener;
     this.listener = undefined;
     await l?.close();

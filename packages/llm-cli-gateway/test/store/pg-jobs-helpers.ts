@@ -19,10 +19,15 @@ export function pgInstance(
   url: string,
   limits: SchedulerLimits,
   run: JobRunner,
-  opts: { leaseMs?: number; start?: boolean; dedupWindowMs?: number } = {},
+  opts: {
+    leaseMs?: number;
+    start?: boolean;
+    dedupWindowMs?: number;
+    listenerBackoff?: { minMs: number; maxMs: number };
+  } = {},
 ): PgInstance {
   const leaseMs = opts.leaseMs ?? 2000;
-  const store = new PgJobStore({ url, leaseMs, limits });
+  const store = new PgJobStore({ url, leaseMs, limits, listenerBackoff: opts.listenerBackoff });
   const jobs = new PgJobManager({
     store,
     limits,
