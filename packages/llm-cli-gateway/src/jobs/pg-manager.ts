@@ -4,7 +4,7 @@ import type { PgJobStore } from './pg-store.js';
 import { PgSlot, PgSyncSlots } from './pg-sync-slots.js';
 import { requestHash } from './request-hash.js';
 import { JobRuntime, type JobRuntimeOptions, type RunningRequest, type SubmitResult } from './runtime.js';
-import type { SchedulerLimits, SchedulerStats, Slot, SlotGate } from './scheduler.js';
+import type { SchedulerLimits, SchedulerStats, SlotGate } from './scheduler.js';
 import { isTerminal } from './states.js';
 import type { JobRecord } from './store.js';
 
