@@ -29,27 +29,28 @@ async function killListener(url: string, i: PgInstance): Promise<number> {
 describePg('PostgreSQL job plane: the LISTEN connection', () => {
   const db = usePgJobsDatabase('llmgw_jobs_listen');
 
-  async function runningJob(i: PgInstance): Promise<string> {
-    const { job } = await i.jobs.submit(ALICE, jobRequest('runs until canceled'));
-    expect(job.state).toBe('running');
-    return job.id;
-  }
-
   const listening = (i: PgInstance) => waitForAsync(async () => i.store.listenerStats()?.connected === true);
 
-  it('is re-established after its backend is terminated, and a cancel from another instance then arrives by notification', async () => {
-    const a = db.instance(
-      limits,
-      countingRunner(new Map(), () => 120_000),
-      { leaseMs: LEASE_MS },
-    );
-    const b = db.instance(
-      limits,
-      countingRunner(new Map(), () => 120_000),
-      { leaseMs: LEASE_MS },
-    );
+  /** Instance A runs a job with its LISTEN connection up; B is another instance on the same database. */
+  async function aRunsAJob(
+    aOpts: { listenerBackoff?: { minMs: number; maxMs: number } } = {},
+  ): Promise<{ a: PgInstance; b: PgInstance; id: string }> {
+    const instance = (opts: typeof aOpts) =>
+      db.instance(
+        limits,
+        countingRunner(new Map(), () => 120_000),
+        { leaseMs: LEASE_MS, ...opts },
+      );
+    const a = instance(aOpts);
+    const b = instance({});
     expect(await listening(a)).toBe(true);
-    const id = await runningJob(a);
+    const { job } = await a.jobs.submit(ALICE, jobRequest('runs until canceled'));
+    expect(job.state).toBe('running');
+    return { a, b, id: job.id };
+  }
+
+  it('is re-established after its backend is terminated, and a cancel from another instance then arrives by notification', async () => {
+    const { a, b, id } = await aRunsAJob();
 
     expect(await killListener(db.url, a)).toBe(1);
     expect(
@@ -69,19 +70,7 @@ describePg('PostgreSQL job plane: the LISTEN connection', () => {
 
   it('a cancel sent while it is down is found by the re-check that follows the reconnect', async () => {
     // A slow first retry leaves time to cancel while nobody listens.
-    const backoff = { listenerBackoff: { minMs: 1500, maxMs: 1500 }, leaseMs: LEASE_MS };
-    const a = db.instance(
-      limits,
-      countingRunner(new Map(), () => 120_000),
-      backoff,
-    );
-    const b = db.instance(
-      limits,
-      countingRunner(new Map(), () => 120_000),
-      { leaseMs: LEASE_MS },
-    );
-    expect(await listening(a)).toBe(true);
-    const id = await runningJob(a);
+    const { a, b, id } = await aRunsAJob({ listenerBackoff: { minMs: 1500, maxMs: 1500 } });
 
     expect(await killListener(db.url, a)).toBe(1);
     expect(await waitForAsync(async () => a.store.listenerStats()!.connected === false)).toBe(true);
