@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -10,32 +9,28 @@ import { verifyLogs } from '../src/cli/logs.js';
 import { rowToResult } from '../src/recorder/row-result.js';
 import { ALICE, BOB, testGateway } from './helpers/gateway.js';
 import { tempDir } from './helpers/env.js';
+import { recordRequest } from './helpers/recorder.js';
 
 let dir: string;
 let cleanup: () => void;
 let rec: FlightRecorder;
 let path: string;
 
-function request(owner: string, prompt: string, response = 'ok reply'): string {
-  const id = randomUUID();
-  rec.start({ correlationId: id, owner, transport: 'stdio', cli: 'claude', prompt, model: 'sonnet' });
-  rec.complete(id, owner, {
-    status: 'completed',
-    durationMs: 12.4,
-    exitCode: 0,
-    response,
-    usage: { inputTokens: 3 },
-  });
-  return id;
+function request(owner: string, prompt: string, response = 'ok reply'): Promise<string> {
+  return recordRequest(
+    rec,
+    { owner, transport: 'stdio', cli: 'claude', prompt, model: 'sonnet' },
+    { response },
+  );
 }
 
-beforeEach(() => {
+beforeEach(async () => {
   ({ dir, cleanup } = tempDir());
   path = join(dir, 'logs.db');
   rec = new FlightRecorder(path, ['plain-credential-value']);
-  request(ALICE.id, 'alice prompt one');
-  request(ALICE.id, 'alice prompt two');
-  request(BOB.id, 'BOB-SECRET-PROMPT', 'BOB-SECRET-RESPONSE');
+  await request(ALICE.id, 'alice prompt one');
+  await request(ALICE.id, 'alice prompt two');
+  await request(BOB.id, 'BOB-SECRET-PROMPT', 'BOB-SECRET-RESPONSE');
 });
 afterEach(() => {
   rec.close();
@@ -45,8 +40,8 @@ afterEach(() => {
 const q = (sql: string, owner = ALICE.id) => rec.query(sql, owner);
 
 describe('flight recorder', () => {
-  it('stores a start and completion row, 0600, WAL, with redaction', () => {
-    const id = request(
+  it('stores a start and completion row, 0600, WAL, with redaction', async () => {
+    const id = await request(
       ALICE.id,
       'key sk-ant-api03-AAAAAAAAAAAAAAAAAAAAAAAA and plain-credential-value',
       'here: ghp_abcdefghijklmnopqrstuvwxyz0123456789',

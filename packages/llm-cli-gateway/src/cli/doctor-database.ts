@@ -238,7 +238,9 @@ export function databaseWarnings(r: DatabaseReport): string[] {
 }
 
 export function formatDatabase(r: DatabaseReport): string[] {
-  const lines = ['', `Database: PostgreSQL ${r.url} (set by ${r.setting})`];
+  // The setting as the user wrote it: the variable's name, or the key in config.toml.
+  const setting = r.setting.startsWith('env:') ? r.setting.slice('env:'.length) : r.setting;
+  const lines = ['', `Database: PostgreSQL ${r.url} (set by ${setting})`];
   for (const c of r.checks) lines.push(`  ${c.ok ? 'ok ' : 'FAIL'} ${c.name}: ${c.detail}`);
   return lines;
 }

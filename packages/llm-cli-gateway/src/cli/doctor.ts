@@ -1,5 +1,6 @@
 import { ConfigError } from '../config/errors.js';
-import { loadConfig, type GatewayConfig } from '../config/file.js';
+import { configPath, loadConfig, type GatewayConfig } from '../config/file.js';
+import { describeConfigError } from './conventions.js';
 import { databaseReport, databaseWarnings, formatDatabase, type DatabaseReport } from './doctor-database.js';
 import {
   formatGovernance,
@@ -74,9 +75,23 @@ function loadGovernance(
       store: config.store,
     };
   } catch (err) {
-    if (err instanceof ConfigError) return { kind: 'error', error: err.message };
+    if (err instanceof ConfigError) return { kind: 'error', error: describeConfigProblem(err, env) };
     throw err;
   }
+}
+
+/**
+ * A configuration problem in the user's own terms: an environment setting as
+ * they wrote it (`LLM_GATEWAY_CONFIG=/etc/gw.toml: ... does not exist`, secret
+ * values left out), and for a problem inside a file named by
+ * LLM_GATEWAY_CONFIG, that this is where the file came from.
+ */
+export function describeConfigProblem(err: ConfigError, env: NodeJS.ProcessEnv): string {
+  const text = describeConfigError(err, env);
+  const { path, explicit } = configPath(env);
+  if (explicit && err.file === path)
+    return `${text} (config file set by LLM_GATEWAY_CONFIG=${env.LLM_GATEWAY_CONFIG})`;
+  return text;
 }
 
 export async function doctorReport(env: NodeJS.ProcessEnv): Promise<DoctorReport> {

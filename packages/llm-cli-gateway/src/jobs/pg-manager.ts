@@ -1,10 +1,10 @@
 import type { Caller, GatewayRequest, RequestResult } from '../service/types.js';
-import { JobError } from './errors.js';
 import { processStartTime } from './process-identity.js';
 import type { PgJobStore } from './pg-store.js';
+import { PgSlot, PgSyncSlots } from './pg-sync-slots.js';
 import { requestHash } from './request-hash.js';
 import { JobRuntime, type JobRuntimeOptions, type RunningRequest, type SubmitResult } from './runtime.js';
-import type { SchedulerLimits, SchedulerStats, Slot, SlotGate } from './scheduler.js';
+import type { SchedulerLimits, SchedulerStats, SlotGate } from './scheduler.js';
 import { isTerminal } from './states.js';
 import type { JobRecord } from './store.js';
 
@@ -15,30 +15,6 @@ export interface PgJobManagerOptions extends JobRuntimeOptions {
   readonly claimBatch?: number;
   /** Fallback poll of the queue when no notification arrives; default 1000 ms. */
   readonly pollMs?: number;
-}
-
-/** A sync request's slot row; once adopted, the job's own end frees it. */
-class PgSlot implements Slot {
-  released = false;
-  adopted = false;
-  constructor(
-    readonly rowId: string,
-    private readonly store: PgJobStore,
-  ) {}
-  release(): void {
-    if (this.released || this.adopted) return;
-    this.released = true;
-    void this.store.releaseSync(this.rowId).catch(() => undefined);
-  }
-  /** A sync request's CLI is recorded too, so an instance that dies mid-request leaves no stray group. */
-  onSpawn(pid: number): void {
-    void this.store.setProcess(this.rowId, pid, processStartTime(pid)).catch(() => undefined);
-  }
-}
-
-interface SyncWaiter {
-  grant(slot: Slot): void;
-  fail(err: Error): void;
 }
 
 /**
@@ -64,19 +40,27 @@ interface SyncWaiter {
  */
 export class PgJobManager extends JobRuntime {
   private readonly pg: PgJobStore;
-  private readonly waiters = new Map<string, SyncWaiter>();
+  private readonly sync: PgSyncSlots;
   private dispatching = false;
   private dispatchAgain = false;
   private pollTimer: NodeJS.Timeout | undefined;
   private lastExpiry = 0;
+  /**
+   * Cancels of jobs running here requested by another instance, by how they
+   * were noticed (the heartbeat's flag check, the last resort, is not counted).
+   */
+  readonly cancelsNoticed = { byNotification: 0, byReconnectCheck: 0 };
+  /** Catch-ups done after the LISTEN connection came back. */
+  reconnectChecks = 0;
   /** Sync requests' slots, accounted in the database. */
   readonly slots: SlotGate;
 
   constructor(private readonly pgOpts: PgJobManagerOptions) {
     super(pgOpts);
     this.pg = pgOpts.store;
+    this.sync = new PgSyncSlots(this.pg, pgOpts.limits.queueTimeoutMs, () => this.dispatch());
     this.slots = {
-      acquire: (provider, signal, owner = '') => this.acquireSlot(provider, signal, owner),
+      acquire: (provider, signal, owner = '') => this.sync.acquire(provider, signal, owner),
       stats: () => this.localStats(),
     };
   }
@@ -84,10 +68,14 @@ export class PgJobManager extends JobRuntime {
   override start(): void {
     super.start();
     this.pg
-      .listen((event) => {
-        if (event.startsWith('cancel:')) this.inflight.get(event.slice(7))?.controller.abort();
-        else this.dispatch();
-      })
+      .listen(
+        (event) => {
+          if (event.startsWith('cancel:')) {
+            if (this.abortLocal(event.slice(7))) this.cancelsNoticed.byNotification++;
+          } else this.dispatch();
+        },
+        () => void this.catchUp(),
+      )
       .catch((err: Error) =>
         process.stderr.write(`llm-cli-gateway: job notifications unavailable: ${err.message}\n`),
       );
@@ -166,16 +154,34 @@ export class PgJobManager extends JobRuntime {
 
   override async close(): Promise<void> {
     clearInterval(this.pollTimer);
-    for (const [id, waiter] of this.waiters) {
-      this.waiters.delete(id);
-      void this.pg
-        .dequeue(id, 'canceled', { code: 'JOB_STORE_CLOSED', message: 'the gateway is shutting down' })
-        .catch(() => undefined);
-      waiter.fail(
-        new JobError('JOB_STORE_CLOSED', 'the gateway is shutting down; retry on another instance', true),
-      );
-    }
+    this.sync.failAll();
     await super.close();
+  }
+
+  /**
+   * The LISTEN connection is back after a drop: notifications sent meanwhile
+   * are lost. Cancels of jobs running here are re-read from their flags (the
+   * heartbeat would find them too, but only a third of a lease later), and the
+   * queue is claimed from as if 'queued' / 'freed' had arrived.
+   */
+  private async catchUp(): Promise<void> {
+    if (this.closed) return;
+    try {
+      for (const id of await this.pg.pendingCancels())
+        if (this.abortLocal(id)) this.cancelsNoticed.byReconnectCheck++;
+    } catch {
+      // The database went away again: the next reconnect or heartbeat checks again.
+    }
+    this.reconnectChecks++;
+    this.dispatch();
+  }
+
+  /** Aborts a job running here; false when it is not here or already aborted. */
+  private abortLocal(id: string): boolean {
+    const c = this.inflight.get(id)?.controller;
+    if (c === undefined || c.signal.aborted) return false;
+    c.abort();
+    return true;
   }
 
   /** Claims what fits, repeatedly, one claim at a time per instance. */
@@ -206,14 +212,8 @@ export class PgJobManager extends JobRuntime {
         if (this.closed) return;
         const claimed = await this.pg.claim(batch);
         for (const c of claimed) {
-          if (c.kind === 'sync') {
-            const slot = new PgSlot(c.id, this.pg);
-            const waiter = this.waiters.get(c.id);
-            this.waiters.delete(c.id);
-            if (waiter === undefined)
-              slot.release(); // its request gave up meanwhile
-            else waiter.grant(slot);
-          } else if (c.payload !== undefined) {
+          if (c.kind === 'sync') this.sync.grant(c.id);
+          else if (c.payload !== undefined) {
             this.launch(c.id, c.payload.caller, c.payload.request);
           }
         }
@@ -225,66 +225,12 @@ export class PgJobManager extends JobRuntime {
   }
 
   private localStats(): SchedulerStats {
-    return { running: this.inflight.size, queued: this.waiters.size, runningByProvider: {} };
+    return { running: this.inflight.size, queued: this.sync.waiting, runningByProvider: {} };
   }
 
   private launch(id: string, caller: Caller, request: GatewayRequest): void {
     const controller = new AbortController();
     const done: Promise<RequestResult | undefined> = this.runClaimed(id, caller, request, controller);
     this.track(id, controller, done);
-  }
-
-  private async acquireSlot(provider: string, signal: AbortSignal | undefined, owner: string): Promise<Slot> {
-    if (signal?.aborted) throw new JobError('QUEUE_ABORTED', 'request canceled while queued');
-    const { id, granted } = await this.pg.acquireSync(owner, provider);
-    if (granted) return new PgSlot(id, this.pg);
-    const timeoutMs = this.pgOpts.limits.queueTimeoutMs;
-    return new Promise<Slot>((resolve, reject) => {
-      const giveUp = (err: JobError, to: 'canceled' | 'failed') => {
-        cleanup();
-        void this.pg.dequeue(id, to, { code: err.code, message: err.message }).then(
-          (left) => {
-            if (left) {
-              this.waiters.delete(id);
-              reject(err);
-            }
-            // else: claimed meanwhile; the grant finds no waiter... unless it is still registered:
-            // keep the waiter so the slot is handed over and released by the caller as usual.
-          },
-          () => reject(err),
-        );
-      };
-      const onAbort = () =>
-        giveUp(new JobError('QUEUE_ABORTED', 'request canceled while queued'), 'canceled');
-      const timer = setTimeout(
-        () =>
-          giveUp(
-            new JobError(
-              'QUEUE_TIMEOUT',
-              `waited ${Math.round(timeoutMs / 1000)} s for a free ${provider} slot; retry later`,
-              true,
-            ),
-            'failed',
-          ),
-        timeoutMs,
-      );
-      timer.unref?.();
-      const cleanup = () => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.waiters.set(id, {
-        grant: (slot) => {
-          cleanup();
-          resolve(slot);
-        },
-        fail: (err) => {
-          cleanup();
-          reject(err);
-        },
-      });
-      this.dispatch();
-    });
   }
 }

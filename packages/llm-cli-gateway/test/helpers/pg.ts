@@ -69,3 +69,18 @@ export async function createTestDatabase(prefix = 'llmgw_test'): Promise<TestDat
     },
   };
 }
+
+/** Runs one statement on a connection of its own and returns the rows. */
+export async function pgRows<T extends pg.QueryResultRow>(
+  url: string,
+  text: string,
+  params: unknown[] = [],
+): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(text, params)).rows;
+  } finally {
+    await client.end();
+  }
+}

@@ -5,10 +5,10 @@ import { JobError, SaturatedError } from '../../src/jobs/errors.js';
 import { JobManager, type JobRunner } from '../../src/jobs/manager.js';
 import { SlotScheduler } from '../../src/jobs/scheduler.js';
 import { SqliteJobStore } from '../../src/jobs/sqlite-store.js';
-import type { GatewayRequest, RequestResult } from '../../src/service/types.js';
 import { pidAlive, waitFor } from '../helpers/env.js';
 import { waitForAsync } from './async-wait.js';
 import { ALICE, BOB, testGateway } from '../helpers/gateway.js';
+import { jobRequest, okResult } from '../helpers/jobs.js';
 
 const cleanups: Array<() => void | Promise<void>> = [];
 afterEach(async () => {
@@ -38,11 +38,7 @@ function setup(extraEnv: Record<string, string> = {}, run?: JobRunner, scheduler
   return { manager, store, gw };
 }
 
-const req = (prompt: string, provider: GatewayRequest['provider'] = 'claude'): GatewayRequest => ({
-  provider,
-  prompt,
-  options: {},
-});
+const req = jobRequest;
 
 async function settled(manager: JobManager, owner: string, id: string) {
   await waitForAsync(
@@ -129,14 +125,7 @@ describe('JobManager', () => {
     const gate = new Promise<void>((r) => (release = r));
     const stub: JobRunner = async (_c, r) => {
       await gate;
-      return {
-        correlationId: 'c',
-        cli: r.provider,
-        ok: true,
-        reply: 'ok',
-        exitCode: 0,
-        durationMs: 1,
-      } as RequestResult;
+      return okResult(r.provider);
     };
     const { manager } = setup({}, stub, {
       maxConcurrent: 1,
@@ -165,14 +154,7 @@ describe('JobManager', () => {
     const stub: JobRunner = async (_c, r) => {
       runs++;
       await gate;
-      return {
-        correlationId: 'c',
-        cli: r.provider,
-        ok: true,
-        reply: 'ok',
-        exitCode: 0,
-        durationMs: 1,
-      } as RequestResult;
+      return okResult(r.provider);
     };
     const { manager } = setup({}, stub, {
       maxConcurrent: 1,
@@ -198,14 +180,7 @@ describe('JobManager', () => {
       hooks.onOutput?.('stdout', 'progress line 1 token=sup3r-secret-value\n');
       hooks.onOutput?.('stderr', 'warning\n');
       await gate;
-      return {
-        correlationId: 'c',
-        cli: r.provider,
-        ok: true,
-        reply: 'reply with sup3r-secret-value',
-        exitCode: 0,
-        durationMs: 1,
-      } as RequestResult;
+      return okResult(r.provider, 'reply with sup3r-secret-value');
     };
     const { manager } = setup({}, stub);
     const { job } = await manager.submit(ALICE, req('stream'));

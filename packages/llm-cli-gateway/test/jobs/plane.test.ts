@@ -1,11 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseConfigText, resolveConfig } from '../../src/config/file.js';
-import { createRequestPlane } from '../../src/jobs/plane.js';
-import type { GatewayRequest } from '../../src/service/types.js';
 import { waitForAsync } from './async-wait.js';
-import { ALICE, testGateway } from '../helpers/gateway.js';
+import { ALICE } from '../helpers/gateway.js';
+import { jobRequest, testPlane } from '../helpers/jobs.js';
 
 const cleanups: Array<() => void | Promise<void>> = [];
 afterEach(async () => {
@@ -13,27 +11,10 @@ afterEach(async () => {
 });
 
 function plane(toml: string, extraEnv: Record<string, string> = {}) {
-  const gw = testGateway(extraEnv);
-  const env = { ...gw.env };
-  const config = resolveConfig(parseConfigText(toml), env, {
-    path: join(gw.dir, 'config.toml'),
-    exists: false,
-  });
-  const p = createRequestPlane({
-    config,
-    home: gw.gateway.home,
-    run: (c, r, h) => gw.gateway.service.run(c, r, h),
-    secrets: [],
-    killGraceMs: 300,
-  });
-  cleanups.push(async () => {
-    await p.close();
-    gw.cleanup();
-  });
-  return { p, gw, config };
+  return testPlane(toml, extraEnv, cleanups);
 }
 
-const req: GatewayRequest = { provider: 'claude', prompt: 'hello plane', options: {} };
+const req = jobRequest('hello plane');
 
 describe('RequestPlane', () => {
   it('with backend none there is no job manager', async () => {

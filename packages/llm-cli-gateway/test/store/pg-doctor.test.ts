@@ -31,7 +31,8 @@ describePg('doctor on the PostgreSQL store', () => {
     });
     expect(failed(r)).toEqual([]);
     expect(r.warnings.filter((w) => w.startsWith('database:'))).toEqual([]);
-    expect(formatDoctor(r)).toMatch(/Database: PostgreSQL .* \(set by env:LLM_GATEWAY_DATABASE_URL\)/);
+    expect(formatDoctor(r)).toMatch(/Database: PostgreSQL .* \(set by LLM_GATEWAY_DATABASE_URL\)/);
+    expect(formatDoctor(r)).not.toContain('env:');
   });
 
   it('fails when the gateway role could change the recorder (a superuser that owns it)', async () => {

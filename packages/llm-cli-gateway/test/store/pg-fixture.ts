@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 import { migrateStores } from '../../src/store/open.js';
 import { openPgPool, type PgPool } from '../../src/store/pg/pool.js';
 import { RUNTIME_ROLE } from '../../src/store/pg/roles.js';
@@ -44,4 +45,40 @@ export async function pgStoreFixture(): Promise<PgStoreFixture> {
       }
     },
   };
+}
+
+export interface PgStoreSuite {
+  /** The fixture (set once the suite's `beforeAll` ran). */
+  readonly fx: PgStoreFixture;
+  /** A pool of the least-privilege gateway login, as one gateway instance holds it; ended after the suite. */
+  gatewayPool(): PgPool;
+}
+
+/**
+ * `pgStoreFixture()` for a describe block: created before its tests, its
+ * pools ended and everything dropped after them. Call it inside the
+ * `describePg` callback, before the block's own hooks.
+ */
+export function usePgStoreFixture(): PgStoreSuite {
+  let fx: PgStoreFixture | undefined;
+  const pools: PgPool[] = [];
+  beforeAll(async () => {
+    fx = await pgStoreFixture();
+  });
+  afterAll(async () => {
+    for (const p of pools.splice(0)) await p.end();
+    await fx?.close();
+  });
+  const suite: PgStoreSuite = {
+    get fx() {
+      if (fx === undefined) throw new Error('the PostgreSQL store fixture is created in beforeAll');
+      return fx;
+    },
+    gatewayPool: () => {
+      const pool = openPgPool(suite.fx.gatewayUrl, { max: 4 });
+      pools.push(pool);
+      return pool;
+    },
+  };
+  return suite;
 }

@@ -1,9 +1,12 @@
 import pg from 'pg';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { PgJobManager } from '../../src/jobs/pg-manager.js';
 import { PgJobStore } from '../../src/jobs/pg-store.js';
 import type { JobRunner } from '../../src/jobs/runtime.js';
 import type { SchedulerLimits } from '../../src/jobs/scheduler.js';
 import type { RequestResult } from '../../src/service/types.js';
+import { okResult } from '../helpers/jobs.js';
+import { createTestDatabase, pgRows, type TestDatabase } from '../helpers/pg.js';
 
 export interface PgInstance {
   store: PgJobStore;
@@ -16,10 +19,15 @@ export function pgInstance(
   url: string,
   limits: SchedulerLimits,
   run: JobRunner,
-  opts: { leaseMs?: number; start?: boolean; dedupWindowMs?: number } = {},
+  opts: {
+    leaseMs?: number;
+    start?: boolean;
+    dedupWindowMs?: number;
+    listenerBackoff?: { minMs: number; maxMs: number };
+  } = {},
 ): PgInstance {
   const leaseMs = opts.leaseMs ?? 2000;
-  const store = new PgJobStore({ url, leaseMs, limits });
+  const store = new PgJobStore({ url, leaseMs, limits, listenerBackoff: opts.listenerBackoff });
   const jobs = new PgJobManager({
     store,
     limits,
@@ -38,10 +46,6 @@ export function pgInstance(
       await store.close();
     },
   };
-}
-
-export function okResult(provider: string, reply = 'ok'): RequestResult {
-  return { correlationId: 'c', cli: provider, ok: true, reply, exitCode: 0, durationMs: 1 } as RequestResult;
 }
 
 /** A runner that counts runs per prompt and holds each for `delayMs` (or until aborted). */
@@ -96,16 +100,58 @@ export async function maxOverlap(
   }
 }
 
-export async function sql<T extends pg.QueryResultRow>(
-  url: string,
-  text: string,
-  params: unknown[] = [],
-): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(text, params)).rows;
-  } finally {
-    await client.end();
-  }
+/** One statement on a connection of its own (kept under this name for the job tests). */
+export const sql = pgRows;
+
+/** Jobs (not sync slots) that reached a terminal state. */
+export async function terminalCount(url: string): Promise<number> {
+  const rows = await sql<{ n: number }>(
+    url,
+    `SELECT count(*)::int AS n FROM gateway_jobs WHERE kind = 'job' AND state NOT IN ('queued','running')`,
+  );
+  return rows[0]!.n;
+}
+
+export interface PgJobsSuite {
+  /** The suite's database (set once its `beforeAll` ran). */
+  readonly url: string;
+  /** Run after each test, last registered first, before the instances close. */
+  readonly cleanups: Array<() => void | Promise<void>>;
+  /** An instance on the suite's database, closed after the test. */
+  instance(limits: SchedulerLimits, run: JobRunner, opts?: Parameters<typeof pgInstance>[3]): PgInstance;
+}
+
+/**
+ * A database of its own for a describe block of job-plane tests: created
+ * before them, emptied of jobs after each, dropped at the end. Call it inside
+ * the `describePg` callback.
+ */
+export function usePgJobsDatabase(prefix: string): PgJobsSuite {
+  let db: TestDatabase | undefined;
+  const cleanups: Array<() => void | Promise<void>> = [];
+  const open: PgInstance[] = [];
+  beforeAll(async () => {
+    db = await createTestDatabase(prefix);
+  });
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+    await Promise.all(open.splice(0).map((i) => i.close()));
+    if (db !== undefined) await sql(db.url, 'TRUNCATE gateway_jobs CASCADE').catch(() => undefined);
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+  const suite: PgJobsSuite = {
+    get url() {
+      if (db === undefined) throw new Error('the test database is created in beforeAll');
+      return db.url;
+    },
+    cleanups,
+    instance: (limits, run, opts) => {
+      const i = pgInstance(suite.url, limits, run, opts);
+      open.push(i);
+      return i;
+    },
+  };
+  return suite;
 }

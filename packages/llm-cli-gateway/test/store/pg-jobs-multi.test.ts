@@ -3,20 +3,28 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { fakeEnv, pidAlive, tempDir, waitFor } from '../helpers/env.js';
 import { BOB } from '../helpers/gateway.js';
 import { connectGateway, jsonOf } from '../helpers/mcp-client.js';
-import { createTestDatabase, describePg, type TestDatabase } from '../helpers/pg.js';
+import { describePg } from '../helpers/pg.js';
 import { waitForAsync } from '../jobs/async-wait.js';
-import { countingRunner, maxOverlap, pgInstance, sql } from './pg-jobs-helpers.js';
+import {
+  countingRunner,
+  maxOverlap,
+  pgInstance,
+  sql,
+  terminalCount,
+  usePgJobsDatabase,
+  type PgJobsSuite,
+} from './pg-jobs-helpers.js';
 
 /**
  * Separate gateway processes (stdio, real CLI launches of the fake CLIs)
  * sharing one PostgreSQL job plane.
  */
-let db: TestDatabase;
-const cleanups: Array<() => void | Promise<void>> = [];
+let db: PgJobsSuite;
+let cleanups: PgJobsSuite['cleanups'];
 
 const LIMITS_TOML = `[limits]
 max_concurrent = 5
@@ -87,15 +95,7 @@ async function shareJobs(instances: number): Promise<void> {
     ),
   );
   expect(new Set(ids).size).toBe(200);
-  expect(
-    await waitForAsync(async () => {
-      const rows = await sql<{ n: number }>(
-        db.url,
-        `SELECT count(*)::int AS n FROM gateway_jobs WHERE kind = 'job' AND state NOT IN ('queued','running')`,
-      );
-      return rows[0]!.n === 200;
-    }, 170_000),
-  ).toBe(true);
+  expect(await waitForAsync(async () => (await terminalCount(db.url)) === 200, 170_000)).toBe(true);
   const states = await sql<{ state: string; n: number }>(
     db.url,
     `SELECT state, count(*)::int AS n FROM gateway_jobs WHERE kind = 'job' GROUP BY state`,
@@ -125,16 +125,8 @@ async function shareJobs(instances: number): Promise<void> {
 }
 
 describePg('PostgreSQL job plane (separate gateway processes)', () => {
-  beforeAll(async () => {
-    db = await createTestDatabase('llmgw_jobs_multi');
-  });
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-    await sql(db.url, 'TRUNCATE gateway_jobs CASCADE').catch(() => undefined);
-  });
-  afterAll(async () => {
-    await db?.drop();
-  });
+  db = usePgJobsDatabase('llmgw_jobs_multi');
+  cleanups = db.cleanups;
 
   it('two gateway processes share 200 jobs within the global, per-provider and per-principal limits', async () => {
     await shareJobs(2);

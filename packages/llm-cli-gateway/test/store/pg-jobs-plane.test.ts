@@ -1,49 +1,19 @@
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { parseConfigText, resolveConfig } from '../../src/config/file.js';
-import { createRequestPlane, type RequestPlane } from '../../src/jobs/plane.js';
-import type { GatewayRequest } from '../../src/service/types.js';
-import { ALICE, testGateway } from '../helpers/gateway.js';
-import { createTestDatabase, describePg, type TestDatabase } from '../helpers/pg.js';
+import { expect, it } from 'vitest';
+import type { RequestPlane } from '../../src/jobs/plane.js';
+import { ALICE } from '../helpers/gateway.js';
+import { jobRequest, testPlane } from '../helpers/jobs.js';
+import { describePg } from '../helpers/pg.js';
 import { waitForAsync } from '../jobs/async-wait.js';
-import { sql } from './pg-jobs-helpers.js';
+import { sql, usePgJobsDatabase } from './pg-jobs-helpers.js';
 
-let db: TestDatabase;
-const cleanups: Array<() => void | Promise<void>> = [];
-const req: GatewayRequest = { provider: 'claude', prompt: 'hello plane', options: {} };
-
-function plane(limits: string, extraEnv: Record<string, string> = {}): RequestPlane {
-  const gw = testGateway(extraEnv);
-  const config = resolveConfig(
-    parseConfigText(`[store]\nbackend = "postgres"\nurl = "${db.url}"\n[limits]\n${limits}\n`),
-    { ...gw.env },
-    { path: join(gw.dir, 'config.toml'), exists: false },
-  );
-  const p = createRequestPlane({
-    config,
-    home: gw.gateway.home,
-    run: (c, r, h) => gw.gateway.service.run(c, r, h),
-    secrets: [],
-    killGraceMs: 300,
-  });
-  cleanups.push(async () => {
-    await p.close();
-    gw.cleanup();
-  });
-  return p;
-}
+const req = jobRequest('hello plane');
 
 describePg('request plane on PostgreSQL', () => {
-  beforeAll(async () => {
-    db = await createTestDatabase('llmgw_jobs_plane');
-  });
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-    await sql(db.url, 'TRUNCATE gateway_jobs CASCADE').catch(() => undefined);
-  });
-  afterAll(async () => {
-    await db?.drop();
-  });
+  const db = usePgJobsDatabase('llmgw_jobs_plane');
+  function plane(limits: string, extraEnv: Record<string, string> = {}): RequestPlane {
+    const toml = `[store]\nbackend = "postgres"\nurl = "${db.url}"\n[limits]\n${limits}\n`;
+    return testPlane(toml, extraEnv, db.cleanups).p;
+  }
 
   it('a quick sync request leaves only a content-free slot row, and no job', async () => {
     const p = plane('sync_deadline_seconds = 20');

@@ -1,23 +1,15 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { SchedulerLimits } from '../../src/jobs/scheduler.js';
-import type { GatewayRequest } from '../../src/service/types.js';
 import { pidAlive, waitFor } from '../helpers/env.js';
 import { ALICE, BOB } from '../helpers/gateway.js';
-import { createTestDatabase, describePg, type TestDatabase } from '../helpers/pg.js';
+import { jobRequest, okResult } from '../helpers/jobs.js';
+import { describePg } from '../helpers/pg.js';
 import { waitForAsync } from '../jobs/async-wait.js';
-import { countingRunner, maxOverlap, okResult, pgInstance, sql, type PgInstance } from './pg-jobs-helpers.js';
+import { countingRunner, maxOverlap, sql, terminalCount, usePgJobsDatabase } from './pg-jobs-helpers.js';
 
-let db: TestDatabase;
-const open: PgInstance[] = [];
-const cleanups: Array<() => void | Promise<void>> = [];
-
-const req = (prompt: string, provider: GatewayRequest['provider'] = 'claude'): GatewayRequest => ({
-  provider,
-  prompt,
-  options: {},
-});
+const req = jobRequest;
 
 const roomy: SchedulerLimits = {
   maxConcurrent: 4,
@@ -28,36 +20,9 @@ const roomy: SchedulerLimits = {
   perPrincipalQueue: 1000,
 };
 
-async function terminalCount(url: string): Promise<number> {
-  const rows = await sql<{ n: number }>(
-    url,
-    `SELECT count(*)::int AS n FROM gateway_jobs WHERE kind = 'job' AND state NOT IN ('queued','running')`,
-  );
-  return rows[0]!.n;
-}
-
 describePg('PostgreSQL job plane (in-process instances)', () => {
-  beforeAll(async () => {
-    db = await createTestDatabase('llmgw_jobs');
-  });
-  afterEach(async () => {
-    for (const c of cleanups.splice(0)) await c();
-    await Promise.all(open.splice(0).map((i) => i.close()));
-    await sql(db.url, 'TRUNCATE gateway_jobs CASCADE').catch(() => undefined);
-  });
-  afterAll(async () => {
-    await db?.drop();
-  });
-
-  function instance(
-    limits: SchedulerLimits,
-    run: Parameters<typeof pgInstance>[2],
-    opts?: Parameters<typeof pgInstance>[3],
-  ) {
-    const i = pgInstance(db.url, limits, run, opts);
-    open.push(i);
-    return i;
-  }
+  const suite = usePgJobsDatabase('llmgw_jobs');
+  const instance = suite.instance;
 
   it('three instances share 200 jobs: each runs exactly once, limits hold in the database record', async () => {
     const ran = new Map<string, number>();
@@ -70,23 +35,23 @@ describePg('PostgreSQL job plane (in-process instances)', () => {
         instances[i % 3]!.jobs.submit(i % 2 === 0 ? ALICE : BOB, req(`job ${i}`, providers[i % 3])),
       ),
     );
-    expect(await waitForAsync(async () => (await terminalCount(db.url)) === 200, 60_000)).toBe(true);
+    expect(await waitForAsync(async () => (await terminalCount(suite.url)) === 200, 60_000)).toBe(true);
     const states = await sql<{ state: string; n: number }>(
-      db.url,
+      suite.url,
       `SELECT state, count(*)::int AS n FROM gateway_jobs GROUP BY state`,
     );
     expect(states).toEqual([{ state: 'completed', n: 200 }]);
     expect(ran.size).toBe(200);
     expect([...ran.values()].every((n) => n === 1)).toBe(true);
     const byInstance = await sql<{ n: number }>(
-      db.url,
+      suite.url,
       'SELECT count(DISTINCT instance_id)::int AS n FROM gateway_jobs',
     );
     expect(byInstance[0]!.n).toBe(3);
     // The limits, from the database's own record of when each job ran.
-    const all = await maxOverlap(db.url, 'all');
-    const perProvider = await maxOverlap(db.url, 'provider');
-    const perOwner = await maxOverlap(db.url, 'owner');
+    const all = await maxOverlap(suite.url, 'all');
+    const perProvider = await maxOverlap(suite.url, 'provider');
+    const perOwner = await maxOverlap(suite.url, 'owner');
     expect(all.all).toBe(4); // reached, never exceeded
     expect(perProvider.claude).toBeLessThanOrEqual(2);
     expect(perProvider.codex).toBeLessThanOrEqual(3);
@@ -94,7 +59,7 @@ describePg('PostgreSQL job plane (in-process instances)', () => {
     expect(perOwner[BOB.id]).toBeLessThanOrEqual(3);
     // Content-free at rest: no payload outside the queue.
     const payloads = await sql<{ n: number }>(
-      db.url,
+      suite.url,
       'SELECT count(*)::int AS n FROM gateway_jobs WHERE payload IS NOT NULL',
     );
     expect(payloads[0]!.n).toBe(0);
@@ -129,7 +94,7 @@ describePg('PostgreSQL job plane (in-process instances)', () => {
       await waitForAsync(async () => (await b.jobs.status(BOB.id, job.id)).state === 'completed', 10_000),
     ).toBe(true);
     (await bSlot).release();
-    expect((await maxOverlap(db.url, 'all')).all).toBe(1);
+    expect((await maxOverlap(suite.url, 'all')).all).toBe(1);
     // Sync slots are no one's jobs.
     expect((await a.jobs.list(ALICE.id)).length).toBe(0);
   });
@@ -232,7 +197,7 @@ describePg('PostgreSQL job plane (in-process instances)', () => {
     // A sync slot's row id is not a job id either.
     const slot = await b.jobs.slots.acquire('claude', undefined, BOB.id);
     const slotRow = await sql<{ id: string }>(
-      db.url,
+      suite.url,
       `SELECT id FROM gateway_jobs WHERE kind = 'sync' AND state = 'running'`,
     );
     slot.release();
@@ -250,19 +215,23 @@ describePg('PostgreSQL job plane (in-process instances)', () => {
     );
     await a.jobs.submit(ALICE, req('first'));
     const second = (await a.jobs.submit(ALICE, req('secret prompt'))).job;
-    const queued = await sql<{ payload: unknown }>(db.url, 'SELECT payload FROM gateway_jobs WHERE id = $1', [
-      second.id,
-    ]);
+    const queued = await sql<{ payload: unknown }>(
+      suite.url,
+      'SELECT payload FROM gateway_jobs WHERE id = $1',
+      [second.id],
+    );
     expect(JSON.stringify(queued[0]!.payload)).toContain('secret prompt');
     expect(
       await waitForAsync(async () => (await a.jobs.status(ALICE.id, second.id)).state !== 'queued', 10_000),
     ).toBe(true);
-    const after = await sql<{ payload: unknown }>(db.url, 'SELECT payload FROM gateway_jobs WHERE id = $1', [
-      second.id,
-    ]);
+    const after = await sql<{ payload: unknown }>(
+      suite.url,
+      'SELECT payload FROM gateway_jobs WHERE id = $1',
+      [second.id],
+    );
     expect(after[0]!.payload).toBeNull();
     await expect(
-      sql(db.url, `UPDATE gateway_jobs SET payload = '{}' WHERE id = $1`, [second.id]),
+      sql(suite.url, `UPDATE gateway_jobs SET payload = '{}' WHERE id = $1`, [second.id]),
     ).rejects.toThrow(/gateway_jobs_payload_only_queued/);
   });
 
@@ -276,7 +245,7 @@ describePg('PostgreSQL job plane (in-process instances)', () => {
       detached: true,
       stdio: 'ignore',
     });
-    cleanups.push(() => {
+    suite.cleanups.push(() => {
       for (const p of [child.pid!, bystander.pid!]) if (pidAlive(p)) process.kill(-p, 'SIGKILL');
     });
     const dead = instance(
@@ -298,14 +267,14 @@ describePg('PostgreSQL job plane (in-process instances)', () => {
     expect(
       await waitForAsync(async () => {
         const rows = await sql<{ n: number }>(
-          db.url,
+          suite.url,
           'SELECT count(*)::int AS n FROM gateway_jobs WHERE pid IS NOT NULL',
         );
         return rows[0]!.n === 2;
       }),
     ).toBe(true);
     // The bystander's recorded start time no longer matches: its pid now names another process.
-    await sql(db.url, `UPDATE gateway_jobs SET pid_start = '1' WHERE id = $1`, [recycled.id]);
+    await sql(suite.url, `UPDATE gateway_jobs SET pid_start = '1' WHERE id = $1`, [recycled.id]);
     const rescuer = instance(
       roomy,
       countingRunner(new Map(), () => 10),

@@ -1,33 +1,26 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { verifyLogs } from '../../src/cli/logs.js';
 import { fakeEnv, tempDir } from '../helpers/env.js';
 import { ALICE, testGateway } from '../helpers/gateway.js';
 import { connectGateway, jsonOf } from '../helpers/mcp-client.js';
-import { createTestDatabase, describePg, type TestDatabase } from '../helpers/pg.js';
+import { createTestDatabase, describePg, pgRows, type TestDatabase } from '../helpers/pg.js';
 import { pgStoreFixture, type PgStoreFixture } from './pg-fixture.js';
 
 /** The completion row is written right after the reply is sent: wait for it (bounded). */
 async function completedRow(url: string, id: string): Promise<Record<string, unknown>[]> {
   for (let i = 0; i < 100; i++) {
-    const rows = await rowsOf(url, 'SELECT * FROM requests WHERE correlation_id = $1', [id]);
+    const rows = await pgRows<Record<string, unknown>>(
+      url,
+      'SELECT * FROM requests WHERE correlation_id = $1',
+      [id],
+    );
     if (rows[0]?.status !== 'running' && rows.length > 0) return rows;
     await new Promise((r) => setTimeout(r, 50));
   }
-  return rowsOf(url, 'SELECT * FROM requests WHERE correlation_id = $1', [id]);
-}
-
-async function rowsOf(url: string, sql: string, values: unknown[] = []): Promise<Record<string, unknown>[]> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query(sql, values)).rows;
-  } finally {
-    await c.end();
-  }
+  return pgRows<Record<string, unknown>>(url, 'SELECT * FROM requests WHERE correlation_id = $1', [id]);
 }
 
 describePg('a gateway on the PostgreSQL store, end to end over stdio', () => {
@@ -89,7 +82,11 @@ describePg('a gateway on the PostgreSQL store, end to end over stdio', () => {
       arguments: { cli: 'claude', description: 'e2e' },
     });
     const sid = jsonOf<{ session: { id: string } }>(s).session.id;
-    expect(await rowsOf(fx.db.url, 'SELECT id FROM gateway_sessions WHERE id = $1', [sid])).toHaveLength(1);
+    expect(
+      await pgRows<Record<string, unknown>>(fx.db.url, 'SELECT id FROM gateway_sessions WHERE id = $1', [
+        sid,
+      ]),
+    ).toHaveLength(1);
     const home = env.LLM_GATEWAY_HOME!;
     expect(existsSync(join(home, 'sessions.json'))).toBe(false);
     expect(existsSync(join(home, 'logs.db'))).toBe(false);
@@ -108,9 +105,12 @@ describePg('a gateway on the PostgreSQL store, end to end over stdio', () => {
     }
     await completedRow(
       fresh.url,
-      String((await rowsOf(fresh.url, 'SELECT correlation_id FROM requests'))[0]!.correlation_id),
+      String(
+        (await pgRows<Record<string, unknown>>(fresh.url, 'SELECT correlation_id FROM requests'))[0]!
+          .correlation_id,
+      ),
     );
-    const applied = await rowsOf(
+    const applied = await pgRows<Record<string, unknown>>(
       fresh.url,
       'SELECT component, max(version)::int AS v FROM gateway_schema_migrations GROUP BY component ORDER BY component',
     );
@@ -120,9 +120,9 @@ describePg('a gateway on the PostgreSQL store, end to end over stdio', () => {
         { component: 'sessions', v: 1 },
       ]),
     );
-    expect(await rowsOf(fresh.url, "SELECT status FROM requests WHERE prompt = 'first'")).toEqual([
-      { status: 'completed' },
-    ]);
+    expect(
+      await pgRows<Record<string, unknown>>(fresh.url, "SELECT status FROM requests WHERE prompt = 'first'"),
+    ).toEqual([{ status: 'completed' }]);
   });
 });
 

@@ -1,12 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { GatewayError } from '../../src/errors.js';
 import { PgFlightRecorder } from '../../src/recorder/pg-recorder.js';
-import { openPgPool, type PgPool } from '../../src/store/pg/pool.js';
+import type { PgPool } from '../../src/store/pg/pool.js';
 import { queryRoleUrl } from '../../src/store/pg/query-url.js';
 import { describePg } from '../helpers/pg.js';
-import { pgStoreFixture, type PgStoreFixture } from './pg-fixture.js';
+import { recordRequest } from '../helpers/recorder.js';
+import { usePgStoreFixture, type PgStoreFixture } from './pg-fixture.js';
 
 const ALICE = 'http:alice';
 const BOB = 'http:bob';
@@ -27,9 +27,10 @@ describePg('flight_recorder_query on PostgreSQL', () => {
   let pool: PgPool;
   let rec: PgFlightRecorder;
 
+  const suite = usePgStoreFixture();
   beforeAll(async () => {
-    fx = await pgStoreFixture();
-    pool = openPgPool(fx.gatewayUrl, { max: 4 });
+    fx = suite.fx;
+    pool = suite.gatewayPool();
     rec = new PgFlightRecorder(pool, {
       displayUrl: fx.gatewayUrl,
       queryUrl: queryRoleUrl(fx.gatewayUrl, {}),
@@ -40,21 +41,10 @@ describePg('flight_recorder_query on PostgreSQL', () => {
       [BOB, 3],
     ] as const) {
       for (let i = 0; i < n; i++) {
-        const id = randomUUID();
-        await rec.start({
-          correlationId: id,
-          owner,
-          transport: 'http',
-          cli: 'claude',
-          prompt: `${owner} secret ${i}`,
-        });
-        await rec.complete(id, owner, { status: 'completed', durationMs: 5, exitCode: 0, response: `r${i}` });
+        const start = { owner, transport: 'http', cli: 'claude', prompt: `${owner} secret ${i}` };
+        await recordRequest(rec, start, { durationMs: 5, response: `r${i}`, usage: undefined });
       }
     }
-  });
-  afterAll(async () => {
-    await pool?.end();
-    await fx?.close();
   });
 
   it('answers over the caller own rows with the SQLite result shape', async () => {

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { PgFlightRecorder, verifyPgRecorder } from '../../src/recorder/pg-recorder.js';
 import { openPgPool, type PgPool } from '../../src/store/pg/pool.js';
 import { queryRoleUrl } from '../../src/store/pg/query-url.js';
 import { verifyLogs } from '../../src/cli/logs.js';
 import { fakeEnv, tempDir } from '../helpers/env.js';
 import { describePg } from '../helpers/pg.js';
-import { pgStoreFixture, type PgStoreFixture } from './pg-fixture.js';
+import { recordRequest } from '../helpers/recorder.js';
+import { usePgStoreFixture, type PgStoreFixture } from './pg-fixture.js';
 
 const ALICE = 'http:alice';
 const BOB = 'http:bob';
@@ -16,33 +17,24 @@ describePg('flight recorder on PostgreSQL', () => {
   let pool: PgPool;
   let rec: PgFlightRecorder;
 
-  beforeAll(async () => {
-    fx = await pgStoreFixture();
-    pool = openPgPool(fx.gatewayUrl, { max: 4 });
+  const suite = usePgStoreFixture();
+  beforeAll(() => {
+    fx = suite.fx;
+    pool = suite.gatewayPool();
     rec = new PgFlightRecorder(pool, {
       displayUrl: fx.gatewayUrl,
       queryUrl: queryRoleUrl(fx.gatewayUrl, {}),
       knownSecrets: ['sekrit-value-123'],
     });
   });
-  afterAll(async () => {
-    await pool?.end();
-    await fx?.close();
-  });
 
   async function record(owner: string, prompt: string, response = 'ok'): Promise<string> {
-    const id = randomUUID();
-    await rec.start({ correlationId: id, owner, transport: 'http', cli: 'claude', prompt });
-    await rec.complete(id, owner, {
-      status: 'completed',
-      durationMs: 12.4,
-      exitCode: 0,
+    return recordRequest(rec, { owner, transport: 'http', cli: 'claude', prompt }, (id) => ({
       response,
       providerSessionId: `ps-${id}`,
       usage: { inputTokens: 3, outputTokens: 5 },
       costUsd: '0.0012',
-    });
-    return id;
+    }));
   }
 
   it('writes a start and one completion per request, redacted, readable only by its owner', async () => {

@@ -1,34 +1,27 @@
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { PgSessionStore } from '../../src/sessions/pg-store.js';
-import { openPgPool, type PgPool } from '../../src/store/pg/pool.js';
 import { tempDir } from '../helpers/env.js';
 import { describePg } from '../helpers/pg.js';
-import { pgStoreFixture, type PgStoreFixture } from './pg-fixture.js';
+import { usePgStoreFixture, type PgStoreFixture } from './pg-fixture.js';
 
 const ALICE = 'http:alice';
 const BOB = 'http:bob';
 
 describePg('sessions on PostgreSQL', () => {
   let fx: PgStoreFixture;
-  let pool: PgPool;
-  let other: PgPool;
   let store: PgSessionStore;
   /** A second instance on another "host": its own pool and its own home. */
   let store2: PgSessionStore;
   const homes = [tempDir(), tempDir()];
 
-  beforeAll(async () => {
-    fx = await pgStoreFixture();
-    pool = openPgPool(fx.gatewayUrl, { max: 4 });
-    other = openPgPool(fx.gatewayUrl, { max: 4 });
-    store = new PgSessionStore(pool, homes[0]!.dir);
-    store2 = new PgSessionStore(other, homes[1]!.dir);
+  const suite = usePgStoreFixture();
+  beforeAll(() => {
+    fx = suite.fx;
+    store = new PgSessionStore(suite.gatewayPool(), homes[0]!.dir);
+    store2 = new PgSessionStore(suite.gatewayPool(), homes[1]!.dir);
   });
-  afterAll(async () => {
-    await pool?.end();
-    await other?.end();
-    await fx?.close();
+  afterAll(() => {
     for (const h of homes) h.cleanup();
   });
 

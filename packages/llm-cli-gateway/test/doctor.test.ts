@@ -1,0 +1,65 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { doctorReport, formatDoctor } from '../src/cli/doctor.js';
+import { fakeEnv, tempDir } from './helpers/env.js';
+
+const cleanups: Array<() => void> = [];
+afterEach(() => cleanups.splice(0).forEach((c) => c()));
+
+function home(): string {
+  const t = tempDir('gw-doctor-');
+  cleanups.push(t.cleanup);
+  return t.dir;
+}
+
+/** The config warning and the report's text, which must name settings as the user wrote them. */
+async function configProblem(env: NodeJS.ProcessEnv): Promise<{ warning: string; text: string }> {
+  const r = await doctorReport(env);
+  const warnings = r.warnings.filter((w) => w.startsWith('config: '));
+  expect(warnings).toHaveLength(1);
+  const text = formatDoctor(r);
+  expect(text).not.toContain('env:');
+  expect(JSON.stringify(r.warnings)).not.toContain('env:');
+  return { warning: warnings[0]!, text };
+}
+
+describe('doctor: configuration problems in the words the user wrote them', () => {
+  it('a LLM_GATEWAY_CONFIG naming a missing file is shown as the assignment, with the path it resolved to', async () => {
+    const dir = home();
+    const missing = join(dir, 'nowhere', 'gw.toml');
+    const { warning, text } = await configProblem(fakeEnv(dir, { LLM_GATEWAY_CONFIG: missing }));
+    expect(warning).toBe(`config: LLM_GATEWAY_CONFIG=${missing}: ${missing} does not exist`);
+    expect(text).toContain(`Config: INVALID: LLM_GATEWAY_CONFIG=${missing}: ${missing} does not exist`);
+  });
+
+  it('a relative LLM_GATEWAY_CONFIG is shown as written, and the absolute path it names', async () => {
+    const dir = home();
+    const { warning } = await configProblem(fakeEnv(dir, { LLM_GATEWAY_CONFIG: 'no-such-gw.toml' }));
+    expect(warning).toBe(
+      `config: LLM_GATEWAY_CONFIG=no-such-gw.toml: ${join(process.cwd(), 'no-such-gw.toml')} does not exist`,
+    );
+  });
+
+  it('a bad key in the file LLM_GATEWAY_CONFIG names: the file, the key, and where the file came from', async () => {
+    const dir = home();
+    const file = join(dir, 'gw.toml');
+    writeFileSync(file, '[limits]\nmax_queue = "lots"\n');
+    const { warning } = await configProblem(fakeEnv(dir, { LLM_GATEWAY_CONFIG: file }));
+    expect(warning.startsWith(`config: ${file}: limits.max_queue: `)).toBe(true);
+    expect(warning.endsWith(`(config file set by LLM_GATEWAY_CONFIG=${file})`)).toBe(true);
+  });
+
+  it('another environment override is named with its value, a secret one without it', async () => {
+    const dir = home();
+    expect((await configProblem(fakeEnv(dir, { LLM_GATEWAY_HTTP_PORT: '99999' }))).warning).toBe(
+      'config: LLM_GATEWAY_HTTP_PORT=99999: is not a port number (0-65535)',
+    );
+    const short = 'tiny-secret';
+    const secret = await configProblem(fakeEnv(dir, { LLM_GATEWAY_AUTH_TOKEN: short }));
+    expect(secret.warning).toBe(
+      'config: LLM_GATEWAY_AUTH_TOKEN: is shorter than 16 characters; use a long random token',
+    );
+    expect(secret.text).not.toContain(short);
+  });
+});
