@@ -43,3 +43,19 @@ export {
   type RefusedCall,
   type RefusalReason,
 } from './tool-calls/guard.js';
+export {
+  EXIT_OK,
+  EXIT_ERROR,
+  EXIT_USAGE,
+  EXIT_VERIFY_FAILED,
+  EXIT_DENIED,
+  EXIT_NOT_PASSED,
+} from './cli/exit-codes.js';
+export {
+  UsageError,
+  argsErrorMessage,
+  usageHint,
+  usageErrorText,
+  type UsageHintOptions,
+} from './cli/usage.js';
+export { packageVersion } from './cli/version.js';
