@@ -108,7 +108,11 @@ export function summarise(path: string, options: SummaryOptions = {}): string {
     busy += us;
     add(byArea, area(leaf), us);
     const short = leaf.url.replace(/^.*node_modules\//, '').replace(/^.*\/packages\//, '');
-    add(fns, `${leaf.functionName || '(anonymous)'} ${short}${short ? ':' + (leaf.lineNumber + 1) : ''} [${cat}]`, us);
+    add(
+      fns,
+      `${leaf.functionName || '(anonymous)'} ${short}${short ? ':' + (leaf.lineNumber + 1) : ''} [${cat}]`,
+      us,
+    );
     const seen = new Set<string>();
     for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
       const { functionName, url } = byId.get(cur)!.callFrame;

@@ -40,7 +40,10 @@ function parseError(args: string[], allowPositionals = true): unknown {
 describe('exit codes', () => {
   it('are the codes of the table in docs/cli-conventions.md, one per meaning', () => {
     const doc = fs.readFileSync(path.join(ROOT, 'docs/cli-conventions.md'), 'utf8');
-    const table = doc.slice(doc.indexOf('## Exit codes'), doc.indexOf('\n## ', doc.indexOf('## Exit codes') + 1));
+    const table = doc.slice(
+      doc.indexOf('## Exit codes'),
+      doc.indexOf('\n## ', doc.indexOf('## Exit codes') + 1),
+    );
     const rows = [...table.matchAll(/^\|\s*(\d+)\s*\|\s*([^|]+?)\s*\|/gm)].map((m) => [Number(m[1]), m[2]]);
     expect(rows.map(([code]) => code)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(Object.fromEntries(rows)).toMatchObject({
@@ -103,9 +106,11 @@ describe('usageHint and usageErrorText', () => {
     );
     expect(usageHint('usage: closegate-agent run', engine)).toBe("run 'closegate-engine recon --help'");
     expect(usageHint('usage: closegate-engine-x run', engine)).toBe("run 'closegate-engine recon --help'");
-    expect(usageHint('llm-cli-gateway 0.1.0: MCP server\n\nUsage:\n  llm-cli-gateway', { program: 'llm-cli-gateway' })).toBe(
-      "run 'llm-cli-gateway --help'",
-    );
+    expect(
+      usageHint('llm-cli-gateway 0.1.0: MCP server\n\nUsage:\n  llm-cli-gateway', {
+        program: 'llm-cli-gateway',
+      }),
+    ).toBe("run 'llm-cli-gateway --help'");
     // a usage line further down is not the first line
     expect(usageHint('intro\nusage: closegate-agent run', { program: 'closegate-agent' })).toBe(
       "run 'closegate-agent --help'",
