@@ -43,14 +43,9 @@ export {
   type RefusedCall,
   type RefusalReason,
 } from './tool-calls/guard.js';
-export {
-  EXIT_OK,
-  EXIT_ERROR,
-  EXIT_USAGE,
-  EXIT_VERIFY_FAILED,
-  EXIT_DENIED,
-  EXIT_NOT_PASSED,
-} from './cli/exit-codes.js';
+// CLI conventions of the products' commands (docs/cli-conventions.md): every EXIT_* code,
+export * from './cli/exit-codes.js';
+// usage errors and their one-line hint, short parseArgs messages, and --version.
 export {
   UsageError,
   argsErrorMessage,
