@@ -137,7 +137,7 @@ function cpuMsSince(start: NodeJS.CpuUsage): number {
 /**
  * `CLOSEGATE_BENCH_CPU_PROF=file.cpuprofile`: a CPU profile of the recon pass
  * alone (not the setup or the baselines), through the inspector, for
- * `node bench/lib/cpuprofile-summary.mjs`.
+ * `node --import tsx bench/lib/cpu-profile-summary.ts`.
  */
 async function startCpuProfile(file: string | undefined): Promise<{ stop(): Promise<void> } | undefined> {
   if (!file) return undefined;

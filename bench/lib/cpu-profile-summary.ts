@@ -1,9 +1,14 @@
 /**
- * Summarises a V8 `.cpuprofile` (from `node --cpu-prof`) as self time per category and the
- * top self-time functions. Used for the MCP per-call profiles (docs/profiles/).
- * Run: node --import tsx bench/lib/cpu-profile-summary.ts FILE.cpuprofile [--calls N] [--top 25]
+ * Summarises a V8 `.cpuprofile` (from `node --cpu-prof`, or the inspector's Profiler as the
+ * benches write it) for the profiles in docs/profiles/: busy CPU, self time per category, per
+ * area (package/src folder, dependency, node internal, native), the top self-time functions, and
+ * the inclusive time of named functions (`name`, or `name@file-substring` such as `add@batch.ts`:
+ * a sample counts once per named function on its stack).
+ * Run: node --import tsx bench/lib/cpu-profile-summary.ts FILE.cpuprofile... [--calls N] [--top 25]
+ *        [--areas 30] [--incl NAME,NAME@FILE,...]
  */
 import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 
 type Frame = { functionName: string; url: string; lineNumber: number };
 type ProfileNode = { id: number; callFrame: Frame; children?: number[] };
@@ -53,7 +58,30 @@ function nativeCategory(f: Frame): string | undefined {
   return undefined;
 }
 
-export function summarise(path: string, calls: number | undefined, top: number): string {
+/** The package/src folder (`closegate-engine/recon`), dependency (`nm:zod`) or node module of a frame. */
+function area(f: Frame): string {
+  const u = f.url;
+  if (!u) return f.functionName.startsWith('(') ? f.functionName : `native:${f.functionName}`;
+  const m = /packages\/([^/]+)\/src\/([^/]+)/.exec(u);
+  if (m) return `${m[1]}/${m[2]}`;
+  if (u.includes('node_modules/')) return `nm:${u.split('node_modules/').pop()!.split('/')[0]}`;
+  if (u.startsWith('node:')) return u;
+  return u.split('/').slice(-2).join('/');
+}
+
+export interface SummaryOptions {
+  /** Calls the profile covers: adds µs per call to every figure. */
+  calls?: number;
+  /** Functions listed by self time (default 25). */
+  top?: number;
+  /** Areas listed by self time (default 30). */
+  areas?: number;
+  /** Functions (`name` or `name@file-substring`) whose inclusive time is reported. */
+  inclusive?: string[];
+}
+
+export function summarise(path: string, options: SummaryOptions = {}): string {
+  const { calls, top = 25, areas = 30, inclusive = [] } = options;
   const p = JSON.parse(readFileSync(path, 'utf8')) as Profile;
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
@@ -62,7 +90,10 @@ export function summarise(path: string, calls: number | undefined, top: number):
   for (let i = 0; i < p.samples.length; i++)
     self.set(p.samples[i]!, (self.get(p.samples[i]!) ?? 0) + (p.timeDeltas[i] ?? 0));
   const cats = new Map<string, number>();
+  const byArea = new Map<string, number>();
   const fns = new Map<string, number>();
+  const incl = new Map(inclusive.map((name) => [name, 0]));
+  const add = (m: Map<string, number>, key: string, us: number) => m.set(key, (m.get(key) ?? 0) + us);
   let busy = 0;
   for (const [id, us] of self) {
     const leaf = byId.get(id)!.callFrame;
@@ -72,33 +103,63 @@ export function summarise(path: string, calls: number | undefined, top: number):
       cat = CATEGORIES.find(([, test]) => test(f))?.[0];
     }
     cat ??= 'unattributed';
-    cats.set(cat, (cats.get(cat) ?? 0) + us);
-    if (cat !== 'idle') busy += us;
+    add(cats, cat, us);
+    if (cat === 'idle') continue;
+    busy += us;
+    add(byArea, area(leaf), us);
     const short = leaf.url.replace(/^.*node_modules\//, '').replace(/^.*\/packages\//, '');
-    const key = `${leaf.functionName || '(anonymous)'} ${short}${short ? ':' + (leaf.lineNumber + 1) : ''} [${cat}]`;
-    fns.set(key, (fns.get(key) ?? 0) + us);
+    add(
+      fns,
+      `${leaf.functionName || '(anonymous)'} ${short}${short ? ':' + (leaf.lineNumber + 1) : ''} [${cat}]`,
+      us,
+    );
+    const seen = new Set<string>();
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const { functionName, url } = byId.get(cur)!.callFrame;
+      for (const name of inclusive) {
+        const [fn, file] = name.split('@');
+        if (fn !== functionName || (file !== undefined && !url.includes(file)) || seen.has(name)) continue;
+        seen.add(name);
+        add(incl, name, us);
+      }
+    }
   }
   const per = (us: number) => (calls ? ` ${(us / calls).toFixed(1).padStart(7)} µs/call` : '');
-  const pct = (us: number) => `${((100 * us) / busy).toFixed(1).padStart(5)} %`;
+  const fig = (us: number) =>
+    `${((100 * us) / busy).toFixed(1).padStart(5)} % ${(us / 1000).toFixed(0).padStart(6)} ms${per(us)}`;
+  const sorted = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]);
   const lines = [
     `busy (non-idle) CPU ${(busy / 1000).toFixed(0)} ms${calls ? ` over ${calls} calls` : ''}${per(busy)}`,
   ];
   lines.push('', 'self time by category:');
-  for (const [cat, us] of [...cats].sort((a, b) => b[1] - a[1]))
-    if (cat !== 'idle') lines.push(`  ${pct(us)}${per(us)}  ${cat}`);
+  for (const [cat, us] of sorted(cats)) if (cat !== 'idle') lines.push(`  ${fig(us)}  ${cat}`);
+  lines.push('', `top ${areas} areas by self time:`);
+  for (const [a, us] of sorted(byArea).slice(0, areas)) lines.push(`  ${fig(us)}  ${a}`);
   lines.push('', `top ${top} functions by self time:`);
-  for (const [fn, us] of [...fns].sort((a, b) => b[1] - a[1]).slice(0, top))
-    if (!fn.startsWith('(idle)')) lines.push(`  ${pct(us)}${per(us)}  ${fn}`);
+  for (const [fn, us] of sorted(fns).slice(0, top)) lines.push(`  ${fig(us)}  ${fn}`);
+  if (inclusive.length > 0) {
+    lines.push('', 'inclusive time (a sample counts once per named function on its stack):');
+    for (const name of inclusive) lines.push(`  ${fig(incl.get(name)!)}  ${name}`);
+  }
   return lines.join('\n');
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//, ''))) {
-  const args = process.argv.slice(2);
-  const opt = (name: string) => {
-    const i = args.indexOf(name);
-    return i >= 0 ? Number(args.splice(i, 2)[1]) : undefined;
+  const { values, positionals } = parseArgs({
+    options: {
+      calls: { type: 'string' },
+      top: { type: 'string' },
+      areas: { type: 'string' },
+      incl: { type: 'string' },
+    },
+    allowPositionals: true,
+  });
+  const count = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+  const options: SummaryOptions = {
+    calls: count(values.calls),
+    top: count(values.top),
+    areas: count(values.areas),
+    inclusive: values.incl?.split(',').filter(Boolean),
   };
-  const calls = opt('--calls');
-  const top = opt('--top') ?? 25;
-  for (const file of args) console.log(`== ${file}\n${summarise(file, calls, top)}\n`);
+  for (const file of positionals) console.log(`== ${file}\n${summarise(file, options)}\n`);
 }

@@ -1,13 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { packageVersion } from 'mcp-host';
 
-/** The package version, read from package.json (one level above both src/ and dist/). */
-export const VERSION: string = (() => {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-      version?: string;
-    };
-    return pkg.version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
-})();
+/** The package version, from its package.json (found from src/ and dist/ alike). */
+export const VERSION: string = packageVersion(import.meta.url, 'llm-cli-gateway') ?? '0.0.0';

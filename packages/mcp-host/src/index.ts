@@ -43,3 +43,14 @@ export {
   type RefusedCall,
   type RefusalReason,
 } from './tool-calls/guard.js';
+// CLI conventions of the products' commands (docs/cli-conventions.md): every EXIT_* code,
+export * from './cli/exit-codes.js';
+// usage errors and their one-line hint, short parseArgs messages, and --version.
+export {
+  UsageError,
+  argsErrorMessage,
+  usageHint,
+  usageErrorText,
+  type UsageHintOptions,
+} from './cli/usage.js';
+export { packageVersion } from './cli/version.js';

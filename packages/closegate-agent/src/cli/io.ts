@@ -1,14 +1,10 @@
-/**
- * Exit codes, the same for every closegate and llm-cli-gateway command (the table is
- * docs/cli-conventions.md; keep both in step).
- */
-export const EXIT_OK = 0;
-/** The run failed, or something it needs (engine, backend) did not answer. */
-export const EXIT_FAILED = 1;
-/** The command line or a setting is wrong. */
-export const EXIT_USAGE = 2;
-/** The run ended without passing: stopped by one of its budgets. */
-export const EXIT_BUDGET = 5;
+import { UsageError as KernelUsageError } from 'mcp-host';
+
+// Exit codes are the kernel's, the same for every command of every product (the table is
+// docs/cli-conventions.md), under the names this CLI's commands use:
+// EXIT_FAILED: the run failed, or something it needs (engine, backend) did not answer;
+// EXIT_BUDGET: the run ended without passing, stopped by one of its budgets.
+export { EXIT_OK, EXIT_USAGE, EXIT_ERROR as EXIT_FAILED, EXIT_NOT_PASSED as EXIT_BUDGET } from 'mcp-host';
 
 export interface CliIo {
   out(text: string): void;
@@ -16,14 +12,11 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
 }
 
-export class UsageError extends Error {
+/** The kernel's usage error with a stable code (`USAGE`) and the (sub)command's help always given. */
+export class UsageError extends KernelUsageError {
   readonly code = 'USAGE';
-  constructor(
-    message: string,
-    readonly help: string,
-  ) {
-    super(message);
-    this.name = 'UsageError';
+  constructor(message: string, help: string) {
+    super(message, help);
   }
 }
 

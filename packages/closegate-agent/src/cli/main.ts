@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { agentVersion, usageHint } from './conventions.js';
+import { packageVersion, usageErrorText } from 'mcp-host';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, processIo, UsageError, type CliIo } from './io.js';
 import { runCommand } from './run.js';
 import { serveCommand } from './serve.js';
@@ -26,7 +26,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         return EXIT_OK;
       case '--version':
       case '-V':
-        io.out(`closegate-agent ${agentVersion()}`);
+        io.out(`closegate-agent ${packageVersion(import.meta.url, 'closegate-agent') ?? 'unknown'}`);
         return EXIT_OK;
       case 'help':
         if (rest.length === 0) return (io.out(MAIN_HELP), EXIT_OK);
@@ -42,7 +42,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     }
   } catch (err) {
     if (err instanceof UsageError) {
-      io.err(`closegate-agent: ${err.message}\n${usageHint(err.help)}`);
+      io.err(usageErrorText(err, 'closegate-agent', { program: 'closegate-agent' }));
       return EXIT_USAGE;
     }
     const code =

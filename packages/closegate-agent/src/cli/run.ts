@@ -7,7 +7,7 @@ import { createBackend } from '../llm/index.js';
 import { connectEngine } from '../mcp-client/connect.js';
 import type { ConnectEngineOptions, EngineConnection } from '../mcp-client/types.js';
 import { openAgentStore } from '../store/sqlite-store.js';
-import { argsErrorMessage } from './conventions.js';
+import { argsErrorMessage } from 'mcp-host';
 import { EXIT_BUDGET, EXIT_FAILED, EXIT_OK, UsageError, type CliIo } from './io.js';
 import { formatRun } from './format.js';
 import { seedDemoDatabase } from './seed.js';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createAgentRunner } from '../agent/runner.js';
-import { argsErrorMessage } from '../cli/conventions.js';
+import { argsErrorMessage } from 'mcp-host';
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliIo } from '../cli/io.js';
 import { createBackend } from '../llm/index.js';
 import { connectEngine } from '../mcp-client/connect.js';

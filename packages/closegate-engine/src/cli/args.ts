@@ -1,6 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { argsErrorMessage } from './conventions.js';
-import { UsageError } from './io.js';
+import { argsErrorMessage, UsageError } from 'mcp-host';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 

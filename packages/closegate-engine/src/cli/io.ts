@@ -15,32 +15,17 @@ export interface CliIo {
   osIdentity?: () => { osUser: string; host: string };
 }
 
-/**
- * Exit codes, the same for every closegate and llm-cli-gateway command (the table is
- * docs/cli-conventions.md; keep both in step).
- */
-export const EXIT_OK = 0;
-/** The command could not do its job: bad input data, an engine error, a failed run. */
-export const EXIT_ERROR = 1;
-/** The command line or a setting is wrong: unknown command or option, missing or bad value. */
-export const EXIT_USAGE = 2;
-/** A verification ran and found the audit evidence broken (chain, snapshot, bundle). */
-export const EXIT_VERIFY_FAILED = 3;
-/** The policy gate denied the action or held it for a human's approval. */
-export const EXIT_DENIED = 4;
-/** A check ran to the end and did not pass (eval below its bar, a failing SOC 2 control). */
-export const EXIT_NOT_PASSED = 5;
-
-/** A usage error: message plus the command's help (for the one-line hint). Exit 2. */
-export class UsageError extends Error {
-  constructor(
-    message: string,
-    readonly help?: string,
-  ) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+// Exit codes and usage errors are the kernel's, the same for every command of every product
+// (the table is docs/cli-conventions.md).
+export {
+  EXIT_OK,
+  EXIT_ERROR,
+  EXIT_USAGE,
+  EXIT_VERIFY_FAILED,
+  EXIT_DENIED,
+  EXIT_NOT_PASSED,
+  UsageError,
+} from 'mcp-host';
 
 export function processIo(): CliIo {
   return {

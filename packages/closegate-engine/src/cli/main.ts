@@ -2,7 +2,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { COMMANDS } from './commands/index.js';
-import { engineVersion, usageHint } from './conventions.js';
+import { packageVersion, usageErrorText } from 'mcp-host';
 import { SettingError } from './settings.js';
 import { describeError, EXIT_ERROR, EXIT_OK, EXIT_USAGE, processIo, UsageError, type CliIo } from './io.js';
 
@@ -26,7 +26,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     return EXIT_OK;
   }
   if (name === '--version' || name === '-V') {
-    io.out(`closegate-engine ${engineVersion()}`);
+    io.out(`closegate-engine ${packageVersion(import.meta.url, 'closegate-engine') ?? 'unknown'}`);
     return EXIT_OK;
   }
   if (name === 'help') return helpCommand(rest, io);
@@ -39,7 +39,9 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     return await command.run(rest, io);
   } catch (err) {
     if (err instanceof UsageError) {
-      io.err(`error: ${err.message}\n${usageHint(err.help, command.name)}`);
+      // The hint names the command's help when the error's help names no subcommand.
+      const hint = { program: 'closegate-engine', fallback: `closegate-engine ${command.name}` };
+      io.err(usageErrorText(err, 'error', hint));
       return EXIT_USAGE;
     }
     io.err(describeError(err));

@@ -1,7 +1,19 @@
 #!/usr/bin/env node
 import { userInfo } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { createLogger, ExposureError, HostConfigError, serveStdio, type HttpHost } from 'mcp-host';
+import {
+  argsErrorMessage,
+  createLogger,
+  EXIT_ERROR,
+  EXIT_OK,
+  EXIT_USAGE,
+  EXIT_VERIFY_FAILED,
+  ExposureError,
+  HostConfigError,
+  serveStdio,
+  UsageError,
+  type HttpHost,
+} from 'mcp-host';
 import { ConfigError } from '../config/errors.js';
 import { loadConfig, type GatewayConfig } from '../config/file.js';
 import { serveGatewayHttp } from '../transport/http.js';
@@ -14,16 +26,7 @@ import { doctorReport, formatDoctor } from './doctor.js';
 import { logsHead, verifyLogs } from './logs.js';
 import { parseHead, type ChainHead } from 'audit-chain';
 import { HELP_WORKSPACE, workspaceCommand } from './workspace.js';
-import {
-  argsErrorMessage,
-  describeConfigError,
-  EXIT_ERROR,
-  EXIT_OK,
-  EXIT_USAGE,
-  EXIT_VERIFY_FAILED,
-  usageErrorText,
-  UsageError,
-} from './conventions.js';
+import { describeConfigError, usageErrorText } from './conventions.js';
 import { recordRefusedCall } from '../recorder/refused-call.js';
 
 const HELP = `llm-cli-gateway ${VERSION}: MCP server that runs the LLM coding CLIs as tools

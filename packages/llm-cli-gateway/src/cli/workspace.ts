@@ -1,13 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/errors.js';
-import {
-  argsErrorMessage,
-  describeConfigError,
-  EXIT_OK,
-  EXIT_USAGE,
-  usageErrorText,
-  UsageError,
-} from './conventions.js';
+import { argsErrorMessage, EXIT_OK, EXIT_USAGE, UsageError } from 'mcp-host';
+import { describeConfigError, usageErrorText } from './conventions.js';
 import { configPath, loadConfig } from '../config/file.js';
 import { addWorkspace, removeWorkspace } from '../workspaces/config-edit.js';
 import type { Workspace } from '../workspaces/registry.js';
