@@ -11,6 +11,8 @@ import type { CliIo } from '../src/cli/io.js';
 import { openEngine, type Engine } from '../src/index.js';
 import { closeMcpDeps, openMcpDeps, serveCloseGateStdio } from '../src/mcp/index.js';
 import { originOf } from '../src/mcp/origin.js';
+import { cannotDecideReason, escalationContext } from '../src/queries/desk-escalation.js';
+import { parseActor } from 'closegate-policy';
 import { call, quietLogger } from './mcp/helpers.js';
 import { fixedClock, key, tempDir as makeTempDir } from './helpers.js';
 
@@ -105,6 +107,19 @@ describe('held import: T3 votes carry their OS account to the gate (engine API)'
         { actor: 'human:carol', os_user: 'carol', host: 'ws-1' },
       ]);
       expect(e.queries.verifyAudit().ok).toBe(true);
+    } finally {
+      e.close();
+    }
+  });
+
+  it('the detail view asks for two votes and tells the requester it may not vote', () => {
+    const e = openEngine({ dbPath: seededDb(), policyPath: POLICY, now: fixedClock() });
+    try {
+      const id = heldImport(e);
+      const ctx = escalationContext(e.queries, e.context.store.db, id);
+      expect(ctx.votesRequired).toBe(2);
+      expect(cannotDecideReason(ctx.escalation, ctx.proposer, parseActor('human:alice'))).toBe('requester');
+      expect(cannotDecideReason(ctx.escalation, ctx.proposer, parseActor('human:bob'))).toBeNull();
     } finally {
       e.close();
     }
