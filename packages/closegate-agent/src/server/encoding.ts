@@ -43,10 +43,10 @@ export function chooseCoding(
   const weights = parseAcceptEncoding(acceptEncoding);
   const any = weights.get('*');
   const weight = (coding: string): number => weights.get(coding) ?? any ?? 0;
-  // identity is acceptable unless refused by name or by `*;q=0` (RFC 9110 §12.5.3)
-  const identity = weights.get('identity') ?? any ?? 1;
+  // identity is acceptable unless refused by name or by `*;q=0` (RFC 9110 §12.5.3); when the
+  // header does not weigh it, it is the fallback, not a rival of the codings it lists
   let best: ChosenCoding = 'identity';
-  let bestQ = identity;
+  let bestQ = weights.get('identity') ?? any ?? 0;
   for (const coding of CODINGS) {
     if (!available.includes(coding)) continue;
     const q = weight(coding);
