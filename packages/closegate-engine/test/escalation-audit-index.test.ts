@@ -105,9 +105,7 @@ function expectSameAsScan(e: Engine) {
   const escalations = db
     .prepare('SELECT id, subject_kind AS kind, subject_id AS subjectId FROM escalations ORDER BY id')
     .all() as { id: number; kind: string; subjectId: string }[];
-  expect(escalations.map((x) => x.kind)).toEqual(
-    expect.arrayContaining(['match', 'period', 'import']),
-  );
+  expect(escalations.map((x) => x.kind)).toEqual(expect.arrayContaining(['match', 'period', 'import']));
   escalations.forEach((x, i) => {
     const expected =
       x.kind === 'match' ? scanned(db, 'matchId', Number(x.subjectId)) : scanned(db, 'escalationId', x.id);

@@ -196,7 +196,8 @@ class StreamPairTransport implements Transport {
   start(): Promise<void> {
     this.fromServer.on('data', (chunk: Buffer) => {
       this.#buffer.append(chunk);
-      for (let m = this.#buffer.readMessage(); m !== null; m = this.#buffer.readMessage()) this.onmessage?.(m);
+      for (let m = this.#buffer.readMessage(); m !== null; m = this.#buffer.readMessage())
+        this.onmessage?.(m);
     });
     return Promise.resolve();
   }

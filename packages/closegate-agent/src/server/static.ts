@@ -25,7 +25,17 @@ const TYPES: Record<string, string> = {
 };
 
 /** Text types worth compressing (images and fonts here are compressed formats already). */
-const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.json', '.map', '.svg', '.txt', '.webmanifest']);
+const COMPRESSIBLE = new Set([
+  '.html',
+  '.js',
+  '.mjs',
+  '.css',
+  '.json',
+  '.map',
+  '.svg',
+  '.txt',
+  '.webmanifest',
+]);
 /** Below this a compressed body saves less than its headers cost. */
 const MIN_COMPRESS_BYTES = 512;
 /** Files above this are served as they are, read per request, never held in memory. */
@@ -112,7 +122,11 @@ export class StaticAssets {
   async serve(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
     const root = this.root;
     if (root === null) {
-      sendText(res, 404, 'closegate agent service: no desk assets configured (build packages/closegate-desk)');
+      sendText(
+        res,
+        404,
+        'closegate agent service: no desk assets configured (build packages/closegate-desk)',
+      );
       return;
     }
     let decoded: string;

@@ -195,9 +195,7 @@ export function auditPage(
   c.add(auditRefTerm('escalationId', 'escalationId'), 'escalationId', f.escalationId);
   const params = c.params;
   const filter = c.where();
-  const raw = db
-    .prepare(auditPageSql(filter))
-    .all(params) as {
+  const raw = db.prepare(auditPageSql(filter)).all(params) as {
     seq: number;
     event_id: string;
     ts: string;
