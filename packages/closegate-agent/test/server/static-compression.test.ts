@@ -31,6 +31,11 @@ function get(
 const JS = `export const rows = [${Array.from({ length: 400 }, (_, i) => `{ id: ${i}, label: "row ${i}" }`).join(',\n')}];\n`;
 const HTML = `<!doctype html><html><head><title>desk</title></head><body>${'<div class="row">closegate</div>\n'.repeat(60)}</body></html>`;
 const PNG = Buffer.alloc(4096, 7);
+/** Above the size brotli gets its best quality for: compressed at a cheaper quality, still correct. */
+const BIG = Array.from(
+  { length: 6000 },
+  (_, i) => `export function f${i}(x) { return x * ${i} + ${i % 13}; }`,
+).join('\n');
 
 let dir: string;
 let service: RunningServer;
@@ -41,6 +46,7 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(dir, 'assets', 'app-Zx81Kq2p.js'), JS);
   fs.writeFileSync(path.join(dir, 'assets', 'tiny-Ab12Cd34.css'), 'a{b:c}');
   fs.writeFileSync(path.join(dir, 'assets', 'logo-Qw12Er34.png'), PNG);
+  fs.writeFileSync(path.join(dir, 'assets', 'vendor-Big12345.js'), BIG);
   service = await startServer({
     // never called: these tests fetch static assets only
     engine: { url: 'http://127.0.0.1:9/mcp', serviceToken: SERVICE_TOKEN },
@@ -138,6 +144,21 @@ describe('desk assets: compressed text, negotiated and revalidated', () => {
     });
     expect(stale.status).toBe(200);
     fs.writeFileSync(file, JS);
+  });
+
+  it('a large bundle is compressed both ways; concurrent first requests share one compression', async () => {
+    expect(Buffer.byteLength(BIG)).toBeGreaterThan(64 * 1024);
+    const [br, gz, br2] = await Promise.all([
+      get(service.url, '/assets/vendor-Big12345.js', { 'accept-encoding': 'br' }),
+      get(service.url, '/assets/vendor-Big12345.js', { 'accept-encoding': 'gzip' }),
+      get(service.url, '/assets/vendor-Big12345.js', { 'accept-encoding': 'br' }),
+    ]);
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(zlib.brotliDecompressSync(br.body).toString('utf8')).toBe(BIG);
+    expect(br2.body.equals(br.body)).toBe(true);
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(zlib.gunzipSync(gz.body).toString('utf8')).toBe(BIG);
+    expect(br.body.length).toBeLessThan(gz.body.length);
   });
 
   it('tiny text and binary formats go as they are; binary has no Vary', async () => {
