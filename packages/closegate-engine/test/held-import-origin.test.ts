@@ -274,6 +274,11 @@ describe('origin of an MCP vote', () => {
     ).toEqual({ origin: { osUser: 'pat', host: 'ws-1' } });
     expect(originOf({ id: 'human:bob', transport: 'stdio' })).toEqual({});
     expect(
+      originOf({ id: 'human:bob', transport: 'stdio', attributes: { osUser: 'pat', host: '' } }),
+    ).toEqual({
+      origin: { osUser: 'pat', host: 'unknown-host' },
+    });
+    expect(
       originOf({ id: 'human:bob', transport: 'http', attributes: { auth: 'jwt', osUser: 'pat', host: 'x' } }),
     ).toEqual({});
   });

@@ -20,6 +20,7 @@ export function originOf(principal: Readonly<Principal>): { origin?: DecisionOri
   if (principal.transport !== 'stdio') return {};
   const osUser = principal.attributes?.[OS_USER];
   const host = principal.attributes?.[HOST];
-  if (osUser === undefined || osUser === '' || host === undefined || host === '') return {};
-  return { origin: { osUser, host } };
+  if (osUser === undefined || osUser === '') return {};
+  // an unnamed host must not cost the OS account, which is what the T3 rule compares
+  return { origin: { osUser, host: host === undefined || host === '' ? 'unknown-host' : host } };
 }
