@@ -9,7 +9,7 @@ import { callback, devLogin, login, logout, SESSION_COOKIE, type AuthDeps } from
 import { csrfMatches, type Session } from '../auth/sessions.js';
 import { checkHost, checkOrigin, oneHeader, readBody, type AllowLists } from './guard.js';
 import { sendError, sendJson } from './respond.js';
-import { serveStatic } from './static.js';
+import { StaticAssets } from './static.js';
 
 export interface HandlerDeps {
   lists: AllowLists;
@@ -90,6 +90,7 @@ async function handleAuth(
 }
 
 export function createHandler(d: HandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  const assets = new StaticAssets(d.assetsDir);
   return (req, res) => {
     void (async () => {
       const hostErr = checkHost(req, d.lists);
@@ -103,7 +104,7 @@ export function createHandler(d: HandlerDeps): (req: IncomingMessage, res: Serve
       if (url.pathname === '/api' || url.pathname.startsWith('/api/')) return handleApi(d, req, res, url);
       if (req.method !== 'GET' && req.method !== 'HEAD')
         return sendError(res, new ApiHttpError('NOT_FOUND', 'only GET for the desk assets'));
-      serveStatic(d.assetsDir, url.pathname, res, req.method === 'HEAD');
+      return assets.serve(req, res, url.pathname);
     })().catch((err: unknown) => {
       if (err instanceof ApiHttpError) {
         // a refused oversized body is not read further: close the connection after answering

@@ -12,6 +12,7 @@ import { recordRefusedCall } from './refused-call-audit.js';
 import { defaultCalendarSource, fileCalendarSource } from './calendar.js';
 import type { McpDeps } from './context.js';
 import { McpConfigError } from './errors.js';
+import { stdioOriginAttributes } from './origin.js';
 import { createCloseGateServer } from './server.js';
 
 export const randomActorSuffix = (): string => randomBytes(6).toString('hex');
@@ -66,6 +67,8 @@ export async function serveCloseGateStdio(
   options: StdioOptions = {},
   /** The OS account running this process (injectable for tests). */
   osUser: string = os.userInfo().username,
+  /** The host name (injectable for tests). */
+  hostName: string = os.hostname(),
 ): Promise<{ actor: string; generated: boolean; close(): Promise<void> }> {
   const { actor, generated } = stdioActorFromEnv(env, randomActorSuffix);
   // A stdio server runs as the local OS account, like the CLI: the policy's cli_identity applies.
@@ -78,7 +81,8 @@ export async function serveCloseGateStdio(
     );
   const host = await serveStdio(
     createCloseGateServer(deps),
-    { id: actor, transport: 'stdio' },
+    // where this process runs: recorded with every decision made through it, like the CLI's
+    { id: actor, transport: 'stdio', attributes: stdioOriginAttributes({ osUser, host: hostName }) },
     // A call refused before the dispatcher (-32602) is still an MCP_TOOL_CALL event.
     { onRefusedCall: (event) => recordRefusedCall(deps.engine, event), ...options },
   );

@@ -1,11 +1,11 @@
 import { assertPeriodTransition, evaluate, sameActor, parseActor, type Actor } from 'closegate-policy';
 import type { EscalationRecord } from '../domain.js';
-import type { DecisionOrigin } from '../store/escalations.js';
 import { NotFoundError, StateConflictError } from '../errors.js';
 import type { EngineContext, OperationResult } from './context.js';
 import { audit, decisionJson, denied } from './gate.js';
 import { runOperation } from './runner.js';
 import { closePeriodSchema } from './schemas.js';
+import { recordVote, t3Approvals } from './votes.js';
 
 export function periodKey(entity: string, period: string): string {
   return `${entity}|${period}`;
@@ -71,7 +71,10 @@ export function closePeriod(ctx: EngineContext, input: unknown): OperationResult
   });
 }
 
-/** One human's vote on a period-close escalation (caller holds the transaction). */
+/**
+ * One human's vote on a period-close escalation (caller holds the transaction;
+ * ctx.origin is where the vote was cast, see t3Approvals).
+ */
 export function applyPeriodVote(
   ctx: EngineContext,
   actor: Actor,
@@ -79,7 +82,6 @@ export function applyPeriodVote(
   vote: 'approve' | 'reject',
   rationale: string,
   now: string,
-  origin?: DecisionOrigin,
 ): OperationResult {
   const [entity, period] = esc.subjectId.split('|') as [string, string];
   const current = ctx.store.periods.get(entity, period);
@@ -90,7 +92,7 @@ export function applyPeriodVote(
   }
   const base = { operation: 'resolve_escalation', escalationId: esc.id, entity, period };
   if (vote === 'reject') {
-    ctx.store.escalations.addVote(esc.id, actor.raw, 'reject', rationale, now, origin);
+    recordVote(ctx, esc, actor, 'reject', rationale, now);
     ctx.store.escalations.resolve(esc.id, 'rejected', actor.raw, rationale, now);
     assertPeriodTransition(current.state, 'open');
     ctx.store.periods.set({ entity, period, state: 'open', closedBy: null, closedAt: null });
@@ -116,12 +118,8 @@ export function applyPeriodVote(
       auditSeq,
     };
   }
-  const approving = esc.votes.filter((v) => v.vote === 'approve');
-  const approvals = [...approving.map((v) => v.actor), actor.raw];
-  // OS accounts of the votes cast at the CLI: the gate refuses two humans from one account.
-  const approvalOsUsers: Record<string, string> = {};
-  for (const v of approving) if (v.osUser !== undefined) approvalOsUsers[v.actor] = v.osUser;
-  if (origin) approvalOsUsers[actor.raw] = origin.osUser;
+  // with the OS account of each vote: the gate refuses two humans from one account
+  const { approvals, approvalOsUsers } = t3Approvals(esc, actor, ctx.origin);
   const subject = {
     kind: 'period',
     entity,
@@ -134,7 +132,7 @@ export function applyPeriodVote(
   const decision = evaluate('close_period', subject, actor, ctx.policy);
   if (decision.outcome === 'deny')
     return denied(ctx, 'close_period', actor, decision, { entity, period, escalationId: esc.id }, now);
-  ctx.store.escalations.addVote(esc.id, actor.raw, 'approve', rationale, now, origin);
+  recordVote(ctx, esc, actor, 'approve', rationale, now);
   const d = decisionJson(decision);
   if (decision.outcome === 'require_human_approval') {
     const auditSeq = audit(

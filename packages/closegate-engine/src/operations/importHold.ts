@@ -5,6 +5,7 @@ import { findDuplicates } from '../import/duplicates.js';
 import type { EngineContext, OperationResult } from './context.js';
 import { audit, decisionJson, denied } from './gate.js';
 import { gatePeriods, insertEntries } from './posting.js';
+import { recordVote, t3Approvals } from './votes.js';
 
 /** What a held import keeps until humans decide (import_files.staged_json). */
 interface Staged {
@@ -111,7 +112,8 @@ export function holdForApproval(
 
 /**
  * One human's vote on a held import (the caller holds the transaction and
- * has checked the voter is a human other than the requester). Reject
+ * has checked the voter is a human other than the requester; ctx.origin is
+ * where the vote was cast, see t3Approvals). Reject
  * declines the file; approvals count until the gate sees enough distinct
  * humans, then the rows are posted (duplicates that appeared meanwhile are
  * refused, never doubled) with one ENTRIES_IMPORTED event.
@@ -134,7 +136,7 @@ export function applyImportVote(
   const staged = JSON.parse(file.stagedJson) as Staged;
   const base = { operation: 'resolve_escalation', escalationId: esc.id };
   if (vote === 'reject') {
-    ctx.store.escalations.addVote(esc.id, actor.raw, 'reject', rationale, now);
+    recordVote(ctx, esc, actor, 'reject', rationale, now);
     ctx.store.escalations.resolve(esc.id, 'rejected', actor.raw, rationale, now);
     ctx.store.importFiles.settle(file.id, 'declined', 0, now);
     const auditSeq = audit(
@@ -147,11 +149,13 @@ export function applyImportVote(
     const d = { outcome: 'allow' as const, tier: esc.tier, policyVersion: ctx.policy.version };
     return { ...base, outcome: 'allow', status: 'declined', decision: d, state: 'declined', auditSeq };
   }
-  const approvals = [...esc.votes.filter((v) => v.vote === 'approve').map((v) => v.actor), actor.raw];
-  const gate = gatePeriods(ctx, actor.raw, staged.entries, approvals, esc.requestedBy);
+  // with the OS account of each vote, like a period close: the gate refuses two humans from one account
+  const t3 = t3Approvals(esc, actor, ctx.origin);
+  const { approvals } = t3;
+  const gate = gatePeriods(ctx, actor.raw, staged.entries, t3, esc.requestedBy);
   if (gate.kind === 'deny')
     return denied(ctx, 'post_entry', actor, gate.decision, { escalationId: esc.id }, now);
-  ctx.store.escalations.addVote(esc.id, actor.raw, 'approve', rationale, now);
+  recordVote(ctx, esc, actor, 'approve', rationale, now);
   if (gate.kind === 'hold') {
     const d = decisionJson(gate.decision);
     const auditSeq = audit(

@@ -46,13 +46,14 @@ export type PeriodGate =
 /**
  * Gates posting into every (entity, period) the entries touch: a deny
  * anywhere blocks the file; a T3 requirement (a closed period under
- * closed_period_posting: t3) holds it for approval.
+ * closed_period_posting: t3) holds it for approval. `approvals` are the T3
+ * votes so far with their OS accounts (see t3Approvals), for a held import.
  */
 export function gatePeriods(
   ctx: EngineContext,
   actor: string,
   entries: readonly NewEntry[],
-  approvals?: readonly string[],
+  approvals?: { approvals: readonly string[]; approvalOsUsers: Readonly<Record<string, string>> },
   requestedBy?: string,
 ): PeriodGate {
   let allowed: Decision | undefined;
@@ -69,7 +70,9 @@ export function gatePeriods(
       entity: e.entity,
       period,
       periodState,
-      ...(approvals === undefined ? {} : { approvals: [...approvals] }),
+      ...(approvals === undefined
+        ? {}
+        : { approvals: [...approvals.approvals], approvalOsUsers: { ...approvals.approvalOsUsers } }),
       ...(requestedBy === undefined ? {} : { requestedBy }),
     };
     const decision = evaluate('post_entry', subject, actor, ctx.policy);

@@ -38,7 +38,7 @@ export function resolveEscalation(ctx: EngineContext, input: unknown): Operation
     ctx.origin = args.origin;
     try {
       if (esc.subjectKind === 'period')
-        return applyPeriodVote(ctx, actor, esc, args.decision, rationale, now, args.origin);
+        return applyPeriodVote(ctx, actor, esc, args.decision, rationale, now);
       if (esc.subjectKind === 'import')
         return applyImportVote(ctx, actor, esc, args.decision, rationale, now);
       return resolveMatchEscalation(ctx, actor, esc, args.decision, args.rationale, now, args.sessionId);

@@ -58,7 +58,7 @@ export const resolveEscalationSchema = z
     escalationId: id,
     decision: z.enum(['approve', 'reject']),
     rationale: rationale.optional(),
-    /** Set by the CLI only (OS account and host); no MCP tool passes it. */
+    /** Where the vote was cast: set by the CLI and the stdio MCP server (their OS account and host), never an MCP tool argument. */
     origin: z
       .object({ osUser: z.string().min(1).max(256), host: z.string().min(1).max(256) })
       .strict()

@@ -5,14 +5,15 @@ import { auditPage } from './desk.js';
 import { sidesOf, varianceUsd } from './desk-sides.js';
 import type { Queries } from './index.js';
 
-/** Votes a period close (T3) needs: two distinct humans, neither the requester. */
+/** Votes a T3 escalation (period close, held import) needs: two distinct humans, neither the requester. */
 export const PERIOD_VOTES_REQUIRED = 2;
 
 /** Why this actor cannot decide the escalation now (null: it may; the gate still decides). */
 export function cannotDecideReason(esc: EscalationRecord, proposer: string, actor: Actor): string | null {
   if (esc.state !== 'open') return 'resolved';
   if (actor.kind !== 'human') return 'not_human';
-  if (esc.requestedBy === actor.raw && esc.subjectKind === 'period') return 'requester';
+  // a period close or a held import: the requester may not vote (a match's proposer is checked below)
+  if (esc.requestedBy === actor.raw && esc.subjectKind !== 'match') return 'requester';
   if (proposer === actor.raw) return 'proposer';
   if (esc.votes.some((v) => v.actor === actor.raw)) return 'already_voted';
   return null;
@@ -40,7 +41,7 @@ export function escalationContext(queries: Queries, db: Database.Database, id: n
     varianceUsd: match === null || sides === null ? null : varianceUsd(sides, match.fx, match.intercompany),
     proposer,
     proposerRationale: match?.rationale || esc.requestRationale,
-    votesRequired: esc.subjectKind === 'period' ? PERIOD_VOTES_REQUIRED : 1,
+    votesRequired: esc.subjectKind === 'match' ? 1 : PERIOD_VOTES_REQUIRED,
     auditEvents: events.reverse(),
   };
 }

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { auditRefTerm } from '../store/auditIndexes.js';
 import { AUDIT_TABLE } from '../store/index.js';
 
 /**
@@ -169,7 +170,16 @@ export interface AuditRow {
   hash: string;
 }
 
-/** Audit events by actor, type, time and match id, newest first, with the filter's total. */
+/** The page query of {@link auditPage} for a WHERE clause (exported for query-plan tests). */
+export function auditPageSql(filter: string): string {
+  return `SELECT seq, event_id, ts, actor, type, payload, prev_hash, hash FROM ${AUDIT_TABLE} ${filter}
+       ORDER BY seq DESC LIMIT @limit OFFSET @offset`;
+}
+
+/**
+ * Audit events by actor, type, time, match id and escalation id, newest first,
+ * with the filter's total. A match or escalation id is an index lookup.
+ */
 export function auditPage(
   db: Database.Database,
   f: AuditFilter,
@@ -180,16 +190,12 @@ export function auditPage(
   c.add('type = @type', 'type', f.type);
   c.add('ts >= @since', 'since', f.since === undefined ? undefined : new Date(f.since).toISOString());
   c.add('ts < @until', 'until', f.until === undefined ? undefined : new Date(f.until).toISOString());
-  c.add("json_extract(payload, '$.matchId') = @matchId", 'matchId', f.matchId);
-  c.add("json_extract(payload, '$.escalationId') = @escalationId", 'escalationId', f.escalationId);
+  // indexed (migration 9): the terms repeat the partial expression indexes' own
+  c.add(auditRefTerm('matchId', 'matchId'), 'matchId', f.matchId);
+  c.add(auditRefTerm('escalationId', 'escalationId'), 'escalationId', f.escalationId);
   const params = c.params;
   const filter = c.where();
-  const raw = db
-    .prepare(
-      `SELECT seq, event_id, ts, actor, type, payload, prev_hash, hash FROM ${AUDIT_TABLE} ${filter}
-       ORDER BY seq DESC LIMIT @limit OFFSET @offset`,
-    )
-    .all(params) as {
+  const raw = db.prepare(auditPageSql(filter)).all(params) as {
     seq: number;
     event_id: string;
     ts: string;
@@ -199,7 +205,7 @@ export function auditPage(
     prev_hash: string;
     hash: string;
   }[];
-  // a json_extract filter scans the chain: the detail view skips the second scan for a total
+  // the detail views need no total
   const total = withTotal
     ? (db.prepare(`SELECT COUNT(*) AS n FROM ${AUDIT_TABLE} ${filter}`).get(params) as { n: number }).n
     : raw.length;

@@ -28,7 +28,10 @@ interface VoteRow {
   host: string | null;
 }
 
-/** Where a human decision was made from: the OS account and host running the CLI. */
+/**
+ * Where a human decision was made from: the OS account and host running the CLI
+ * or the stdio MCP server. Unknown (undefined) for HTTP decisions (desk, tokens).
+ */
 export interface DecisionOrigin {
   osUser: string;
   host: string;
@@ -105,7 +108,8 @@ export class EscalationStore {
     vote: 'approve' | 'reject',
     rationale: string,
     now: string,
-    origin?: DecisionOrigin,
+    /** Where the vote was cast (required, undefined when unknown): the T3 rules compare it. */
+    origin: DecisionOrigin | undefined,
   ): void {
     this.insertVote.run(id, actor, vote, rationale, now, origin?.osUser ?? null, origin?.host ?? null);
   }

@@ -11,12 +11,13 @@ import { ExceptionStore } from './exceptions.js';
 import { IdempotencyStore } from './idempotency.js';
 import { ImportFileStore } from './importFiles.js';
 import { MatchStore } from './matches.js';
+import { AUDIT_TABLE } from './auditIndexes.js';
 import { migrate } from './migrations.js';
 import { PeriodStore } from './periods.js';
 import { RunStore } from './runs.js';
 import { WriteMarks } from './writeMarks.js';
 
-export const AUDIT_TABLE = 'audit_events';
+export { AUDIT_TABLE } from './auditIndexes.js';
 
 /**
  * The recon store: one SQLite connection (WAL, 0600 via audit-chain's

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { AUDIT_REF_INDEXES_SQL } from './auditIndexes.js';
 import { allowSupersededEscalations, rebuildEscalations } from './escalationStates.js';
 import { rebuildWithoutInChecks } from './rebuildChecks.js';
 
@@ -266,6 +267,11 @@ ALTER TABLE exceptions ADD COLUMN resolved_by TEXT;
 ALTER TABLE exceptions ADD COLUMN resolution_reason TEXT;
 ALTER TABLE exceptions ADD COLUMN resolved_at TEXT;
 `,
+  },
+  {
+    version: 9,
+    name: 'audit events indexed by payload matchId and escalationId (match and escalation detail views)',
+    sql: AUDIT_REF_INDEXES_SQL,
   },
 ];
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { operation } from '../context.js';
+import { originOf } from '../origin.js';
 import {
   entityField,
   idField,
@@ -46,7 +47,7 @@ export const approvalTools = [
       rationale: rationaleField.optional(),
       idempotency_key: idempotencyKeyField,
     }),
-    handler: (args, { actor, deps }) =>
+    handler: (args, { actor, principal, deps }) =>
       operation(
         deps.engine.operations.resolveEscalation({
           actor: actor.raw,
@@ -54,6 +55,7 @@ export const approvalTools = [
           escalationId: args.escalation_id,
           decision: args.decision,
           rationale: args.rationale,
+          ...originOf(principal),
         }),
         args.idempotency_key,
       ),
