@@ -120,6 +120,11 @@ describe('held import: T3 votes carry their OS account to the gate (engine API)'
       expect(ctx.votesRequired).toBe(2);
       expect(cannotDecideReason(ctx.escalation, ctx.proposer, parseActor('human:alice'))).toBe('requester');
       expect(cannotDecideReason(ctx.escalation, ctx.proposer, parseActor('human:bob'))).toBeNull();
+      // the view compares ids as the gate does: another spelling of the requester is the requester
+      expect(cannotDecideReason(ctx.escalation, ctx.proposer, parseActor('human:ALICE'))).toBe('requester');
+      const bobVote = { actor: 'human:bob' } as (typeof ctx.escalation.votes)[number];
+      const voted = { ...ctx.escalation, votes: [bobVote] };
+      expect(cannotDecideReason(voted, ctx.proposer, parseActor('human:Bob'))).toBe('already_voted');
     } finally {
       e.close();
     }

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Actor } from 'closegate-policy';
+import { parseActor, sameActor, type Actor } from 'closegate-policy';
 import type { EscalationRecord } from '../domain.js';
 import { auditPage } from './desk.js';
 import { sidesOf, varianceUsd } from './desk-sides.js';
@@ -13,9 +13,17 @@ export function cannotDecideReason(esc: EscalationRecord, proposer: string, acto
   if (esc.state !== 'open') return 'resolved';
   if (actor.kind !== 'human') return 'not_human';
   // a period close or a held import: the requester may not vote (a match's proposer is checked below)
-  if (esc.requestedBy === actor.raw && esc.subjectKind !== 'match') return 'requester';
-  if (proposer === actor.raw) return 'proposer';
-  if (esc.votes.some((v) => v.actor === actor.raw)) return 'already_voted';
+  // ids compare as the gate compares them (case-insensitively): the view must not offer a vote the gate refuses
+  const same = (raw: string): boolean => {
+    try {
+      return sameActor(parseActor(raw), actor);
+    } catch {
+      return raw === actor.raw; // a stored id the parser no longer accepts: compared as written
+    }
+  };
+  if (esc.subjectKind !== 'match' && same(esc.requestedBy)) return 'requester';
+  if (same(proposer)) return 'proposer';
+  if (esc.votes.some((v) => same(v.actor))) return 'already_voted';
   return null;
 }
 
