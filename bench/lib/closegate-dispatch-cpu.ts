@@ -57,7 +57,12 @@ async function round(): Promise<number> {
         issued++;
         const r = viaSdk
           ? await viaSdk(
-              { jsonrpc: '2.0', id: issued, method: 'tools/call', params: { name: 'get_recon_status', arguments: {} } },
+              {
+                jsonrpc: '2.0',
+                id: issued,
+                method: 'tools/call',
+                params: { name: 'get_recon_status', arguments: {} },
+              },
               { ...extra, signal: new AbortController().signal, requestId: issued },
             )
           : await dispatchToolCall(registry, deps, 'get_recon_status', {}, extra);

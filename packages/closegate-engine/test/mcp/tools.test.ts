@@ -306,7 +306,7 @@ describe('input validation', () => {
     }
   });
 
-  it('validates arguments once: over HTTP the dispatcher takes the host guard's parse, alone it parses itself', async () => {
+  it('validates arguments once: over HTTP the dispatcher takes the parse of the host guard, alone it parses itself', async () => {
     const spec = CLOSEGATE_TOOLS.find((t) => t.name === 'list_unmatched')!;
     const parse = vi.spyOn(spec.inputSchema, 'safeParse');
     try {
@@ -319,11 +319,19 @@ describe('input validation', () => {
       const bare = new McpServer({ name: 'bare', version: '0.0.0' });
       for (const s of CLOSEGATE_TOOLS) registerTieredTool(bare, registry, s);
       const principal = { id: 'llm:agent-1', transport: 'http' as const };
-      const extra = { authInfo: { token: 'redacted', clientId: principal.id, scopes: [], extra: { principal } } };
+      const extra = {
+        authInfo: { token: 'redacted', clientId: principal.id, scopes: [], extra: { principal } },
+      };
       const alone = await dispatchToolCall(registry, server.deps, 'list_unmatched', { limit: 3 }, extra);
       expect(alone.structuredContent).toMatchObject({ count: 3 });
       expect(parse).toHaveBeenCalledTimes(1);
-      const refusedAlone = await dispatchToolCall(registry, server.deps, 'list_unmatched', { limit: 0 }, extra);
+      const refusedAlone = await dispatchToolCall(
+        registry,
+        server.deps,
+        'list_unmatched',
+        { limit: 0 },
+        extra,
+      );
       expect(refusedAlone.isError).toBe(true);
       expect(parse).toHaveBeenCalledTimes(2);
     } finally {

@@ -55,7 +55,11 @@ const validatedArguments = new WeakMap<object, Validated>();
  * another tool or schema), and then the caller validates itself. Taken once: a second call
  * for the same request returns undefined.
  */
-export function guardedArguments(extra: object, name: string, schema: AnySchema): { data: unknown } | undefined {
+export function guardedArguments(
+  extra: object,
+  name: string,
+  schema: AnySchema,
+): { data: unknown } | undefined {
   const entry = validatedArguments.get(extra);
   if (entry === undefined) return undefined;
   validatedArguments.delete(extra);
