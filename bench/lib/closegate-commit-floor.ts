@@ -6,12 +6,15 @@
  *
  * Measured per transaction, CPU (user + system) of this process, the variants interleaved
  * round by round so that a change in the machine's load hits all of them:
- *   empty      BEGIN IMMEDIATE + COMMIT, nothing written
- *   unsigned   one audit event (the T0 record) in its own transaction, no signature
- *   signed     the same through store.tx: + head read, Ed25519 signature, signed-head row,
- *              head-log line (what a T0 call alone pays)
- *   sign       the Ed25519 signature alone (the signer's KeyObject, as the chain uses it)
- *   head-log   one head-log line alone (writeSync, O_APPEND)
+ *   empty               BEGIN IMMEDIATE + COMMIT, nothing written
+ *   unsigned            one audit event (the T0 record) in its own transaction, no signature
+ *   store.tx unsigned   the same through store.tx on a chain without a signer (change stamp,
+ *                       transaction wrapper)
+ *   signed, stub sign   store.tx with a signer returning zeros: the seal without the Ed25519 math
+ *                       (head read, newest signed head read, signed-head row, head-log line)
+ *   signed              store.tx with the real signer (what a T0 call alone pays)
+ *   sign                the Ed25519 signature alone (the signer's KeyObject, as the chain uses it)
+ *   head-log            one head-log line alone (writeSync, O_APPEND)
  * and the WAL frames (pages) one signed one-event commit writes, counted on a copy with
  * automatic checkpoints off; then the same count with each secondary index of the audit table
  * dropped on a scratch copy (for the record: what an index costs a commit; nothing in the
@@ -85,10 +88,52 @@ function variants(engine: Engine, headLogFile: string) {
   };
 }
 
+/** A signer that returns 64 zero bytes: what the signed commit costs besides the signature. */
+function stubSigned(): { run: () => void; close: () => void } {
+  const copy = join(dir, 'stub-signer.db');
+  copyFileSync(dbPath, copy);
+  const real = loadOrCreateKeyFile(env.CLOSEGATE_AUDIT_KEY);
+  const signer = { keyId: real.keyId, publicKeyPem: real.publicKeyPem, sign: () => new Uint8Array(64) };
+  const engine = openEngine({
+    dbPath: copy,
+    env,
+    backgroundCheckpoints: true,
+    auditSigning: { signer, headLog: join(dir, 'stub-signer.heads.jsonl'), keySource: 'stub' },
+  });
+  const store = engine.context.store;
+  return {
+    run: () => void store.tx(() => store.audit.appendReturningHead(event(engine))),
+    close: () => engine.close(),
+  };
+}
+
+/** store.tx on a chain without a signer: the transaction wrapper and change stamp, no seal. */
+function storeTxUnsigned(): { run: () => void; close: () => void } {
+  const copy = join(dir, 'no-signer.db');
+  copyFileSync(dbPath, copy);
+  const engine = openEngine({ dbPath: copy, env, backgroundCheckpoints: true, auditSigning: false });
+  const store = engine.context.store;
+  return {
+    run: () => void store.tx(() => store.audit.appendReturningHead(event(engine))),
+    close: () => engine.close(),
+  };
+}
+
 function cpuFigures(): void {
   const engine = openEngine({ dbPath, env, backgroundCheckpoints: true });
-  const v = variants(engine, join(dir, 'scratch.heads.jsonl'));
-  const names = ['empty', 'unsigned', 'signed', 'sign', 'head-log'] as const;
+  const base = variants(engine, join(dir, 'scratch.heads.jsonl'));
+  const stub = stubSigned();
+  const plainTx = storeTxUnsigned();
+  const v = { ...base, 'store.tx unsigned': plainTx.run, 'signed, stub sign': stub.run };
+  const names = [
+    'empty',
+    'unsigned',
+    'store.tx unsigned',
+    'signed, stub sign',
+    'signed',
+    'sign',
+    'head-log',
+  ] as const;
   const per: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
   for (const n of names) cpuPer(200, v[n]); // warm-up
   const load = [loadavg()[0]!];
@@ -97,11 +142,13 @@ function cpuFigures(): void {
     for (const n of order) per[n]!.push(cpuPer(PER_ROUND, v[n]));
     load.push(loadavg()[0]!);
   }
-  v.close();
+  base.close();
+  stub.close();
+  plainTx.close();
   engine.close();
   for (const n of names)
     console.log(
-      `commit floor ${n.padEnd(9)} CPU ${median(per[n]!).toFixed(1).padStart(6)} µs per transaction (median of ${ROUNDS} x ${PER_ROUND}: ${per[n]!.map((x) => x.toFixed(0)).join(' ')})`,
+      `commit floor ${n.padEnd(17)} CPU ${median(per[n]!).toFixed(1).padStart(6)} µs per transaction (median of ${ROUNDS} x ${PER_ROUND}: ${per[n]!.map((x) => x.toFixed(0)).join(' ')})`,
     );
   console.log(`commit floor: load average ${Math.min(...load).toFixed(2)}-${Math.max(...load).toFixed(2)}`);
 }
