@@ -39,6 +39,7 @@ export { PRM_PATH } from './http/protected-resource.js';
 export type { ServerFactory } from './http/mcp-endpoint.js';
 export {
   guardToolCalls,
+  guardedArguments,
   type OnRefusedCall,
   type RefusedCall,
   type RefusalReason,

@@ -1,7 +1,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { CallToolRequestSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { parseActor, type Actor } from 'closegate-policy';
-import { principalFrom, type ExtraWithAuth, type Principal } from 'mcp-host';
+import { guardedArguments, principalFrom, type ExtraWithAuth, type Principal } from 'mcp-host';
 import type { z } from 'zod';
 import { EngineError } from '../errors.js';
 import { appendToolCallInTransaction, recordToolCall, type ToolCallRecord } from './audit-trail.js';
@@ -128,13 +128,21 @@ export async function dispatchToolCall(
     return refuse('ACTOR_INVALID', `the transport bound an invalid actor id: ${(err as Error).message}`);
   }
   if (spec === undefined) return refuse('TOOL_UNKNOWN', `no tool named ${JSON.stringify(base.tool)}`);
-  const parsed = spec.inputSchema.safeParse(rawArgs ?? {});
-  if (!parsed.success) {
-    const message = `invalid arguments for ${spec.name}: ${describeIssues(parsed.error)}`;
-    return refuse('INVALID_INPUT', message, 'rejected_input', { issues: parsed.error.issues.slice(0, 5) });
+  // The host's guard validated these arguments against this very schema before this handler
+  // ran (and refused the call if they failed): take its result instead of parsing them again.
+  const guarded = guardedArguments(extra, name, spec.inputSchema);
+  let args: unknown;
+  if (guarded !== undefined) args = guarded.data;
+  else {
+    const parsed = spec.inputSchema.safeParse(rawArgs ?? {});
+    if (!parsed.success) {
+      const message = `invalid arguments for ${spec.name}: ${describeIssues(parsed.error)}`;
+      return refuse('INVALID_INPUT', message, 'rejected_input', { issues: parsed.error.issues.slice(0, 5) });
+    }
+    args = parsed.data;
   }
   try {
-    return await execute(spec, parsed.data, base, actor, principal, deps);
+    return await execute(spec, args, base, actor, principal, deps);
   } catch (err) {
     const e = errorOf(err, deps, spec.name);
     return refuse(e.code, e.message, e.code === 'INVALID_INPUT' ? 'rejected_input' : 'error', e.details);

@@ -1,9 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import {
+  CLOSEGATE_TOOLS,
+  dispatchToolCall,
   registerTieredTool,
   TieredToolRegistry,
   TOOL_TIERS,
@@ -301,6 +303,39 @@ describe('input validation', () => {
       expect(engine.context.store.exceptions.countOpen()).toBe(0);
     } finally {
       engine.close();
+    }
+  });
+
+  it('validates arguments once: over HTTP the dispatcher takes the parse of the host guard, alone it parses itself', async () => {
+    const spec = CLOSEGATE_TOOLS.find((t) => t.name === 'list_unmatched')!;
+    const parse = vi.spyOn(spec.inputSchema, 'safeParse');
+    try {
+      const viaHost = await call(agent, 'list_unmatched', { limit: 2 });
+      expect(viaHost.isError).toBe(false);
+      expect(viaHost.body.count).toBe(2); // the guard's parse reached the handler
+      expect(parse).not.toHaveBeenCalled();
+      // the dispatcher reached without the guard (no parse handed over) validates the raw arguments
+      const registry = new TieredToolRegistry();
+      const bare = new McpServer({ name: 'bare', version: '0.0.0' });
+      for (const s of CLOSEGATE_TOOLS) registerTieredTool(bare, registry, s);
+      const principal = { id: 'llm:agent-1', transport: 'http' as const };
+      const extra = {
+        authInfo: { token: 'redacted', clientId: principal.id, scopes: [], extra: { principal } },
+      };
+      const alone = await dispatchToolCall(registry, server.deps, 'list_unmatched', { limit: 3 }, extra);
+      expect(alone.structuredContent).toMatchObject({ count: 3 });
+      expect(parse).toHaveBeenCalledTimes(1);
+      const refusedAlone = await dispatchToolCall(
+        registry,
+        server.deps,
+        'list_unmatched',
+        { limit: 0 },
+        extra,
+      );
+      expect(refusedAlone.isError).toBe(true);
+      expect(parse).toHaveBeenCalledTimes(2);
+    } finally {
+      parse.mockRestore();
     }
   });
 

@@ -1,8 +1,13 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import crypto, { timingSafeEqual } from 'node:crypto';
 
-export function sha256(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
-}
+type OneShotHash = (algorithm: string, data: string, outputEncoding: 'buffer') => Buffer;
+const oneShot = (crypto as unknown as { hash?: OneShotHash }).hash;
+
+/** SHA-256 of the UTF-8 bytes; one-shot `crypto.hash` where the runtime has it (no Hash object per call). */
+export const sha256: (value: string) => Buffer =
+  typeof oneShot === 'function'
+    ? (value) => oneShot('sha256', value, 'buffer')
+    : (value) => crypto.createHash('sha256').update(value, 'utf8').digest();
 
 export function sha256Hex(value: string): string {
   return sha256(value).toString('hex');

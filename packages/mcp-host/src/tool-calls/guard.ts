@@ -41,6 +41,43 @@ class RpcRefusal extends Error {
   }
 }
 
+/**
+ * Arguments the guard validated, per request (keyed by the request's `extra`, the object the
+ * SDK hands unchanged to the handler installed after the guard), for that handler to take
+ * instead of validating the same arguments against the same schema a second time.
+ */
+type Validated = { name: string; schema: AnySchema; data: unknown };
+const validatedArguments = new WeakMap<object, Validated>();
+
+/**
+ * The arguments of this request as the guard parsed them, when it validated them for tool
+ * `name` against exactly `schema` (the same schema object); undefined otherwise (no guard,
+ * another tool or schema), and then the caller validates itself. Taken once: a second call
+ * for the same request returns undefined.
+ */
+export function guardedArguments(
+  extra: object,
+  name: string,
+  schema: AnySchema,
+): { data: unknown } | undefined {
+  const entry = validatedArguments.get(extra);
+  if (entry === undefined) return undefined;
+  validatedArguments.delete(extra);
+  return entry.name === name && entry.schema === schema ? { data: entry.data } : undefined;
+}
+
+/** Schemas the guard has normalised (for a raw shape normalizeObjectSchema builds a new object schema per call). */
+const normalised = new WeakMap<object, AnySchema>();
+
+function parseSchemaOf(inputSchema: AnySchema): AnySchema {
+  let schema = normalised.get(inputSchema);
+  if (schema === undefined) {
+    schema = normalizeObjectSchema(inputSchema) ?? inputSchema;
+    normalised.set(inputSchema, schema);
+  }
+  return schema;
+}
+
 const MAX_NAME = 100;
 const MAX_MESSAGE = 300;
 
@@ -123,11 +160,15 @@ export function guardToolCalls(server: McpServer, onRefusedCall?: OnRefusedCall)
         'INVALID_PARAMS',
         'Invalid params: tools/call needs a tool name',
       );
-    const name = printable(params.name);
-    const tool = Object.hasOwn(tools, params.name) ? tools[params.name] : undefined;
-    if (!tool?.enabled) return refuse(extra, 'tools/call', name, 'UNKNOWN_TOOL', `Unknown tool: ${name}`);
+    const toolName = params.name;
+    const tool = Object.hasOwn(tools, toolName) ? tools[toolName] : undefined;
+    if (!tool?.enabled) {
+      const name = printable(toolName);
+      return refuse(extra, 'tools/call', name, 'UNKNOWN_TOOL', `Unknown tool: ${name}`);
+    }
     const args = params.arguments;
-    if (args !== undefined && !isPlainObject(args))
+    if (args !== undefined && !isPlainObject(args)) {
+      const name = printable(toolName);
       return refuse(
         extra,
         'tools/call',
@@ -135,10 +176,12 @@ export function guardToolCalls(server: McpServer, onRefusedCall?: OnRefusedCall)
         'INVALID_ARGUMENTS',
         `Invalid arguments for tool ${name}: arguments must be an object`,
       );
+    }
     if (tool.inputSchema) {
-      const schema = normalizeObjectSchema(tool.inputSchema) ?? tool.inputSchema;
+      const schema = parseSchemaOf(tool.inputSchema);
       const parsed = await safeParseAsync(schema, args ?? {});
-      if (!parsed.success)
+      if (!parsed.success) {
+        const name = printable(toolName);
         return refuse(
           extra,
           'tools/call',
@@ -146,6 +189,8 @@ export function guardToolCalls(server: McpServer, onRefusedCall?: OnRefusedCall)
           'INVALID_ARGUMENTS',
           `Invalid arguments for tool ${name}: ${issuesText(parsed.error)}`,
         );
+      }
+      validatedArguments.set(extra, { name: toolName, schema: tool.inputSchema, data: parsed.data });
     }
     return callTool(request, extra);
   });
