@@ -1,4 +1,5 @@
 import type { MatchVariance } from '../config.js';
+import type { ReferenceTest } from '../rules.js';
 import { absBig } from '../prepare.js';
 import { calendarReach, hold, inWindow, openOf, textAgrees, type PassContext } from './context.js';
 import type { V2Line } from './line.js';
@@ -6,12 +7,6 @@ import { KeyIndex } from './keys.js';
 import { minorToString } from './sink.js';
 import { subsetsSumming } from './subset.js';
 import { maxDifference, referenceAgrees, varianceReason } from './tests.js';
-
-interface Ranked {
-  p: V2Line;
-  linked: boolean;
-  gap: number;
-}
 
 /**
  * One-to-many pass of one rule: each open target line looks for 2..maxGroupSize
@@ -57,42 +52,86 @@ export function groupPass(
     if (pool === undefined) continue;
     const ranked = candidatesFor(t, pool, reach, c);
     if (ranked.length < 2) continue;
-    const values = ranked.map((r) => (c.intercompany ? -r.p.minor : r.p.minor));
+    const values = ranked.map((p) => (c.intercompany ? -p.minor : p.minor));
     const tol = maxDifference(c.rule, t.currency, absBig(t.minor));
     const answer = subsetsSumming(values, t.minor, tol, limit);
     if (answer.kind === 'one') {
-      const group = answer.indexes.map((i) => ranked[i]!.p);
+      const group = answer.indexes.map((i) => ranked[i]!);
       emitGroup(t, group, targetsAreLeft, c);
     } else if (answer.kind === 'several') {
       const involved = new Set<V2Line>([t]);
-      for (const s of answer.indexes) for (const i of s) involved.add(ranked[i]!.p);
+      for (const s of answer.indexes) for (const i of s) involved.add(ranked[i]!);
       hold([...involved], c.rule.name);
     }
   }
 }
 
-/** Parts for `t`, best first (reference-linked, then nearer in date, then id), at most maxGroupCandidates. */
-function candidatesFor(t: V2Line, pool: readonly V2Line[], reach: number, c: PassContext): Ranked[] {
-  const out: Ranked[] = [];
+/** Reference tests that put a candidate first under a rule without one. */
+const LINK_TESTS: readonly ReferenceTest[] = ['equal', 'contained', 'invoice'];
+
+/** Scratch of one candidatesFor call (the pass is synchronous): no object per candidate. */
+const CAND: V2Line[] = [];
+const GAP: number[] = [];
+const LINKED: boolean[] = [];
+const TOP: number[] = [];
+
+/**
+ * Parts for `t`, best first (reference-linked, then nearer in date, then id), at most maxGroupCandidates.
+ * The order is total (ids are unique), so keeping the best `k` while scanning gives exactly the
+ * first `k` of the fully sorted list.
+ */
+export function candidatesFor(t: V2Line, pool: readonly V2Line[], reach: number, c: PassContext): V2Line[] {
+  const cand = CAND;
+  const gaps = GAP;
+  cand.length = 0;
+  gaps.length = 0;
   const size = absBig(t.minor);
   const negative = t.minor < 0n;
+  const neg = c.intercompany;
+  const last = t.day + reach;
   let i = firstAtOrAfter(pool, t.day - reach);
   for (; i < pool.length; i++) {
     const p = pool[i]!;
-    if (p.day > t.day + reach) break;
+    if (p.day > last) break;
     if (p.taken || p.held || p.minor === 0n) continue;
-    const pv = c.intercompany ? -p.minor : p.minor;
+    const pv = neg ? -p.minor : p.minor;
     if (pv < 0n !== negative || absBig(pv) >= size) continue;
     if (!inWindow(t, p, c.rule) || !textAgrees(t, p, c, true)) continue;
-    out.push({ p, linked: false, gap: Math.abs(p.day - t.day) });
+    cand.push(p);
+    gaps.push(Math.abs(p.day - t.day));
   }
+  const n = cand.length;
+  const k = c.groupCandidates;
   // under a rule with a reference test every candidate is linked; without one, those that share a
   // reference with the target still come first (looked at only when the window is over-full)
-  if (c.rule.text.reference.length === 0 && out.length > c.groupCandidates)
-    for (const x of out)
-      x.linked = referenceAgrees(t, x.p, ['equal', 'contained', 'invoice'], c.rule, c.text);
-  out.sort((a, b) => Number(b.linked) - Number(a.linked) || a.gap - b.gap || a.p.id - b.p.id);
-  return out.slice(0, c.groupCandidates);
+  const linked = LINKED;
+  linked.length = 0;
+  const ranksLinks = c.rule.text.reference.length === 0 && n > k;
+  for (let j = 0; j < n; j++)
+    linked.push(ranksLinks && referenceAgrees(t, cand[j]!, LINK_TESTS, c.rule, c.text));
+  // a before b: linked first, then nearer, then lower id
+  const before = (a: number, b: number): boolean =>
+    linked[a] !== linked[b]
+      ? linked[a]!
+      : gaps[a] !== gaps[b]
+        ? gaps[a]! < gaps[b]!
+        : cand[a]!.id < cand[b]!.id;
+  const top = TOP;
+  top.length = 0;
+  for (let j = 0; j < n; j++) {
+    if (top.length === k && !before(j, top[k - 1]!)) continue;
+    let at = top.length === k ? k - 1 : top.length;
+    if (top.length < k) top.push(j);
+    while (at > 0 && before(j, top[at - 1]!)) {
+      top[at] = top[at - 1]!;
+      at--;
+    }
+    top[at] = j;
+  }
+  const out = new Array<V2Line>(top.length);
+  for (let j = 0; j < top.length; j++) out[j] = cand[top[j]!]!;
+  cand.length = 0;
+  return out;
 }
 
 function firstAtOrAfter(sorted: readonly V2Line[], day: number): number {
