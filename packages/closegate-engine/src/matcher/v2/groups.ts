@@ -4,6 +4,7 @@ import { absBig } from '../prepare.js';
 import { calendarReach, hold, inWindow, openOf, textAgrees, type PassContext } from './context.js';
 import type { V2Line } from './line.js';
 import { KeyIndex } from './keys.js';
+import { LinkIndex } from './links.js';
 import { minorToString } from './sink.js';
 import { subsetsSumming } from './subset.js';
 import { maxDifference, referenceAgrees, varianceReason } from './tests.js';
@@ -40,6 +41,9 @@ export function groupPass(
   const refs = c.rule.text.reference;
   // reference tests that keys can stand for: look candidates up by key, not by scanning the window
   const keyed = refs.length > 0 && !refs.includes('last_digits') ? new KeyIndex(P, c.text) : undefined;
+  // without a reference test, the lines that share one with a target are looked up (built on first need)
+  let links: LinkIndex | undefined;
+  const linkIndex = (): LinkIndex => (links ??= new LinkIndex(P, c.text));
   for (const t of T) {
     if (t.taken || t.held || t.minor === 0n) continue;
     const pool =
@@ -50,7 +54,7 @@ export function groupPass(
             .sort((x, y) => x.day - y.day || x.id - y.id)
         : byCurrency.get(t.currency);
     if (pool === undefined) continue;
-    const ranked = candidatesFor(t, pool, reach, c);
+    const ranked = candidatesFor(t, pool, reach, c, linkIndex);
     if (ranked.length < 2) continue;
     const values = ranked.map((p) => (c.intercompany ? -p.minor : p.minor));
     const tol = maxDifference(c.rule, t.currency, absBig(t.minor));
@@ -69,69 +73,92 @@ export function groupPass(
 /** Reference tests that put a candidate first under a rule without one. */
 const LINK_TESTS: readonly ReferenceTest[] = ['equal', 'contained', 'invoice'];
 
-/** Scratch of one candidatesFor call (the pass is synchronous): no object per candidate. */
-const CAND: V2Line[] = [];
-const GAP: number[] = [];
-const LINKED: boolean[] = [];
-const TOP: number[] = [];
-
 /**
  * Parts for `t`, best first (reference-linked, then nearer in date, then id), at most maxGroupCandidates.
- * The order is total (ids are unique), so keeping the best `k` while scanning gives exactly the
- * first `k` of the fully sorted list.
+ * Only a window holding more than that many candidates ranks the reference-linked ones first
+ * (under a rule without a reference test). The window is walked outwards from the target's day,
+ * in (gap, id) order, so it stops after the first maxGroupCandidates + 1 candidates; the linked
+ * ones are looked up in `links`, which misses none. The same list, in the same order, as
+ * sorting every candidate of the window (see the matcher-v2 group-candidates test).
  */
-export function candidatesFor(t: V2Line, pool: readonly V2Line[], reach: number, c: PassContext): V2Line[] {
-  const cand = CAND;
-  const gaps = GAP;
-  cand.length = 0;
-  gaps.length = 0;
-  const size = absBig(t.minor);
-  const negative = t.minor < 0n;
-  const neg = c.intercompany;
-  const last = t.day + reach;
-  let i = firstAtOrAfter(pool, t.day - reach);
-  for (; i < pool.length; i++) {
-    const p = pool[i]!;
-    if (p.day > last) break;
-    if (p.taken || p.held || p.minor === 0n) continue;
-    const pv = neg ? -p.minor : p.minor;
-    if (pv < 0n !== negative || absBig(pv) >= size) continue;
-    if (!inWindow(t, p, c.rule) || !textAgrees(t, p, c, true)) continue;
-    cand.push(p);
-    gaps.push(Math.abs(p.day - t.day));
-  }
-  const n = cand.length;
+export function candidatesFor(
+  t: V2Line,
+  pool: readonly V2Line[],
+  reach: number,
+  c: PassContext,
+  links?: () => LinkIndex,
+): V2Line[] {
   const k = c.groupCandidates;
-  // under a rule with a reference test every candidate is linked; without one, those that share a
-  // reference with the target still come first (looked at only when the window is over-full)
-  const linked = LINKED;
-  linked.length = 0;
-  const ranksLinks = c.rule.text.reference.length === 0 && n > k;
-  for (let j = 0; j < n; j++)
-    linked.push(ranksLinks && referenceAgrees(t, cand[j]!, LINK_TESTS, c.rule, c.text));
-  // a before b: linked first, then nearer, then lower id
-  const before = (a: number, b: number): boolean =>
-    linked[a] !== linked[b]
-      ? linked[a]!
-      : gaps[a] !== gaps[b]
-        ? gaps[a]! < gaps[b]!
-        : cand[a]!.id < cand[b]!.id;
-  const top = TOP;
-  top.length = 0;
-  for (let j = 0; j < n; j++) {
-    if (top.length === k && !before(j, top[k - 1]!)) continue;
-    let at = top.length === k ? k - 1 : top.length;
-    if (top.length < k) top.push(j);
-    while (at > 0 && before(j, top[at - 1]!)) {
-      top[at] = top[at - 1]!;
-      at--;
-    }
-    top[at] = j;
+  const nearest: V2Line[] = [];
+  walkOutwards(pool, t.day, reach, (p) => {
+    if (isCandidate(t, p, c)) nearest.push(p);
+    return nearest.length <= k;
+  });
+  // k or fewer: none is ranked as linked, nearest first is the whole answer
+  if (nearest.length <= k) return nearest;
+  nearest.length = k;
+  if (c.rule.text.reference.length > 0 || links === undefined) return nearest;
+  const linked: { p: V2Line; gap: number }[] = [];
+  for (const p of links().candidates(t)) {
+    if (p.currency !== t.currency) continue;
+    const gap = Math.abs(p.day - t.day);
+    if (gap > reach || !isCandidate(t, p, c)) continue;
+    if (referenceAgrees(t, p, LINK_TESTS, c.rule, c.text)) linked.push({ p, gap });
   }
-  const out = new Array<V2Line>(top.length);
-  for (let j = 0; j < top.length; j++) out[j] = cand[top[j]!]!;
-  cand.length = 0;
+  if (linked.length === 0) return nearest;
+  linked.sort((a, b) => a.gap - b.gap || a.p.id - b.p.id);
+  const out = linked.slice(0, k).map((x) => x.p);
+  if (out.length === k) return out;
+  const isLinked = new Set(out);
+  walkOutwards(pool, t.day, reach, (p) => {
+    if (!isLinked.has(p) && isCandidate(t, p, c)) out.push(p);
+    return out.length < k;
+  });
   return out;
+}
+
+/** A part `t` may combine: open, valued, same sign and smaller, inside the window, passing the text test. */
+function isCandidate(t: V2Line, p: V2Line, c: PassContext): boolean {
+  if (p.taken || p.held || p.minor === 0n) return false;
+  const pv = c.intercompany ? -p.minor : p.minor;
+  if (pv < 0n !== t.minor < 0n || absBig(pv) >= absBig(t.minor)) return false;
+  return inWindow(t, p, c.rule) && textAgrees(t, p, c, true);
+}
+
+/**
+ * Visits the lines of `sorted` (by day, then id) within `reach` days of `day`, nearest day first,
+ * by id within one distance (the day before and the day after merged), until `visit` says stop.
+ */
+export function walkOutwards(
+  sorted: readonly V2Line[],
+  day: number,
+  reach: number,
+  visit: (l: V2Line) => boolean,
+): void {
+  const lo = firstAtOrAfter(sorted, day - reach);
+  const hi = firstAtOrAfter(sorted, day + reach + 1);
+  // right: [r, hi) holds the days >= day + gap still to visit; left: [lo, l) the days <= day - gap
+  let r = firstAtOrAfter(sorted, day);
+  let l = r;
+  while (r < hi || l > lo) {
+    const rightGap = r < hi ? sorted[r]!.day - day : Infinity;
+    const leftGap = l > lo ? day - sorted[l - 1]!.day : Infinity;
+    const gap = Math.min(rightGap, leftGap);
+    let rEnd = r;
+    if (rightGap === gap) while (rEnd < hi && sorted[rEnd]!.day === day + gap) rEnd++;
+    let lStart = l;
+    if (leftGap === gap && gap > 0) while (lStart > lo && sorted[lStart - 1]!.day === day - gap) lStart--;
+    // merge the two days by id
+    let i = lStart;
+    let j = r;
+    while (i < l || j < rEnd) {
+      const takeLeft = j >= rEnd || (i < l && sorted[i]!.id < sorted[j]!.id);
+      const next = takeLeft ? sorted[i++]! : sorted[j++]!;
+      if (!visit(next)) return;
+    }
+    r = rEnd;
+    l = lStart;
+  }
 }
 
 function firstAtOrAfter(sorted: readonly V2Line[], day: number): number {

@@ -6,7 +6,7 @@ import { textOf, type TextContext, type V2Line } from './line.js';
 /** Fewest digits a reference needs before `contained` or `last_digits` may rely on it. */
 const MIN_REF_DIGITS = 3;
 /** Longest narrative (tokens) a containment check walks. */
-const MAX_TOKENS = 64;
+export const MAX_TOKENS = 64;
 
 /** Percent as an exact fraction: "2.5" -> 25 / 1000. */
 export interface Percent {
@@ -167,6 +167,12 @@ export function numberOf(ref: string): string | undefined {
   }
   if (best.length < 4 || /^(19|20)\d\d$/.test(best)) return undefined;
   return best;
+}
+
+/** The digit runs of a line's narrative tokens (see numbersOf), built once per line. */
+export function lineNumbers(l: V2Line, ctx: TextContext): readonly string[] {
+  const t = textOf(l, ctx);
+  return (t.numbers ??= numbersOf(t.all));
 }
 
 /** Every digit run of the tokens, leading zeros dropped ("inv10023" -> "10023"). */
