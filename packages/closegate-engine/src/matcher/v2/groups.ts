@@ -1,17 +1,13 @@
 import type { MatchVariance } from '../config.js';
+import type { ReferenceTest } from '../rules.js';
 import { absBig } from '../prepare.js';
 import { calendarReach, hold, inWindow, openOf, textAgrees, type PassContext } from './context.js';
 import type { V2Line } from './line.js';
 import { KeyIndex } from './keys.js';
+import { LinkIndex } from './links.js';
 import { minorToString } from './sink.js';
 import { subsetsSumming } from './subset.js';
 import { maxDifference, referenceAgrees, varianceReason } from './tests.js';
-
-interface Ranked {
-  p: V2Line;
-  linked: boolean;
-  gap: number;
-}
 
 /**
  * One-to-many pass of one rule: each open target line looks for 2..maxGroupSize
@@ -45,6 +41,9 @@ export function groupPass(
   const refs = c.rule.text.reference;
   // reference tests that keys can stand for: look candidates up by key, not by scanning the window
   const keyed = refs.length > 0 && !refs.includes('last_digits') ? new KeyIndex(P, c.text) : undefined;
+  // without a reference test, the lines that share one with a target are looked up (built on first need)
+  let links: LinkIndex | undefined;
+  const linkIndex = (): LinkIndex => (links ??= new LinkIndex(P, c.text));
   for (const t of T) {
     if (t.taken || t.held || t.minor === 0n) continue;
     const pool =
@@ -55,44 +54,111 @@ export function groupPass(
             .sort((x, y) => x.day - y.day || x.id - y.id)
         : byCurrency.get(t.currency);
     if (pool === undefined) continue;
-    const ranked = candidatesFor(t, pool, reach, c);
+    const ranked = candidatesFor(t, pool, reach, c, linkIndex);
     if (ranked.length < 2) continue;
-    const values = ranked.map((r) => (c.intercompany ? -r.p.minor : r.p.minor));
+    const values = ranked.map((p) => (c.intercompany ? -p.minor : p.minor));
     const tol = maxDifference(c.rule, t.currency, absBig(t.minor));
     const answer = subsetsSumming(values, t.minor, tol, limit);
     if (answer.kind === 'one') {
-      const group = answer.indexes.map((i) => ranked[i]!.p);
+      const group = answer.indexes.map((i) => ranked[i]!);
       emitGroup(t, group, targetsAreLeft, c);
     } else if (answer.kind === 'several') {
       const involved = new Set<V2Line>([t]);
-      for (const s of answer.indexes) for (const i of s) involved.add(ranked[i]!.p);
+      for (const s of answer.indexes) for (const i of s) involved.add(ranked[i]!);
       hold([...involved], c.rule.name);
     }
   }
 }
 
-/** Parts for `t`, best first (reference-linked, then nearer in date, then id), at most maxGroupCandidates. */
-function candidatesFor(t: V2Line, pool: readonly V2Line[], reach: number, c: PassContext): Ranked[] {
-  const out: Ranked[] = [];
-  const size = absBig(t.minor);
-  const negative = t.minor < 0n;
-  let i = firstAtOrAfter(pool, t.day - reach);
-  for (; i < pool.length; i++) {
-    const p = pool[i]!;
-    if (p.day > t.day + reach) break;
-    if (p.taken || p.held || p.minor === 0n) continue;
-    const pv = c.intercompany ? -p.minor : p.minor;
-    if (pv < 0n !== negative || absBig(pv) >= size) continue;
-    if (!inWindow(t, p, c.rule) || !textAgrees(t, p, c, true)) continue;
-    out.push({ p, linked: false, gap: Math.abs(p.day - t.day) });
+/** Reference tests that put a candidate first under a rule without one. */
+const LINK_TESTS: readonly ReferenceTest[] = ['equal', 'contained', 'invoice'];
+
+/**
+ * Parts for `t`, best first (reference-linked, then nearer in date, then id), at most maxGroupCandidates.
+ * Only a window holding more than that many candidates ranks the reference-linked ones first
+ * (under a rule without a reference test). The window is walked outwards from the target's day,
+ * in (gap, id) order, so it stops after the first maxGroupCandidates + 1 candidates; the linked
+ * ones are looked up in `links`, which misses none. The same list, in the same order, as
+ * sorting every candidate of the window (see the matcher-v2 group-candidates test).
+ */
+export function candidatesFor(
+  t: V2Line,
+  pool: readonly V2Line[],
+  reach: number,
+  c: PassContext,
+  links?: () => LinkIndex,
+): V2Line[] {
+  const k = c.groupCandidates;
+  const nearest: V2Line[] = [];
+  walkOutwards(pool, t.day, reach, (p) => {
+    if (isCandidate(t, p, c)) nearest.push(p);
+    return nearest.length <= k;
+  });
+  // k or fewer: none is ranked as linked, nearest first is the whole answer
+  if (nearest.length <= k) return nearest;
+  nearest.length = k;
+  if (c.rule.text.reference.length > 0 || links === undefined) return nearest;
+  const linked: { p: V2Line; gap: number }[] = [];
+  for (const p of links().candidates(t)) {
+    if (p.currency !== t.currency) continue;
+    const gap = Math.abs(p.day - t.day);
+    if (gap > reach || !isCandidate(t, p, c)) continue;
+    if (referenceAgrees(t, p, LINK_TESTS, c.rule, c.text)) linked.push({ p, gap });
   }
-  // under a rule with a reference test every candidate is linked; without one, those that share a
-  // reference with the target still come first (looked at only when the window is over-full)
-  if (c.rule.text.reference.length === 0 && out.length > c.groupCandidates)
-    for (const x of out)
-      x.linked = referenceAgrees(t, x.p, ['equal', 'contained', 'invoice'], c.rule, c.text);
-  out.sort((a, b) => Number(b.linked) - Number(a.linked) || a.gap - b.gap || a.p.id - b.p.id);
-  return out.slice(0, c.groupCandidates);
+  if (linked.length === 0) return nearest;
+  linked.sort((a, b) => a.gap - b.gap || a.p.id - b.p.id);
+  const out = linked.slice(0, k).map((x) => x.p);
+  if (out.length === k) return out;
+  const isLinked = new Set(out);
+  walkOutwards(pool, t.day, reach, (p) => {
+    if (!isLinked.has(p) && isCandidate(t, p, c)) out.push(p);
+    return out.length < k;
+  });
+  return out;
+}
+
+/** A part `t` may combine: open, valued, same sign and smaller, inside the window, passing the text test. */
+function isCandidate(t: V2Line, p: V2Line, c: PassContext): boolean {
+  if (p.taken || p.held || p.minor === 0n) return false;
+  const pv = c.intercompany ? -p.minor : p.minor;
+  if (pv < 0n !== t.minor < 0n || absBig(pv) >= absBig(t.minor)) return false;
+  return inWindow(t, p, c.rule) && textAgrees(t, p, c, true);
+}
+
+/**
+ * Visits the lines of `sorted` (by day, then id) within `reach` days of `day`, nearest day first,
+ * by id within one distance (the day before and the day after merged), until `visit` says stop.
+ */
+export function walkOutwards(
+  sorted: readonly V2Line[],
+  day: number,
+  reach: number,
+  visit: (l: V2Line) => boolean,
+): void {
+  const lo = firstAtOrAfter(sorted, day - reach);
+  const hi = firstAtOrAfter(sorted, day + reach + 1);
+  // right: [r, hi) holds the days >= day + gap still to visit; left: [lo, l) the days <= day - gap
+  let r = firstAtOrAfter(sorted, day);
+  let l = r;
+  while (r < hi || l > lo) {
+    const rightGap = r < hi ? sorted[r]!.day - day : Infinity;
+    const leftGap = l > lo ? day - sorted[l - 1]!.day : Infinity;
+    const gap = Math.min(rightGap, leftGap);
+    let rEnd = r;
+    if (rightGap === gap) while (rEnd < hi && sorted[rEnd]!.day === day + gap) rEnd++;
+    let lStart = l;
+    if (leftGap === gap && gap > 0) while (lStart > lo && sorted[lStart - 1]!.day === day - gap) lStart--;
+    // merge the two days by id
+    let i = lStart;
+    let j = r;
+    while (i < l || j < rEnd) {
+      const takeLeft = j >= rEnd || (i < l && sorted[i]!.id < sorted[j]!.id);
+      const next = takeLeft ? sorted[i++]! : sorted[j++]!;
+      if (!visit(next)) return;
+    }
+    r = rEnd;
+    l = lStart;
+  }
 }
 
 function firstAtOrAfter(sorted: readonly V2Line[], day: number): number {

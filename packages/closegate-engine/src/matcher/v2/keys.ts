@@ -1,5 +1,5 @@
 import { textOf, type TextContext, type V2Line } from './line.js';
-import { isReliableReference, numberOf } from './tests.js';
+import { isReliableReference, refNumberOf } from './tests.js';
 
 /** Longest run of consecutive narrative tokens a `contained` reference is looked up as. */
 const MAX_CONCAT = 3;
@@ -38,7 +38,7 @@ export function askKeys(l: V2Line, ctx: TextContext): readonly string[] {
   if (t.asks !== undefined) return t.asks;
   const out: string[] = [];
   if (l.ref !== '') out.push(`x:${l.ref}`);
-  const n = numberOf(l.ref);
+  const n = refNumberOf(l);
   if (n !== undefined) out.push(`n:${n}`);
   for (const i of t.invoices) out.push(`i:${i}`);
   t.asks = out;

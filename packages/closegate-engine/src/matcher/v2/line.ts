@@ -24,6 +24,8 @@ export interface V2Line {
   /** Business-day index (see Calendar). */
   bday: number;
   ref: string;
+  /** numberOf(ref), built on first use: undefined until then, null when the reference has none. */
+  refNumber: string | null | undefined;
   /** `taken` once in a proposal; `held` once judged ambiguous (a suggestion for a human). */
   taken: boolean;
   held: boolean;
@@ -87,6 +89,7 @@ export function prepareLines(entries: readonly Entry[], usd: UsdConverter, cal: 
       day,
       bday: cal.businessIndex(day),
       ref: refOf(e.reference),
+      refNumber: undefined,
       taken: false,
       held: false,
       heldWith: undefined,

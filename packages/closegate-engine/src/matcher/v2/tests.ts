@@ -6,7 +6,7 @@ import { textOf, type TextContext, type V2Line } from './line.js';
 /** Fewest digits a reference needs before `contained` or `last_digits` may rely on it. */
 const MIN_REF_DIGITS = 3;
 /** Longest narrative (tokens) a containment check walks. */
-const MAX_TOKENS = 64;
+export const MAX_TOKENS = 64;
 
 /** Percent as an exact fraction: "2.5" -> 25 / 1000. */
 export interface Percent {
@@ -76,7 +76,7 @@ export function referenceAgrees(
   for (const t of tests) {
     if (t === 'equal' && a.ref !== '' && a.ref === b.ref) return true;
     if (t === 'last_digits' && lastDigitsAgree(a.ref, b.ref, rule.text.lastDigits)) return true;
-    if (t === 'contained' && (contained(a.ref, b, ctx) || contained(b.ref, a, ctx))) return true;
+    if (t === 'contained' && (containedLine(a, b, ctx) || containedLine(b, a, ctx))) return true;
     if (t === 'invoice' && sharesInvoice(a, b, ctx)) return true;
   }
   return false;
@@ -118,19 +118,38 @@ export function lastDigitsAgree(refA: string, refB: string, n: number): boolean 
  */
 export function contained(ref: string, other: V2Line, ctx: TextContext): boolean {
   if (!isReliableReference(ref)) return false;
+  return containedIn(ref, numberOf(ref), other, ctx);
+}
+
+/** contained(a.ref, other, ctx), with a's document number parsed once per line, not once per pair. */
+export function containedLine(a: V2Line, other: V2Line, ctx: TextContext): boolean {
+  const ref = a.ref;
+  if (!isReliableReference(ref)) return false;
+  return containedIn(ref, refNumberOf(a), other, ctx);
+}
+
+/** numberOf(l.ref), remembered on the line. */
+export function refNumberOf(l: V2Line): string | undefined {
+  let n = l.refNumber;
+  if (n === undefined) l.refNumber = n = numberOf(l.ref) ?? null;
+  return n ?? undefined;
+}
+
+function containedIn(ref: string, num: string | undefined, other: V2Line, ctx: TextContext): boolean {
   const t = textOf(other, ctx);
   const toks = t.all;
-  const num = numberOf(ref);
   // the narrative's digit runs are built once per line, not once per candidate pair
   if (num !== undefined && (t.numbers ??= numbersOf(toks)).includes(num)) return true;
   const n = Math.min(toks.length, MAX_TOKENS);
+  const len = ref.length;
+  // whole consecutive tokens spelling `ref`: compared in place, no concatenated strings
   for (let i = 0; i < n; i++) {
-    let acc = '';
+    let at = 0;
     for (let j = i; j < n; j++) {
-      acc += toks[j]!;
-      if (acc.length > ref.length) break;
-      if (acc === ref) return true;
-      if (!ref.startsWith(acc)) break;
+      const tok = toks[j]!;
+      if (at + tok.length > len || !ref.startsWith(tok, at)) break;
+      at += tok.length;
+      if (at === len) return true;
     }
   }
   return false;
@@ -148,6 +167,12 @@ export function numberOf(ref: string): string | undefined {
   }
   if (best.length < 4 || /^(19|20)\d\d$/.test(best)) return undefined;
   return best;
+}
+
+/** The digit runs of a line's narrative tokens (see numbersOf), built once per line. */
+export function lineNumbers(l: V2Line, ctx: TextContext): readonly string[] {
+  const t = textOf(l, ctx);
+  return (t.numbers ??= numbersOf(t.all));
 }
 
 /** Every digit run of the tokens, leading zeros dropped ("inv10023" -> "10023"). */
