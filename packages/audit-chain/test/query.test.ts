@@ -93,7 +93,9 @@ describe('parseHead / formatHead', () => {
 describe('queryIndexes: false', () => {
   const indexes = (db: ReturnType<typeof openSqlite>) =>
     (
-      db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'q_%' ORDER BY name").all() as {
+      db
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'q_%' ORDER BY name")
+        .all() as {
         name: string;
       }[]
     ).map((r) => r.name);
@@ -125,4 +127,3 @@ describe('queryIndexes: false', () => {
     ).toThrow(/already exists/);
   });
 });
-

@@ -70,7 +70,13 @@ describe('secret redaction', () => {
 
   it('a tool result with nothing to redact leaves as it was; a secret anywhere in it is redacted', () => {
     const policy = new RedactionPolicy({ ANTHROPIC_API_KEY: 'plainvalue123' });
-    const clean = { ok: true, reply: 'hello', usage: { inputTokens: 3 }, list: ['a', null, 1.5], gone: undefined };
+    const clean = {
+      ok: true,
+      reply: 'hello',
+      usage: { inputTokens: 3 },
+      list: ['a', null, 1.5],
+      gone: undefined,
+    };
     const text = JSON.stringify(clean);
     const out = policy.redactToolResult({ content: [{ type: 'text', text }], structuredContent: clean });
     expect(out.content[0]).toEqual({ type: 'text', text });
