@@ -89,3 +89,41 @@ describe('parseHead / formatHead', () => {
     expect(() => parseHead(text)).toThrow(expect.objectContaining({ code: 'AUDIT_INVALID_HEAD' }));
   });
 });
+
+describe('queryIndexes: false', () => {
+  const indexes = (db: ReturnType<typeof openSqlite>) =>
+    (
+      db
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'q_%' ORDER BY name")
+        .all() as {
+        name: string;
+      }[]
+    ).map((r) => r.name);
+
+  it('creates no actor/type/ts index, drops them from an existing table, and query() still filters', () => {
+    const file = path.join(tempDir(), 'noidx.db');
+    const db = openSqlite(file);
+    new AuditChain(db, { table: 'q' }).append({ actor: 'a', type: 't1', payload: {} });
+    expect(indexes(db)).toEqual(['q_actor_idx', 'q_ts_idx', 'q_type_idx']);
+    const chain = new AuditChain(db, { table: 'q', queryIndexes: false });
+    expect(indexes(db)).toEqual([]);
+    chain.append({ actor: 'b', type: 't2', payload: { n: 2 } });
+    expect(chain.query({ actor: 'b' }).map((r) => r.seq)).toEqual([2]);
+    expect(chain.query({ type: 't1' }).map((r) => r.seq)).toEqual([1]);
+    expect(chain.verify()).toMatchObject({ ok: true, count: 2 });
+    const fresh = openSqlite(path.join(tempDir(), 'fresh.db'));
+    new AuditChain(fresh, { table: 'q', queryIndexes: false }).append({ actor: 'a', type: 't', payload: {} });
+    // the event_id uniqueness stays (an index SQLite makes for the UNIQUE constraint)
+    expect(
+      fresh.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND tbl_name = 'q'").get(),
+    ).toEqual({ n: 1 });
+    expect(() =>
+      new AuditChain(fresh, { table: 'q', queryIndexes: false }).append({
+        actor: 'a',
+        type: 't',
+        payload: {},
+        eventId: (fresh.prepare('SELECT event_id FROM q').get() as { event_id: string }).event_id,
+      }),
+    ).toThrow(/already exists/);
+  });
+});

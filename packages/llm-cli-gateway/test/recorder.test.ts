@@ -130,6 +130,31 @@ describe('flight recorder', () => {
     await expect(q(sql)).rejects.toThrow(/no such table/);
   });
 
+  it('the chain table carries no actor/type/ts index (nothing filters by them); an older log loses them', () => {
+    const chainIndexes = () => {
+      const ro = openSqlite(path, { readonly: true });
+      try {
+        return (
+          ro
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'request_chain'")
+            .all() as { name: string }[]
+        ).map((r) => r.name);
+      } finally {
+        ro.close();
+      }
+    };
+    expect(chainIndexes()).toEqual(['sqlite_autoindex_request_chain_1']); // event_id UNIQUE
+    rec.close();
+    const rw = openSqlite(path);
+    rw.exec('CREATE INDEX request_chain_type_idx ON request_chain(type)');
+    rw.close();
+    expect(chainIndexes()).toContain('request_chain_type_idx');
+    rec = new FlightRecorder(path, ['plain-credential-value']);
+    expect(chainIndexes()).toEqual(['sqlite_autoindex_request_chain_1']);
+    request(ALICE.id, 'after reopen');
+    expect(rec.verify()).toMatchObject({ ok: true, requests: 4, chainEvents: 8 });
+  });
+
   it('verify passes on an intact log and detects an edited, forged or deleted row', () => {
     expect(rec.verify()).toMatchObject({ ok: true, requests: 3, chainEvents: 6 });
     const rw = openSqlite(path);

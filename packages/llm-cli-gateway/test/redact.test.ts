@@ -1,5 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { redactSecrets } from '../src/recorder/redact.js';
+import { mayNeedRedaction, redactSecrets } from '../src/recorder/redact.js';
+import { RedactionPolicy } from '../src/redaction/policy.js';
+
+const SAMPLES = [
+  'sk-ant-api03-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789',
+  'sk-proj-AbCdEfGhIjKlMnOpQrStUvWx0123456789',
+  'AIzaSyA1234567890abcdefghijklmnopqrstuv',
+  'ghp_abcdefghijklmnopqrstuvwxyz0123456789',
+  'xai-AbCdEfGhIjKlMnOpQrStUv012345',
+  'AKIAIOSFODNN7EXAMPLE',
+  'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
+  'xoxb-123456789012-abcdefghijkl',
+  'Bearer abc.def-ghi_jkl123456',
+  'api_key=abcdefgh12345',
+  '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA',
+  'plainvalue123',
+];
 
 describe('secret redaction', () => {
   it.each([
@@ -38,5 +54,54 @@ describe('secret redaction', () => {
     expect(redactSecrets('token is plainvalue123', ['plainvalue123'])).toBe('token is [REDACTED:credential]');
     const plain = 'Refactor the parser; keep skip-list semantics; task-42 done.';
     expect(redactSecrets(plain)).toBe(plain);
+  });
+
+  it('mayNeedRedaction finds every secret a string holds, also with other strings joined to it by newlines', () => {
+    for (const secret of SAMPLES) {
+      for (const s of [secret, `x ${secret}`, `${secret}.`, `(${secret})`]) {
+        expect(redactSecrets(s, ['plainvalue123'])).not.toBe(s);
+        for (const joined of [s, `a\n${s}`, `${s}\nb`, `word\n${s}\nword`])
+          expect(mayNeedRedaction(joined, ['plainvalue123']), joined).toBe(true);
+      }
+    }
+    expect(mayNeedRedaction('Refactor the parser; keep skip-list semantics\ntask-42 done.')).toBe(false);
+    expect(mayNeedRedaction('short', ['short'])).toBe(false); // literals under 8 characters are not matched
+  });
+
+  it('a tool result with nothing to redact leaves as it was; a secret anywhere in it is redacted', () => {
+    const policy = new RedactionPolicy({ ANTHROPIC_API_KEY: 'plainvalue123' });
+    const clean = {
+      ok: true,
+      reply: 'hello',
+      usage: { inputTokens: 3 },
+      list: ['a', null, 1.5],
+      gone: undefined,
+    };
+    const text = JSON.stringify(clean);
+    const out = policy.redactToolResult({ content: [{ type: 'text', text }], structuredContent: clean });
+    expect(out.content[0]).toEqual({ type: 'text', text });
+    expect(out.structuredContent).toBe(clean);
+    for (const secret of SAMPLES) {
+      for (const value of [
+        { reply: secret },
+        { [secret]: 1 },
+        { nested: { list: ['x', `say ${secret}`] } },
+      ]) {
+        const r = policy.redactToolResult({
+          content: [{ type: 'text', text: JSON.stringify(value) }],
+          structuredContent: value,
+        });
+        const item = r.content[0] as { text: string };
+        const leaked = secret.includes('\n') ? secret.slice(-16) : secret.slice(-10);
+        expect(item.text).not.toContain(leaked);
+        expect(JSON.stringify(r.structuredContent)).not.toContain(leaked);
+        expect(r.structuredContent).not.toBe(value);
+      }
+    }
+    // Not plain JSON data: the value-by-value pass runs, as before.
+    const dated = { at: new Date(0) };
+    expect(policy.redactToolResult({ content: [], structuredContent: dated }).structuredContent).toEqual({
+      at: {},
+    });
   });
 });

@@ -23,6 +23,13 @@ export interface AuditChainOptions {
   signer?: HeadSigner;
   /** Side file that every signed head is appended to after its commit (truncation evidence). */
   headLog?: string;
+  /**
+   * Keep the indexes on actor, type and ts that {@link AuditChain.query}
+   * filters use (default true). A chain that is only appended to and
+   * verified can set false: each append then writes 2 B-tree pages instead
+   * of 5, and `query()` scans. An existing table loses them on a writable open.
+   */
+  queryIndexes?: boolean;
 }
 
 /**
@@ -67,7 +74,7 @@ export class AuditChain {
     this.db = db;
     this.table = validateTableName(opts.table ?? DEFAULT_TABLE);
     this.restoredTriggers = isReadOnly(db) ? [] : dropAlteredTriggers(db, this.table);
-    ensureSchema(db, this.table);
+    ensureSchema(db, this.table, { queryIndexes: opts.queryIndexes });
     this.headLog = opts.headLog;
     if (opts.signer !== undefined && !isReadOnly(db)) {
       this.sealer = new HeadSealer(db, this.table, opts.signer);

@@ -16,6 +16,21 @@ export function validateTableName(table: string): string {
   return table;
 }
 
+export interface SchemaOptions {
+  /**
+   * The indexes on actor, type and ts that serve `query()` filters (default
+   * true). Without them `query()` still works, by a scan, and each append
+   * writes two B-tree pages (the row and its event_id) instead of five. With
+   * `false`, {@link ensureSchema} drops them from an existing table.
+   */
+  queryIndexes?: boolean;
+}
+
+/** The optional query indexes, by name. */
+export function queryIndexNames(table: string): string[] {
+  return [`${table}_actor_idx`, `${table}_type_idx`, `${table}_ts_idx`];
+}
+
 /**
  * DDL of one audit table. `seq` is an explicit INTEGER PRIMARY KEY assigned
  * by append (previous seq + 1), never AUTOINCREMENT, so a gap always means a
@@ -25,7 +40,14 @@ export function validateTableName(table: string): string {
  * `INSERT OR REPLACE` deletes the conflicting row WITHOUT firing DELETE
  * triggers (unless `recursive_triggers` is on).
  */
-export function schemaSql(table: string): string {
+export function schemaSql(table: string, opts: SchemaOptions = {}): string {
+  const indexes =
+    opts.queryIndexes === false
+      ? ''
+      : `
+CREATE INDEX IF NOT EXISTS ${table}_actor_idx ON ${table}(actor);
+CREATE INDEX IF NOT EXISTS ${table}_type_idx ON ${table}(type);
+CREATE INDEX IF NOT EXISTS ${table}_ts_idx ON ${table}(ts);`;
   const refuse = (verb: string): string =>
     `RAISE(ABORT, '${table} ${APPEND_ONLY_MARKER}: ${verb} of audit rows is refused; record a new event instead')`;
   return `
@@ -38,10 +60,7 @@ CREATE TABLE IF NOT EXISTS ${table} (
   payload   TEXT NOT NULL,
   prev_hash TEXT NOT NULL,
   hash      TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS ${table}_actor_idx ON ${table}(actor);
-CREATE INDEX IF NOT EXISTS ${table}_type_idx ON ${table}(type);
-CREATE INDEX IF NOT EXISTS ${table}_ts_idx ON ${table}(ts);
+);${indexes}
 CREATE TRIGGER IF NOT EXISTS ${table}_no_update BEFORE UPDATE ON ${table}
 BEGIN SELECT ${refuse('UPDATE')}; END;
 CREATE TRIGGER IF NOT EXISTS ${table}_no_delete BEFORE DELETE ON ${table}
@@ -58,12 +77,15 @@ BEGIN SELECT ${refuse('REPLACE (INSERT over an existing seq or event_id)')}; END
  * connection nothing can be created: the table must already exist.
  * Re-running on an existing table restores triggers an attacker dropped.
  */
-export function ensureSchema(db: Database.Database, table: string): void {
+export function ensureSchema(db: Database.Database, table: string, opts: SchemaOptions = {}): void {
   const exists =
     db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(table) !== undefined;
   if (exists) checkColumns(db, table);
   if (!isReadOnly(db)) {
-    db.exec(schemaSql(table));
+    db.exec(schemaSql(table, opts));
+    if (opts.queryIndexes === false) {
+      for (const name of queryIndexNames(table)) db.exec(`DROP INDEX IF EXISTS ${name}`);
+    }
   } else if (!exists) {
     throw new AuditChainError(
       'AUDIT_MISSING_TABLE',

@@ -77,6 +77,9 @@ export class FlightRecorder implements Recorder {
     this.publicKeyPem = signer?.publicKeyPem;
     this.chain = new AuditChain(this.db, {
       table: CHAIN_TABLE,
+      // Nothing filters the chain by actor, type or ts (verify walks it by seq):
+      // without those three indexes each request writes 6 B-tree pages fewer.
+      queryIndexes: false,
       ...(signer !== undefined ? { signer, headLog: this.headLog! } : {}),
     });
     // A separate read-only connection: SQLite itself refuses writes on it.
@@ -98,7 +101,7 @@ export class FlightRecorder implements Recorder {
     const row = startRow(rec, (t) => this.redact(t));
     this.chain.transaction(() => {
       this.insertStmt.run(row);
-      this.chain.append({
+      this.chain.appendReturningHead({
         type: 'request.started',
         actor: rec.owner,
         payload: { correlationId: rec.correlationId, digest: rowDigest(row, START_COLUMNS) },
@@ -111,7 +114,7 @@ export class FlightRecorder implements Recorder {
     this.chain.transaction(() => {
       const changed = this.completeStmt.run(row).changes;
       if (changed !== 1) return;
-      this.chain.append({
+      this.chain.appendReturningHead({
         type: 'request.completed',
         actor: owner,
         payload: { correlationId, digest: rowDigest(row, COMPLETION_COLUMNS) },

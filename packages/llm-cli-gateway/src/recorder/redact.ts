@@ -35,3 +35,17 @@ export function redactSecrets(text: string, knownSecrets: readonly string[] = []
   }
   return out;
 }
+
+/**
+ * True when {@link redactSecrets} may change `text`: a known secret or a key
+ * pattern occurs in it. A match inside any one of several strings is also a
+ * match in those strings joined by newlines (a newline is no word character,
+ * so no `\b` of a pattern is lost), which lets a caller test many short
+ * strings with one pass per pattern. False positives only cost the full pass.
+ */
+export function mayNeedRedaction(text: string, knownSecrets: readonly string[] = []): boolean {
+  for (const secret of knownSecrets) if (secret.length >= 8 && text.includes(secret)) return true;
+  // search() ignores the global flag's lastIndex, so the shared patterns keep no state.
+  for (const [, re] of PATTERNS) if (text.search(re) !== -1) return true;
+  return false;
+}

@@ -2,7 +2,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { GatewayConfig } from '../config/file.js';
 import { operatorAllowList } from '../executor/env.js';
 import { providerList } from '../providers/registry.js';
-import { redactSecrets } from '../recorder/redact.js';
+import { mayNeedRedaction, redactSecrets } from '../recorder/redact.js';
 
 /** Shorter values are not matched literally (too many false hits on words like `true`). */
 export const MIN_LITERAL_SECRET = 8;
@@ -63,6 +63,10 @@ export class RedactionPolicy {
   /**
    * A tool result as it may leave: JSON text is redacted value by value and
    * re-serialised (a pattern never eats a quote or a brace), other text as is.
+   * When no string of a value (keys included) holds anything to redact, the
+   * value-by-value pass is skipped: the text is re-serialised as parsed and
+   * plain structured content leaves as it is, both exactly what that pass
+   * would have produced.
    */
   redactToolResult(result: CallToolResult): CallToolResult {
     const secrets = this.values();
@@ -74,12 +78,42 @@ export class RedactionPolicy {
       } catch {
         return { ...item, text: redactSecrets(item.text, secrets) };
       }
+      const clean = plainStrings(parsed);
+      if (clean !== undefined && !mayNeedRedaction(clean.join('\n'), secrets))
+        return { ...item, text: JSON.stringify(parsed) };
       return { ...item, text: JSON.stringify(this.redactDeep(parsed, secrets)) };
     });
     const out: CallToolResult = { ...result, content };
     if (result.structuredContent !== undefined) {
-      out.structuredContent = this.redactDeep(result.structuredContent, secrets) as Record<string, unknown>;
+      const strings = plainStrings(result.structuredContent);
+      out.structuredContent =
+        strings !== undefined && !mayNeedRedaction(strings.join('\n'), secrets)
+          ? result.structuredContent
+          : (this.redactDeep(result.structuredContent, secrets) as Record<string, unknown>);
     }
     return out;
   }
+}
+
+/**
+ * Every string of a value (object keys included), in the order
+ * {@link RedactionPolicy.redactDeep} visits them; undefined when the value
+ * holds anything but strings, numbers, booleans, null, undefined, arrays and
+ * plain objects (the deep pass rebuilds those, so skipping it would not be
+ * the same result).
+ */
+function plainStrings(value: unknown, out: string[] = []): string[] | undefined {
+  if (typeof value === 'string') out.push(value);
+  else if (Array.isArray(value)) {
+    for (const v of value) if (plainStrings(v, out) === undefined) return undefined;
+  } else if (value !== null && typeof value === 'object') {
+    const proto = Object.getPrototypeOf(value) as unknown;
+    if (proto !== Object.prototype && proto !== null) return undefined;
+    for (const [k, v] of Object.entries(value)) {
+      out.push(k);
+      if (plainStrings(v, out) === undefined) return undefined;
+    }
+  } else if (typeof value === 'function' || typeof value === 'symbol' || typeof value === 'bigint')
+    return undefined;
+  return out;
 }
