@@ -5,7 +5,9 @@
  *   CLOSEGATE_BENCH_SIZES=1000000 npm run bench -- closegate-recon   (1M lines per side)
  *   CLOSEGATE_BENCH_MATCHER_SIZES=100000 (default) CLOSEGATE_BENCH_MATCHER_ROUNDS=3 ...
  *     matcher only: v2 (ordered rules) next to v1 on the same book, one process
- *   CLOSEGATE_BENCH_BACKGROUND_CHECKPOINTS=1 ...   (books as `recon run` opens them)
+ *   CLOSEGATE_BENCH_BACKGROUND_CHECKPOINTS=0 ...   (checkpoints inside commits; by default
+ *     the books are opened as `recon run` opens them: background checkpoints, and the pass
+ *     runs in its transactions of RECON_RUN_BATCH_SIZE items)
  * 1. Synthetic books (N lines per side: 90 % exact pairs, 5 % fuzzy, 3 %
  *    many-to-one splits, 2 % exceptions), each size in its own child process
  *    for a clean peak RSS. Insert (setup, chunked like an import) is timed

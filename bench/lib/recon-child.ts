@@ -8,7 +8,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FixedRateAdapter } from 'closegate-policy';
-import { DEMO_FX_RATES, openEngine, runMatcher, runMatcherV1, type Entry } from 'closegate-engine';
+import {
+  DEMO_FX_RATES,
+  RECON_RUN_BATCH_SIZE,
+  openEngine,
+  runMatcher,
+  runMatcherV1,
+  type Entry,
+} from 'closegate-engine';
 import { bareReconPass, cpuMsSince } from './recon-bare.js';
 import { insertBook, syntheticBook } from './recon-book.js';
 import { bareExactJoin } from './recon-demo.js';
@@ -53,8 +60,8 @@ async function measureBook(n: number) {
   const e = openEngine({
     dbPath: path.join(dir, 'recon.db'),
     fx: new FixedRateAdapter(DEMO_FX_RATES, { environment: 'bench' }),
-    // off by default (the library's default, comparable with earlier runs); `recon run` turns it on
-    backgroundCheckpoints: process.env.CLOSEGATE_BENCH_BACKGROUND_CHECKPOINTS === '1',
+    // as `recon run` opens the book (CLOSEGATE_BENCH_BACKGROUND_CHECKPOINTS=0: checkpoints inside commits)
+    backgroundCheckpoints: process.env.CLOSEGATE_BENCH_BACKGROUND_CHECKPOINTS !== '0',
   });
   let t = performance.now();
   e.context.store.tx(() =>
@@ -81,7 +88,8 @@ async function measureBook(n: number) {
   const profiler = await startCpuProfile(process.env.CLOSEGATE_BENCH_CPU_PROF);
   t = performance.now();
   const cpu0 = process.cpuUsage();
-  const pass = e.runReconPass({ batchSize: 2000, onProgress: sampleRss });
+  // the transactions `recon run` uses
+  const pass = e.runReconPass({ batchSize: RECON_RUN_BATCH_SIZE, onProgress: sampleRss });
   const passMs = performance.now() - t;
   const passCpuMs = cpuMsSince(cpu0);
   await profiler?.stop();
