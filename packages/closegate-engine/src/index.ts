@@ -59,6 +59,7 @@ export {
 export {
   AUTOCONFIRM_ACTOR,
   MATCHER_ACTOR,
+  RECON_RUN_BATCH_SIZE,
   type ReconPassOptions,
   type ReconPassResult,
   type ReconItem,

@@ -1,7 +1,7 @@
 import { parse, DB_OPTION } from '../args.js';
 import { EXIT_OK, EXIT_ERROR, printJson, UsageError, type CliIo } from '../io.js';
 import { openExisting, withEngine } from '../shared.js';
-import type { ReconProgress } from '../../recon/types.js';
+import { RECON_RUN_BATCH_SIZE, type ReconProgress } from '../../recon/types.js';
 import { reconSummary } from './recon-summary.js';
 import type { Command } from './types.js';
 
@@ -32,7 +32,10 @@ export const reconCommand: Command = {
     const engine = openExisting(values.db, values.policy, io, HELP, { backgroundCheckpoints: true });
     return withEngine(engine, (e) => {
       for (const r of e.startupOrphans) io.err(`sweeper: run ${r.id} was orphaned (${r.error})`);
-      const result = e.runReconPass({ onProgress: io.stderrIsTty ? progressPrinter(io) : undefined });
+      const result = e.runReconPass({
+        batchSize: RECON_RUN_BATCH_SIZE,
+        onProgress: io.stderrIsTty ? progressPrinter(io) : undefined,
+      });
       if (values.json) printJson(io, result);
       else {
         io.out(
