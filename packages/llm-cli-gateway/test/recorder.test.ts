@@ -130,7 +130,7 @@ describe('flight recorder', () => {
     await expect(q(sql)).rejects.toThrow(/no such table/);
   });
 
-  it('the chain table carries no actor/type/ts index (nothing filters by them); an older log loses them', () => {
+  it('the chain table carries no actor/type/ts index (nothing filters by them); an older log loses them', async () => {
     const chainIndexes = () => {
       const ro = openSqlite(path, { readonly: true });
       try {
@@ -151,7 +151,7 @@ describe('flight recorder', () => {
     expect(chainIndexes()).toContain('request_chain_type_idx');
     rec = new FlightRecorder(path, ['plain-credential-value']);
     expect(chainIndexes()).toEqual(['sqlite_autoindex_request_chain_1']);
-    request(ALICE.id, 'after reopen');
+    await request(ALICE.id, 'after reopen');
     expect(rec.verify()).toMatchObject({ ok: true, requests: 4, chainEvents: 8 });
   });
 
