@@ -1,25 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import type { CliIo } from '../src/cli/io.js';
 import { openEngine } from '../src/index.js';
-import { tempDir as makeTempDir } from './helpers.js';
+import { EXAMPLE_POLICY, tempDirsRemovedAfterAll } from './helpers.js';
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = makeTempDir();
-  dirs.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-const EXAMPLE_POLICY = path.resolve(
-  path.dirname(new URL(import.meta.url).pathname),
-  '../../closegate-policy/examples/policy.yaml',
-);
+const tempDir = tempDirsRemovedAfterAll();
 
 function policyFile(dir: string, search?: string, replacement?: string): string {
   const text = fs.readFileSync(EXAMPLE_POLICY, 'utf8');

@@ -1,11 +1,10 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import type { CliIo } from '../src/cli/io.js';
 import { openEngine, type Engine } from '../src/index.js';
@@ -14,7 +13,7 @@ import { originOf } from '../src/mcp/origin.js';
 import { cannotDecideReason, escalationContext } from '../src/queries/desk-escalation.js';
 import { parseActor } from 'closegate-policy';
 import { call, quietLogger } from './mcp/helpers.js';
-import { fixedClock, key, tempDir as makeTempDir } from './helpers.js';
+import { EXAMPLE_POLICY as POLICY, fixedClock, key, tempDirsRemovedAfterAll } from './helpers.js';
 
 /**
  * A held import (posting into a closed period, T3) is approved by two distinct
@@ -23,20 +22,7 @@ import { fixedClock, key, tempDir as makeTempDir } from './helpers.js';
  * API with an origin, the CLI, or an MCP server over stdio.
  */
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = makeTempDir();
-  dirs.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-const POLICY = path.resolve(
-  path.dirname(new URL(import.meta.url).pathname),
-  '../../closegate-policy/examples/policy.yaml',
-);
+const tempDir = tempDirsRemovedAfterAll();
 
 const LATE_CSV =
   'source,entity,account_code,posting_date,amount,currency,reference,description,counterparty\r\n' +

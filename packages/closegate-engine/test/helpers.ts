@@ -1,11 +1,31 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll } from 'vitest';
 import { openEngine, type Engine, type OpenEngineOptions } from '../src/index.js';
 
 export function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'closegate-engine-'));
 }
+
+/** For one test file (call at module level): a tempDir maker whose dirs are removed after its tests. */
+export function tempDirsRemovedAfterAll(): () => string {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+  });
+  return () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    return dir;
+  };
+}
+
+/** The policy example shipped with closegate-policy. */
+export const EXAMPLE_POLICY = path.resolve(
+  path.dirname(new URL(import.meta.url).pathname),
+  '../../closegate-policy/examples/policy.yaml',
+);
 
 /** A fixed, advancing clock so tests never depend on wall time. */
 export function fixedClock(start = '2026-04-02T12:00:00.000Z'): () => Date {
