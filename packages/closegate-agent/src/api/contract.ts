@@ -153,7 +153,7 @@ export type EscalationListQuery = z.input<typeof escalationListQuery>;
 
 export interface EscalationRow {
   id: number;
-  subjectKind: 'match' | 'period';
+  subjectKind: 'match' | 'period' | 'import';
   subjectId: string;
   tier: string;
   clauseCode: string;
@@ -199,7 +199,7 @@ export interface MatchView {
 export interface EscalationDetail {
   id: number;
   action: string;
-  subjectKind: 'match' | 'period';
+  subjectKind: 'match' | 'period' | 'import';
   subjectId: string;
   state: 'open' | 'approved' | 'rejected';
   tier: string;
