@@ -184,7 +184,20 @@ describe('audit verify refuses what this build cannot vouch for', () => {
     raw.close();
     const r = await verify(['--db', other]);
     expect(r.code).toBe(1);
-    expect(r.err).toContain(`error NOT_A_BOOK: ${other} is not a closegate book`);
+    expect(r.err).toContain(
+      `error NOT_A_BOOK: ${other} is not a closegate book (its schema_migrations records versions 20240101, 20240315, not closegate's 1..N)`,
+    );
+  });
+
+  it('a book with a hole in its migrations (one version removed, a later one added) is not passed either', async () => {
+    const { db } = demoBook();
+    rollBackMigration9(db);
+    const raw = new Database(db);
+    raw.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(CURRENT + 1, 'x', 'y');
+    raw.close();
+    const r = await verify(['--db', db]);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`records versions 1..8, ${CURRENT + 1}, not closegate's 1..N`);
   });
 
   it('a file that is not SQLite at all -> exit 1, not a closegate book', async () => {

@@ -56,12 +56,27 @@ export function checkSchema(db: Database.Database): SchemaCheck {
   const later = versions.length - known.length;
   const prefix = known.length > 0 && known.every((v, i) => v === i + 1);
   if (!prefix || (later > 0 && known.length !== EXPECTED_SCHEMA_VERSION)) {
-    const shown = versions.slice(0, 5).join(', ') + (versions.length > 5 ? ', ...' : '');
-    return check(0, 'not_a_book', `its schema_migrations records versions [${shown}], not closegate's 1..N`);
+    return check(
+      0,
+      'not_a_book',
+      `its schema_migrations records versions ${runs(versions)}, not closegate's 1..N`,
+    );
   }
   const version = versions[versions.length - 1]!;
   if (later > 0) return check(version, 'newer');
   return check(version, version === EXPECTED_SCHEMA_VERSION ? 'current' : 'older');
+}
+
+/** Sorted versions as runs, e.g. "1..8, 10" (the first few: enough to show a gap or foreign numbers). */
+function runs(versions: readonly number[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < versions.length && out.length < 6;) {
+    let j = i;
+    while (j + 1 < versions.length && versions[j + 1] === versions[j]! + 1) j++;
+    out.push(j === i ? String(versions[i]) : `${versions[i]}..${versions[j]}`);
+    i = j + 1;
+  }
+  return out.join(', ') + (out.length === 6 ? ', ...' : '');
 }
 
 /** Throws (NOT_A_BOOK / SCHEMA_NEWER) for a file whose chain this build cannot vouch for. */
