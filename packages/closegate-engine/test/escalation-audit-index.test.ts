@@ -94,7 +94,7 @@ function detailViews(e: Engine) {
   const escalations = db.prepare('SELECT id FROM escalations ORDER BY id').pluck().all() as number[];
   const matches = db.prepare('SELECT id FROM matches ORDER BY id').pluck().all() as number[];
   return {
-    escalations: escalations.map((id) => escalationContext(e.queries, db, id).auditEvents),
+    escalations: escalations.map((id) => escalationContext(e.queries, db, id, e.context.policy).auditEvents),
     matches: matches.map((id) => matchContext(e.queries, db, id).auditEvents),
   };
 }
@@ -170,11 +170,13 @@ describe('escalation detail: audit events by index, same events as the scan', ()
     try {
       const db = e.context.store.db;
       const id = db.prepare('SELECT id FROM escalations ORDER BY id LIMIT 1').pluck().get() as number;
-      const good = escalationContext(e.queries, db, id).auditEvents;
+      const good = escalationContext(e.queries, db, id, e.context.policy).auditEvents;
       // forge a row past the append-only triggers (what verify exists to catch)
       db.exec('DROP TRIGGER audit_events_no_update');
       db.prepare('UPDATE audit_events SET payload = ? WHERE seq = 1').run('{not json');
-      expect(escalationContext(e.queries, db, id).auditEvents).toEqual(good.filter((ev) => ev.seq !== 1));
+      expect(escalationContext(e.queries, db, id, e.context.policy).auditEvents).toEqual(
+        good.filter((ev) => ev.seq !== 1),
+      );
       expect(e.queries.verifyAudit().ok).toBe(false);
     } finally {
       e.close();

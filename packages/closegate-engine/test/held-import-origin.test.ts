@@ -102,7 +102,7 @@ describe('held import: T3 votes carry their OS account to the gate (engine API)'
     const e = openEngine({ dbPath: seededDb(), policyPath: POLICY, now: fixedClock() });
     try {
       const id = heldImport(e);
-      const ctx = escalationContext(e.queries, e.context.store.db, id);
+      const ctx = escalationContext(e.queries, e.context.store.db, id, e.context.policy);
       expect(ctx.votesRequired).toBe(2);
       expect(cannotDecideReason(ctx.escalation, ctx.proposer, parseActor('human:alice'))).toBe('requester');
       expect(cannotDecideReason(ctx.escalation, ctx.proposer, parseActor('human:bob'))).toBeNull();

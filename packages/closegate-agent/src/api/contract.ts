@@ -153,7 +153,7 @@ export type EscalationListQuery = z.input<typeof escalationListQuery>;
 
 export interface EscalationRow {
   id: number;
-  subjectKind: 'match' | 'period';
+  subjectKind: 'match' | 'period' | 'import';
   subjectId: string;
   tier: string;
   clauseCode: string;
@@ -199,7 +199,7 @@ export interface MatchView {
 export interface EscalationDetail {
   id: number;
   action: string;
-  subjectKind: 'match' | 'period';
+  subjectKind: 'match' | 'period' | 'import';
   subjectId: string;
   state: 'open' | 'approved' | 'rejected';
   tier: string;
@@ -220,6 +220,10 @@ export interface EscalationDetail {
   proposerRationale: string;
   /** For a period close (T3): the votes so far and how many approvals it needs. */
   votes: VoteView[];
+  /**
+   * Approvals the engine's gate needs, from the policy it runs: the policy's
+   * t3_dual_approval.required_approvals for a period close or a held import, 1 for a match.
+   */
   votesRequired: number;
   /** Audit events of this match/escalation, oldest first. */
   auditEvents: AuditEventView[];
@@ -233,7 +237,7 @@ export const decisionBody = z.object({ rationale: z.string().trim().min(1).max(2
 export type DecisionBody = z.infer<typeof decisionBody>;
 // POST /api/escalations/:id/approve  body DecisionBody -> DecisionResult
 // POST /api/escalations/:id/reject   body DecisionBody -> DecisionResult
-// (a T3 approval/rejection is one vote; the engine closes the period after two distinct humans.)
+// (a T3 approval/rejection is one vote; the engine closes the period after votesRequired distinct humans.)
 
 // ---------------------------------------------------------------- matches
 

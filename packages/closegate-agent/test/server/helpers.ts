@@ -38,16 +38,19 @@ export interface EngineFixture {
   close(): Promise<void>;
 }
 
-/** The engine's MCP server in-process (header-trust), on a demo book after one recon pass. */
-export async function startEngine(): Promise<EngineFixture> {
+/**
+ * The engine's MCP server in-process (header-trust), on a demo book after one recon pass;
+ * `policyPath` (default: the example policy) is the policy both the seed and the server use.
+ */
+export async function startEngine(opts: { policyPath?: string } = {}): Promise<EngineFixture> {
   const dir = tempDir();
   const dbPath = path.join(dir, 'recon.db');
-  const seed = openEngine({ dbPath });
+  const seed = openEngine({ dbPath, ...opts });
   seed.seedDemo();
   seed.runReconPass();
   seed.close();
   const env = { CLOSEGATE_AUTH_BACKEND: 'header-trust', CLOSEGATE_SERVICE_TOKEN: SERVICE_TOKEN };
-  const deps = openMcpDeps({ dbPath, env, logger: quiet() });
+  const deps = openMcpDeps({ dbPath, env, logger: quiet(), ...opts });
   const host = await serveCloseGateHttp(
     deps,
     { host: '127.0.0.1', port: 0 },
@@ -57,7 +60,7 @@ export async function startEngine(): Promise<EngineFixture> {
     url: host.url,
     dbPath,
     dir,
-    inspect: () => openEngine({ dbPath, sweepOnOpen: false }),
+    inspect: () => openEngine({ dbPath, sweepOnOpen: false, ...opts }),
     close: async () => {
       await host.close();
       closeMcpDeps(deps);
@@ -222,8 +225,9 @@ export interface Stack {
 export async function startStack(
   extra: Partial<ServerOptions> = {},
   oidcExtra: Partial<NonNullable<ServerOptions['oidc']>> = {},
+  engineOpts: { policyPath?: string } = {},
 ): Promise<Stack> {
-  const engine = await startEngine();
+  const engine = await startEngine(engineOpts);
   const port = await freePort();
   const idp = await startIdp(`http://127.0.0.1:${port}/auth/callback`);
   const service = await startServer({

@@ -1,6 +1,6 @@
 /** Why the logged-in user cannot vote, in words (the server decides; the desk explains). */
 const REASONS: Record<string, string> = {
-  requester: 'You requested this; the policy needs two other humans to decide it.',
+  requester: 'You requested this; other humans must decide it (see the votes needed above).',
   proposer: 'You proposed this match; a proposer can never confirm their own proposal.',
   already_voted: 'You have already voted on this item; a second, different human must vote.',
   resolved: 'This escalation is already resolved.',

@@ -4,8 +4,10 @@ import type Database from 'better-sqlite3';
 import { AuditChain, type ChainHead, type VerifyResult } from 'audit-chain';
 import { defaultHeadLogPath, defaultKeyPath } from '../store/auditSigning.js';
 import { AUDIT_TABLE } from '../store/index.js';
-import { MIGRATIONS, schemaVersion } from '../store/migrations.js';
 import { verifyState, type StateReplayReport } from './replay/index.js';
+import { checkSchema, type SchemaCheck } from './schemaCheck.js';
+
+export { EXPECTED_SCHEMA_VERSION, type SchemaCheck } from './schemaCheck.js';
 
 export interface ReconVerifyOptions {
   /** Trusted Ed25519 public key (SPKI PEM text). Without it signatures are not checked. */
@@ -24,13 +26,11 @@ export interface ReconVerifyReport {
   chain: VerifyResult;
   /** Whether head signatures were checked (a public key was available). */
   signaturesChecked: boolean;
-  schema: { version: number; expected: number; ok: boolean };
+  /** ok for this build's schema and an older one (verified as it is, never migrated here). */
+  schema: SchemaCheck;
   /** Present with `state: true` and an intact chain. */
   state?: StateReplayReport;
 }
-
-/** The schema version this build migrates to: an older or newer file is reported. */
-export const EXPECTED_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
 /** Chain walk + signed heads + triggers + schema version of a recon database (read-only connection). */
 export function verifyRecon(db: Database.Database, opts: ReconVerifyOptions): ReconVerifyReport {
@@ -44,8 +44,9 @@ export function verifyRecon(db: Database.Database, opts: ReconVerifyOptions): Re
     ...(useLog ? { headLog: headLog.file } : {}),
     ...(opts.allSignatures ? { allSignatures: true } : {}),
   });
-  const version = schemaVersionOf(db);
-  const schema = { version, expected: EXPECTED_SCHEMA_VERSION, ok: version === EXPECTED_SCHEMA_VERSION };
+  // an older schema is still a book whose chain and events this build reads; a newer one or a
+  // file that is not a book fails here (the CLI refuses those before walking the chain)
+  const schema = checkSchema(db);
   const report: ReconVerifyReport = {
     ok: result.ok && schema.ok,
     chain: result,
@@ -53,19 +54,11 @@ export function verifyRecon(db: Database.Database, opts: ReconVerifyOptions): Re
     schema,
   };
   // the events are only evidence once the chain holds
-  if (opts.state === true && result.ok && version > 0) {
+  if (opts.state === true && result.ok && schema.ok) {
     report.state = verifyState(db);
     report.ok = report.ok && report.state.ok;
   }
   return report;
-}
-
-function schemaVersionOf(db: Database.Database): number {
-  try {
-    return schemaVersion(db);
-  } catch {
-    return 0; // no schema_migrations table: not a migrated recon database
-  }
 }
 
 /**

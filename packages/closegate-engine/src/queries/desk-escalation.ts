@@ -1,12 +1,15 @@
 import type Database from 'better-sqlite3';
-import { parseActor, sameActor, type Actor } from 'closegate-policy';
+import {
+  escalationApprovalsRequired,
+  parseActor,
+  sameActor,
+  type Actor,
+  type Policy,
+} from 'closegate-policy';
 import type { EscalationRecord } from '../domain.js';
 import { auditPage } from './desk.js';
 import { sidesOf, varianceUsd } from './desk-sides.js';
 import type { Queries } from './index.js';
-
-/** Votes a T3 escalation (period close, held import) needs: two distinct humans, neither the requester. */
-export const PERIOD_VOTES_REQUIRED = 2;
 
 /** Why this actor cannot decide the escalation now (null: it may; the gate still decides). */
 export function cannotDecideReason(esc: EscalationRecord, proposer: string, actor: Actor): string | null {
@@ -32,8 +35,9 @@ export function cannotDecideReason(esc: EscalationRecord, proposer: string, acto
  * lines, FX records, variance, proposer and rationale, votes, and the audit events
  * of the match (or of the escalation itself, for a period close), oldest first.
  * Shared by the desk_get_escalation tool and `closegate-engine escalations show`.
+ * `policy` is the active policy, the one the gate counts votes against.
  */
-export function escalationContext(queries: Queries, db: Database.Database, id: number) {
+export function escalationContext(queries: Queries, db: Database.Database, id: number, policy: Policy) {
   const esc = queries.escalation(id);
   const match = esc.subjectKind === 'match' ? queries.match(Number(esc.subjectId)) : null;
   const proposer = match?.proposedBy ?? esc.requestedBy;
@@ -49,7 +53,8 @@ export function escalationContext(queries: Queries, db: Database.Database, id: n
     varianceUsd: match === null || sides === null ? null : varianceUsd(sides, match.fx, match.intercompany),
     proposer,
     proposerRationale: match?.rationale || esc.requestRationale,
-    votesRequired: esc.subjectKind === 'match' ? 1 : PERIOD_VOTES_REQUIRED,
+    // from the gate's own count, so the view cannot promise fewer (or more) votes than it needs
+    votesRequired: escalationApprovalsRequired(esc.action, policy),
     auditEvents: events.reverse(),
   };
 }

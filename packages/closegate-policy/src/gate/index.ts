@@ -15,6 +15,7 @@ export {
   type Outcome,
 } from './decision.js';
 export { evaluate, type GateContext } from './evaluate.js';
+export { escalationApprovalsRequired, t3RequiredApprovals } from './rules/t3-rules.js';
 export { hasRationale, isMaterial } from './materiality.js';
 export {
   escalationSubjectSchema,

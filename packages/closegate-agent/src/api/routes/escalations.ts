@@ -24,7 +24,7 @@ const SORT_TO_ENGINE: Record<string, string> = {
 
 interface EngineInboxRow {
   id: number;
-  subjectKind: 'match' | 'period';
+  subjectKind: 'match' | 'period' | 'import';
   subjectId: string;
   tier: string;
   clauseCode: string;
@@ -87,7 +87,7 @@ interface EngineDetail {
   escalation: {
     id: number;
     action: string;
-    subjectKind: 'match' | 'period';
+    subjectKind: 'match' | 'period' | 'import';
     subjectId: string;
     state: 'open' | 'approved' | 'rejected';
     tier: string;

@@ -8,6 +8,7 @@ import {
   verifyRecon,
   type ReconVerifyReport,
 } from '../../audit/verifyRecon.js';
+import { checkSchema, refuseUnverifiable } from '../../audit/schemaCheck.js';
 import { AUDIT_TABLE } from '../../store/index.js';
 import { exportCommand, verifyBundleCommand } from './auditBundle.js';
 import { snapshotCommand, verifySnapshotsCommand } from './auditSnapshot.js';
@@ -27,8 +28,12 @@ const HELP = `usage: closegate-engine audit <verify|head|query|export|verify-bun
       the append-only triggers and the schema version. With --expect-head, the
       chain must still contain that head. With --state, rebuilds every match,
       entry, escalation (with votes), period and exception from the events and
-      lists each row that differs (id, column, both values). Exit: 0 intact,
-      3 broken or state differs, 1 error, 2 usage.
+      lists each row that differs (id, column, both values). The file is never
+      written: a book from an older build is verified as it is, not migrated
+      (the report notes its schema version); a book from a newer build
+      (SCHEMA_NEWER) or a file that is not a closegate book (NOT_A_BOOK) is
+      refused with exit 1. Exit: 0 intact, 3 broken or state differs, 1 error
+      or refused, 2 usage.
   audit head [--db PATH] [--json]
       Prints the newest SEQ:HASH; keep it somewhere else to check later.
   audit query [--db PATH] [--actor A] [--type T] [--since ISO] [--limit N] [--json]
@@ -94,6 +99,9 @@ function verify(argv: string[], io: CliIo): number {
   const headLogFlag = values['head-log'];
   const { db, close } = openDb(values.db, io);
   try {
+    // read-only evidence: an older book is verified as it stands (never migrated); one this build
+    // cannot vouch for (newer, or not a book) is refused before the chain is walked
+    refuseUnverifiable(checkSchema(db), dbPath);
     const onProgress = io.stderrIsTty ? (seq: number) => io.err(`  verified through seq ${seq}`) : undefined;
     const report = verifyRecon(db, {
       ...(expectHead ? { expectHead } : {}),
@@ -124,8 +132,13 @@ function printReport(io: CliIo, report: ReconVerifyReport): void {
     if (!report.signaturesChecked)
       io.out('WARNING: head signatures NOT checked (no public key: pass --public-key FILE)');
   } else io.out(`AUDIT CHAIN BROKEN at seq ${result.brokenSeq} (${result.reason}): ${result.message}`);
-  if (!report.schema.ok)
-    io.out(`SCHEMA VERSION ${report.schema.version} is not the expected ${report.schema.expected}`);
+  const schema = report.schema;
+  if (!schema.ok) io.out(`SCHEMA VERSION ${schema.version} is not the expected ${schema.expected}`);
+  else if (schema.status === 'older')
+    io.out(
+      `note: schema version ${schema.version} is older than this build's ${schema.expected}: verified as it is, ` +
+        'not migrated (the engine migrates the file when it next opens it for writing)',
+    );
   const state = report.state;
   if (state === undefined) return;
   const c = state.checked;

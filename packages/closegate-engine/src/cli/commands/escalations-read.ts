@@ -86,7 +86,7 @@ export function showEscalation(argv: string[], io: CliIo, help: string): Promise
   if (values.help) return Promise.resolve((io.out(help), EXIT_OK));
   const id = parseId(positionals[0], 'ID', help);
   return withEngine(openExisting(values.db, values.policy, io, help), (e) => {
-    const ctx = escalationContext(e.queries, e.context.store.db, id);
+    const ctx = escalationContext(e.queries, e.context.store.db, id, e.context.policy);
     const actor = viewer(io);
     const reason = actor === null ? null : cannotDecideReason(ctx.escalation, ctx.proposer, actor);
     const decide =

@@ -29,7 +29,7 @@ const paging = (page: number | undefined, size: number | undefined, dflt = 50) =
 };
 
 function escalationDetail(engine: Engine, id: number, actor: Actor) {
-  const context = escalationContext(engine.queries, engine.context.store.db, id);
+  const context = escalationContext(engine.queries, engine.context.store.db, id, engine.context.policy);
   const reason = cannotDecideReason(context.escalation, context.proposer, actor);
   return { ...context, canDecide: reason === null, cannotDecideReason: reason };
 }

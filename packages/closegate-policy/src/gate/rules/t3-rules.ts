@@ -59,8 +59,30 @@ const approversOnDistinctAccounts: Rule<T3Facts> = ({ approvers, osUsers, policy
   return undefined;
 };
 
+/** Distinct human approvals a T3 action needs: the threshold of enoughDistinctHumans. */
+export function t3RequiredApprovals(policy: Policy): number {
+  return policy.document.t3_dual_approval.required_approvals;
+}
+
+/**
+ * Actions whose escalation is decided by the T3 rules above: a period close,
+ * and a post_entry (it only escalates when it posts into a closed period).
+ */
+const T3_ESCALATED_ACTIONS: readonly string[] = Object.freeze(['close_period', 'post_entry']);
+
+/**
+ * Approvals an escalation of `action` needs before the gate lets the action
+ * through, so a view of the escalation says what the gate will count. A
+ * close_period or post_entry escalation counts distinct approving humans
+ * against t3RequiredApprovals; any other escalation (a match's confirm or
+ * reject, whatever its tier) is decided by one human's resolve_escalation.
+ */
+export function escalationApprovalsRequired(action: string, policy: Policy): number {
+  return T3_ESCALATED_ACTIONS.includes(action) ? t3RequiredApprovals(policy) : 1;
+}
+
 const enoughDistinctHumans: Rule<T3Facts> = ({ approvers, policy }) =>
-  distinctActors(approvers).length >= policy.document.t3_dual_approval.required_approvals
+  distinctActors(approvers).length >= t3RequiredApprovals(policy)
     ? undefined
     : requireHuman(policy, 't3_dual_approval_required', 'T3');
 
