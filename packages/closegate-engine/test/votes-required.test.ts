@@ -112,6 +112,8 @@ describe('votes required follow the policy the gate uses (required_approvals: 3)
       expect(held).toMatchObject({ status: 'escalated' });
       const id = held.escalationId!;
       expect(votesRequired(e, id)).toBe(3);
+      // the rationale the escalation and its audit event carry names the same count
+      expect(e.queries.escalation(id).requestRationale).toContain('3 distinct humans');
       expect(approvalsUntilDone(e, id, 'imported')).toBe(votesRequired(e, id));
     } finally {
       e.close();

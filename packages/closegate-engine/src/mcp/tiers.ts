@@ -35,7 +35,8 @@ export const TIER_INFO: Readonly<Record<ToolTier, TierInfo>> = Object.freeze({
     destructive: false,
   },
   T3: {
-    summary: 'T3 irreversible: needs approvals from two distinct humans, neither the requester; idempotent',
+    summary:
+      "T3 irreversible: needs approvals from the policy's number of distinct humans (at least two), none the requester; idempotent",
     readOnly: false,
     destructive: true,
   },

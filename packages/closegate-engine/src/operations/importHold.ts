@@ -1,4 +1,4 @@
-import { parseActor, sameActor, type Actor } from 'closegate-policy';
+import { parseActor, sameActor, t3RequiredApprovals, type Actor } from 'closegate-policy';
 import type { EscalationRecord, NewEntry } from '../domain.js';
 import { NotFoundError, StateConflictError } from '../errors.js';
 import { findDuplicates } from '../import/duplicates.js';
@@ -62,7 +62,7 @@ export function holdForApproval(
   const message =
     `the period is closed: ${closedList(req.closed)}; ${closedRows.length} of ${req.entries.length} row(s) ` +
     `post into it (rows ${closedRows.slice(0, 20).join(', ')}${closedRows.length > 20 ? ', ...' : ''}). ` +
-    'Posting into a closed period is irreversible (T3): two distinct humans other than the requester must approve this import.';
+    `Posting into a closed period is irreversible (T3): ${t3RequiredApprovals(ctx.policy)} distinct humans other than the requester must approve this import.`;
   const escalationId = ctx.store.escalations.add({
     action: 'post_entry',
     subjectKind: 'import',

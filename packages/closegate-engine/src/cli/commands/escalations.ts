@@ -32,7 +32,8 @@ ids to OS users; two T3 approvals from one OS account are refused unless the pol
 shared workstations). Approving performs the
 escalated action as you, checked by the policy gate again (you may not approve
 your own proposal; above materiality a rationale is required; closing a period
-needs two distinct humans other than the requester). Exit: 0 done, 4 denied
+needs the policy's t3_dual_approval.required_approvals distinct humans, at least
+2, other than the requester). Exit: 0 done, 4 denied
 by policy, 1 error, 2 usage.`;
 
 const OPTIONS = {

@@ -37,8 +37,8 @@ or with separate debit and credit columns (amount = debit - credit):
 
 A file with any bad row is rejected whole, listing every bad row (rows are
 numbered with the header as row 1); nothing is imported. Rows into a closed
-period hold the whole file in a T3 escalation: two distinct humans other than
-you approve it with \`escalations approve ID\`. Acts as $CLOSEGATE_ACTOR_ID if
+period hold the whole file in a T3 escalation: the policy's number of distinct
+humans (t3_dual_approval.required_approvals, at least 2) other than you approve it with \`escalations approve ID\`. Acts as $CLOSEGATE_ACTOR_ID if
 set, else engine:import.
 Exit: 0 imported, 1 rejected file, 2 usage, 4 held for approval or denied by policy.`;
 

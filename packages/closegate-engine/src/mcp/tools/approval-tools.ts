@@ -40,7 +40,7 @@ export const approvalTools = [
     tier: 'human',
     title: 'Resolve an escalation',
     description:
-      'Approve or reject an open escalation (humans only, never the proposer). Approving re-runs the gate as you. For a period close (T3) your approval is one vote of the two distinct humans needed.',
+      'Approve or reject an open escalation (humans only, never the proposer). Approving re-runs the gate as you. For a period close (T3) your approval is one vote of the distinct humans the policy requires (at least two; desk_get_escalation shows how many).',
     inputSchema: strictArgs({
       escalation_id: idField,
       decision: z.enum(['approve', 'reject']),
@@ -65,7 +65,7 @@ export const approvalTools = [
     tier: 'T3',
     title: 'Close a period',
     description:
-      'Request closing an entity period (irreversible). The period moves to closing and closes only after two distinct humans, neither the requester, approve via resolve_escalation.',
+      'Request closing an entity period (irreversible). The period moves to closing and closes only after the number of distinct humans the policy requires (at least two), none the requester, approve via resolve_escalation.',
     inputSchema: strictArgs({
       entity: entityField,
       period: periodField,
