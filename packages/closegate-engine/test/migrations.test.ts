@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -84,5 +85,22 @@ describe('migration 4: CHECK lists without IN', () => {
       /FOREIGN KEY/,
     );
     store.close();
+  });
+});
+
+describe("a newer build's book", () => {
+  it('is refused before anything is written: SCHEMA_NEWER, the file unchanged', () => {
+    const file = path.join(tempDir(), 'newer.db');
+    const latest = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+    databaseAtVersion(file, latest);
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL'); // as every book the engine writes
+    db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(latest + 1, 'from the future', 'x');
+    db.close();
+    const before = fs.readFileSync(file);
+    expect(() => ReconStore.open(file)).toThrow(
+      expect.objectContaining({ code: 'SCHEMA_NEWER', message: expect.stringContaining(`${latest + 1}`) }),
+    );
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { EngineError } from '../errors.js';
 import { AUDIT_REF_INDEXES_SQL } from './auditIndexes.js';
 import { allowSupersededEscalations, rebuildEscalations } from './escalationStates.js';
 import { rebuildWithoutInChecks } from './rebuildChecks.js';
@@ -298,6 +299,15 @@ export function migrate(db: Database.Database): number[] {
   ) STRICT`);
   const row = db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
   const current = row.v ?? 0;
+  const known = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+  // a newer build's book: this build does not know its tables' rules, so it must not write to it
+  if (current > known)
+    throw new EngineError(
+      'SCHEMA_NEWER',
+      `this book has schema version ${current}, newer than this build knows (${known}): ` +
+        'open it with the closegate-engine release that wrote it, or a later one',
+      { version: current, expected: known },
+    );
   const applied: number[] = [];
   for (const m of MIGRATIONS) {
     if (m.version <= current) continue;
