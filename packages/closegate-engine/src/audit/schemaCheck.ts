@@ -1,10 +1,10 @@
 import type Database from 'better-sqlite3';
 import { EngineError } from '../errors.js';
 import { AUDIT_TABLE } from '../store/auditIndexes.js';
-import { MIGRATIONS } from '../store/migrations.js';
+import { LATEST_SCHEMA_VERSION } from '../store/migrations.js';
 
 /** The schema version this build migrates to. */
-export const EXPECTED_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+export const EXPECTED_SCHEMA_VERSION = LATEST_SCHEMA_VERSION;
 
 /**
  * What a verifier can say about a file's schema without changing it:

@@ -297,9 +297,8 @@ export function migrate(db: Database.Database): number[] {
     name TEXT NOT NULL,
     applied_at TEXT NOT NULL
   ) STRICT`);
-  const row = db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
-  const current = row.v ?? 0;
-  const known = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+  const current = schemaVersion(db);
+  const known = LATEST_SCHEMA_VERSION;
   // a newer build's book: this build does not know its tables' rules, so it must not write to it
   if (current > known)
     throw new EngineError(
@@ -343,6 +342,9 @@ function withoutForeignKeys(db: Database.Database, off: boolean, work: () => voi
     if (off && wasOn) db.pragma('foreign_keys = ON');
   }
 }
+
+/** The schema version this build migrates to. */
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 
 /** The highest applied schema version (0 for an empty file). */
 export function schemaVersion(db: Database.Database): number {
