@@ -13,7 +13,7 @@ import { usePgStoreFixture, type PgStoreFixture } from './pg-fixture.js';
 /**
  * Caller SQL that a READ ONLY transaction does not stop: signalling other
  * backends, advisory locks (the job plane's admission takes one), NOTIFY on
- * the job plane's channel. The query role must be refused each of them,
+ * the job plane's channel, WAL messages, large objects, transaction ids. The query role must be refused each of them,
  * however the function is spelled, and nothing may be left behind.
  */
 const ALICE = 'http:alice';
@@ -83,12 +83,28 @@ describePg('flight_recorder_query cannot reach outside its transaction', () => {
     'SELECT pg_advisory_unlock(1)',
     `SELECT pg_notify('${JOBS_CHANNEL}', 'cancel:x')`,
     `SELECT "pg_catalog".PG_NOTIFY('${JOBS_CHANNEL}', 'freed')`,
+    "SELECT pg_logical_emit_message(false, 'x', 'y')",
+    "SELECT pg_catalog.pg_logical_emit_message(true, 'x', 'y'::bytea)",
+    'SELECT lo_create(0)',
+    'SELECT lo_creat(-1)',
+    "SELECT lo_from_bytea(0, 'x')",
+    "SELECT query_to_xml('SELECT lo_from' || '_bytea(0, ''x'')', false, false, '')",
+    'SELECT txid_current()',
+    'SELECT "pg_current_xact_id"()',
+    "SELECT set_config('transaction_read_only', 'off', true)",
     "SELECT pg_ls_dir('.')",
     "SELECT pg_stat_file('postgresql.conf')",
     "SELECT nextval('requests')",
   ])('refuses %s with QUERY_REFUSED and leaves no lock', async (sql) => {
     expect(await codeOf(rec.query(sql, ALICE))).toBe('QUERY_REFUSED');
     expect(await advisoryLocks()).toBe(0);
+  });
+
+  it('leaves no large object behind', async () => {
+    const { rows } = await fx.admin.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM pg_largeobject_metadata',
+    );
+    expect(rows[0]!.n).toBe(0);
   });
 
   it("cannot terminate or cancel another caller's running query", async () => {

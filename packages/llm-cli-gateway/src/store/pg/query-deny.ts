@@ -6,7 +6,11 @@ import { QUERY_ROLE, RUNTIME_ROLE } from './roles.js';
  * callers share the query role, so one could cancel or kill another's query),
  * advisory locks (the job plane's admission, dedup and migrations take them;
  * session-level ones outlive the transaction), and NOTIFY on the job plane's
- * channel. Every overload of each name is covered.
+ * channel; and writes a read-only transaction lets through: WAL messages
+ * (`pg_logical_emit_message` writes WAL even when rolled back), large objects
+ * (created in a read-only transaction, bloating pg_largeobject until vacuum)
+ * and transaction ids (`txid_current`: burns one per call). Every overload of
+ * each name is covered.
  */
 export const QUERY_DENIED_FUNCTIONS = [
   'pg_cancel_backend',
@@ -23,6 +27,18 @@ export const QUERY_DENIED_FUNCTIONS = [
   'pg_advisory_unlock_shared',
   'pg_advisory_unlock_all',
   'pg_notify',
+  'pg_logical_emit_message',
+  'lo_creat',
+  'lo_create',
+  'lo_from_bytea',
+  'lo_import',
+  'lo_put',
+  'lowrite',
+  'lo_truncate',
+  'lo_truncate64',
+  'lo_unlink',
+  'pg_current_xact_id',
+  'txid_current',
 ] as const;
 
 const names = QUERY_DENIED_FUNCTIONS.map((n) => `'${n}'`).join(', ');
