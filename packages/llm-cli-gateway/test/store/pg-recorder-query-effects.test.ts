@@ -128,6 +128,26 @@ describePg('flight_recorder_query cannot reach outside its transaction', () => {
     expect((await slow).rows).toEqual([{ owner: BOB, s: '' }]);
   });
 
+  it("reads no other caller's statement through the pg_stat functions either", async () => {
+    const slow = rec.query("SELECT 'bob-canary-4412' AS c, pg_sleep(0.8) AS s", BOB);
+    for (let i = 0; i < 400; i++) {
+      const { rows } = await fx.admin.query(
+        "SELECT 1 FROM pg_stat_activity WHERE usename = $1 AND wait_event = 'PgSleep'",
+        [QUERY_ROLE],
+      );
+      if (rows.length > 0) break;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const canary = "'%bob-canary-' || '4412%'";
+    for (const sql of [
+      `SELECT count(*) AS n FROM pg_stat_get_activity(NULL) a WHERE a.query LIKE ${canary}`,
+      `SELECT count(*) AS n FROM pg_stat_get_backend_idset() s WHERE pg_stat_get_backend_activity(s) LIKE ${canary}`,
+      `SELECT count(*) AS n FROM pg_catalog.pg_stat_activity WHERE query LIKE ${canary}`,
+    ])
+      expect((await rec.query(sql, ALICE)).rows, sql).toEqual([{ n: 0 }]);
+    expect((await slow).rows).toEqual([{ c: 'bob-canary-4412', s: '' }]);
+  });
+
   it("holds no advisory lock the job plane's admission waits on", async () => {
     const sql = `SELECT pg_advisory_xact_lock(${SLOTS_KEY}), pg_advisory_lock(${SLOTS_KEY}), pg_sleep(0.3)`;
     const attempt = rec.query(sql, ALICE);
