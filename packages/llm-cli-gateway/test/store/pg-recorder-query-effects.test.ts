@@ -5,8 +5,10 @@ import { JOBS_CHANNEL } from '../../src/jobs/pg-rows.js';
 import { PgFlightRecorder } from '../../src/recorder/pg-recorder.js';
 import type { PgPool } from '../../src/store/pg/pool.js';
 import { queryRoleUrl } from '../../src/store/pg/query-url.js';
-import { QUERY_ROLE } from '../../src/store/pg/roles.js';
-import { describePg } from '../helpers/pg.js';
+import { QUERY_ROLE, RUNTIME_ROLE } from '../../src/store/pg/roles.js';
+import { migrateStores } from '../../src/store/open.js';
+import { openPgPool } from '../../src/store/pg/pool.js';
+import { createTestDatabase, describePg, pgRows } from '../helpers/pg.js';
 import { recordRequest } from '../helpers/recorder.js';
 import { usePgStoreFixture, type PgStoreFixture } from './pg-fixture.js';
 
@@ -206,5 +208,28 @@ describePg('flight_recorder_query cannot reach outside its transaction', () => {
     );
     expect(next.rows).toEqual([{ t: '1s', p: '"$user", public', o: null, n: 1 }]);
     expect(await codeOf(rec.query('SELECT pg_sleep(30)', BOB))).toBe('QUERY_TIMEOUT');
+  });
+
+  it('the runtime role and the database owner keep the functions; other roles of the database lose them', async () => {
+    const db = await createTestDatabase();
+    const suffix = db.name.slice(-8);
+    const [owner, other] = [`llmgw_owner_${suffix}`, `llmgw_other_${suffix}`];
+    await fx.admin.query(`CREATE ROLE ${owner} LOGIN; CREATE ROLE ${other} LOGIN`);
+    await fx.admin.query(`ALTER DATABASE ${db.name} OWNER TO ${owner}`);
+    const admin = openPgPool(db.url, { max: 1 });
+    try {
+      await migrateStores(admin);
+      const as = (role: string) => Object.assign(new URL(db.url), { username: role }).toString();
+      const probe = "SELECT pg_try_advisory_xact_lock(1) AS l, pg_notify('x', 'y') AS n";
+      expect(await pgRows(as(owner), probe)).toEqual([{ l: true, n: '' }]);
+      await fx.admin.query(`GRANT ${RUNTIME_ROLE} TO ${other}`);
+      expect(await pgRows(as(other), probe)).toEqual([{ l: true, n: '' }]);
+      await fx.admin.query(`REVOKE ${RUNTIME_ROLE} FROM ${other}`);
+      await expect(pgRows(as(other), probe)).rejects.toThrow(/permission denied for function/);
+    } finally {
+      await admin.end();
+      await db.drop();
+      await fx.admin.query(`DROP ROLE IF EXISTS ${owner}; DROP ROLE IF EXISTS ${other}`);
+    }
   });
 });
