@@ -2,6 +2,7 @@ import pg from 'pg';
 import { redactDatabaseUrl, type StoreConfig } from '../config/file.js';
 import { STORE_COMPONENTS } from '../store/pg/components.js';
 import { appliedVersions } from '../store/pg/migrate.js';
+import { QUERY_ROLE_REACHABLE_SQL } from '../store/pg/query-deny.js';
 import { queryRoleUrl } from '../store/pg/query-url.js';
 import {
   APPEND_ONLY_TABLES,
@@ -139,13 +140,18 @@ async function queryRoleChecks(client: Client): Promise<DatabaseCheck[]> {
     problems.push(
       `tracks activity: concurrent callers can read each other's SQL in pg_stat_activity (as a superuser: ALTER ROLE ${QUERY_ROLE} SET track_activities = off)`,
     );
+  const reachable = (await client.query<{ f: string }>(QUERY_ROLE_REACHABLE_SQL)).rows.map((x) => x.f);
+  if (reachable.length > 0)
+    problems.push(
+      `can execute ${reachable.join(', ')}: a caller could cancel another's query, hold advisory locks or NOTIFY the job plane (as a superuser, in this database: REVOKE EXECUTE ON FUNCTION ... FROM PUBLIC, then GRANT it to llm_gateway_runtime and the database owner)`,
+    );
   return [
     {
       name: 'query role can only SELECT its bound rows',
       ok: problems.length === 0,
       detail:
         problems.length === 0
-          ? `${QUERY_ROLE}: SELECT on requests, row-level security on`
+          ? `${QUERY_ROLE}: SELECT on requests, row-level security on, no backend signals, advisory locks or NOTIFY`
           : `${QUERY_ROLE} ${problems.join('; ')}`,
     },
   ];

@@ -27,7 +27,7 @@ describePg('doctor on the PostgreSQL store', () => {
       reachable: true,
       role: fx.gatewayRole,
       setting: 'env:LLM_GATEWAY_DATABASE_URL',
-      migrations: { recorder: { applied: 1, expected: 1 }, sessions: { applied: 1, expected: 1 } },
+      migrations: { recorder: { applied: 2, expected: 2 }, sessions: { applied: 1, expected: 1 } },
     });
     expect(failed(r)).toEqual([]);
     expect(r.warnings.filter((w) => w.startsWith('database:'))).toEqual([]);
@@ -62,6 +62,21 @@ describePg('doctor on the PostgreSQL store', () => {
     }
   });
 
+  it('fails when the query role can still signal backends, lock or NOTIFY (deny list not applied)', async () => {
+    await fx.admin.query('GRANT EXECUTE ON FUNCTION pg_terminate_backend(integer, bigint) TO PUBLIC');
+    await fx.admin.query('GRANT EXECUTE ON FUNCTION pg_advisory_lock(bigint) TO llm_gateway_query');
+    try {
+      const r = await doctorReport(envFor(fx.gatewayUrl));
+      expect(failed(r)).toEqual(['query role can only SELECT its bound rows']);
+      expect(r.warnings.join('\n')).toMatch(
+        /can execute pg_advisory_lock\(bigint\), pg_terminate_backend\(integer,bigint\): a caller could/,
+      );
+    } finally {
+      await fx.admin.query('REVOKE EXECUTE ON FUNCTION pg_terminate_backend(integer, bigint) FROM PUBLIC');
+      await fx.admin.query('REVOKE EXECUTE ON FUNCTION pg_advisory_lock(bigint) FROM llm_gateway_query');
+    }
+  });
+
   it('names an unreachable database with its password redacted, in text and JSON', async () => {
     // built at run time so the secret scanner does not read a literal connection string here
     const withPassword = ['postgres://someone', 'hunter2-secret@127.0.0.1:1/nowhere'].join(':');
@@ -77,25 +92,25 @@ describePg('doctor on the PostgreSQL store', () => {
     const empty = await createTestDatabase();
     try {
       const r = await doctorReport(envFor(empty.url));
-      expect(r.database!.migrations.recorder).toEqual({ applied: null, expected: 1 });
+      expect(r.database!.migrations.recorder).toEqual({ applied: null, expected: 2 });
       expect(failed(r)).toEqual(expect.arrayContaining(['migrations: recorder', 'migrations: sessions']));
       const out: string[] = [];
       const io = { out: (t: string) => out.push(t), err: (t: string) => out.push(t) };
       expect(await dbCommand(['migrate'], false, io, envFor(empty.url))).toBe(0);
       expect(out).toEqual([
-        'recorder: version 1 (applied 1)',
+        'recorder: version 2 (applied 1, 2)',
         'sessions: version 1 (applied 1)',
         'jobs: version 1 (applied 1)',
       ]);
       expect(await dbCommand(['migrate'], false, io, envFor(empty.url))).toBe(0);
       expect(out.slice(3)).toEqual([
-        'recorder: version 1 (up to date)',
+        'recorder: version 2 (up to date)',
         'sessions: version 1 (up to date)',
         'jobs: version 1 (up to date)',
       ]);
       const after = await doctorReport(envFor(empty.url));
       expect(after.database!.migrations).toMatchObject({
-        recorder: { applied: 1 },
+        recorder: { applied: 2 },
         sessions: { applied: 1 },
         jobs: { applied: 1 },
       });

@@ -116,7 +116,7 @@ describePg('a gateway on the PostgreSQL store, end to end over stdio', () => {
     );
     expect(applied).toEqual(
       expect.arrayContaining([
-        { component: 'recorder', v: 1 },
+        { component: 'recorder', v: 2 },
         { component: 'sessions', v: 1 },
       ]),
     );

@@ -1,5 +1,6 @@
 import { COMPLETION_COLUMNS, REQUEST_COLUMNS, START_COLUMNS } from '../../recorder/schema.js';
 import type { Migration } from './migrate.js';
+import { DENY_QUERY_FUNCTIONS_SQL } from './query-deny.js';
 import { ENSURE_ROLES_SQL, QUERY_ROLE, RUNTIME_ROLE } from './roles.js';
 
 export const RECORDER_COMPONENT = 'recorder';
@@ -146,5 +147,10 @@ export const RECORDER_MIGRATIONS: readonly Migration[] = [
     version: 1,
     description: 'flight recorder: insert-only tables, hash chain, owner-bound query role',
     sql: V1,
+  },
+  {
+    version: 2,
+    description: 'flight recorder: the query role cannot signal backends, take advisory locks or NOTIFY',
+    sql: DENY_QUERY_FUNCTIONS_SQL,
   },
 ];
