@@ -6,7 +6,9 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeEnv, REPO_ROOT, tempDir, waitFor } from './helpers/env.js';
 
-const PRELOAD = fileURLToPath(new URL('./fixtures/record-loads/preload.mjs', import.meta.url));
+const PRELOAD = fileURLToPath(
+  new URL('../../../tools/test-support/record-loads/preload.mjs', import.meta.url),
+);
 
 /**
  * Modules only the HTTP transport, JWT auth or the PostgreSQL store use
