@@ -131,6 +131,8 @@ export type JwtAuthenticator = Authenticator & {
  */
 export function jwtAuthenticator(options: JwtAuthenticatorOptions): JwtAuthenticator {
   const o = parseOptions(options);
+  // Only an HTTP host with JWT auth gets here: start loading jose now rather than on the first token.
+  loadJose().catch(() => undefined);
   const keys = new IssuerKeys({
     issuer: o.issuer,
     jwksUri: o.jwksUri,
