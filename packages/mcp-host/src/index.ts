@@ -30,7 +30,7 @@ export { noAuthLoopback, isNoAuthAuthenticator } from './auth/no-auth-loopback.j
 export { sha256Hex } from './auth/digest.js';
 export { isLoopbackHost, isLoopbackAddress } from './exposure/loopback.js';
 export { assertSafeBind } from './exposure/assert-safe-bind.js';
-export { serveHttp, type HttpHost } from './http/serve-http.js';
+export { serveHttp, type HttpHost } from './http/serve-http-lazy.js';
 export { DEFAULT_AUTH_THROTTLE, type HttpHostOptions, type AuthThrottleOptions } from './http/options.js';
 export { deriveAllowLists, type AllowLists } from './http/options.js';
 export { singleHeader } from './auth/credentials.js';

@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { pgDriver } from '../store/pg/driver.js';
 import { redactDatabaseUrl, type StoreConfig } from '../config/file.js';
 import { STORE_COMPONENTS } from '../store/pg/components.js';
 import { appliedVersions } from '../store/pg/migrate.js';
@@ -160,7 +161,7 @@ async function queryRoleChecks(client: Client): Promise<DatabaseCheck[]> {
 /** Can flight_recorder_query connect as the query role (password from the server's rules, ~/.pgpass or its own URL)? */
 async function queryRoleConnects(url: string, env: NodeJS.ProcessEnv): Promise<DatabaseCheck> {
   const target = queryRoleUrl(url, env);
-  const client = new pg.Client({ connectionString: target, connectionTimeoutMillis: 5000 });
+  const client = new (pgDriver().Client)({ connectionString: target, connectionTimeoutMillis: 5000 });
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -190,7 +191,7 @@ export async function databaseReport(
     migrations: {},
     checks: [],
   };
-  const client = new pg.Client({ connectionString: store.url, connectionTimeoutMillis: 5000 });
+  const client = new (pgDriver().Client)({ connectionString: store.url, connectionTimeoutMillis: 5000 });
   client.on('error', () => undefined);
   try {
     await client.connect();

@@ -16,7 +16,6 @@ import {
 } from 'mcp-host';
 import { ConfigError } from '../config/errors.js';
 import { loadConfig, type GatewayConfig } from '../config/file.js';
-import { serveGatewayHttp } from '../transport/http.js';
 import { errorMessage } from '../errors.js';
 import { createGateway } from '../gateway.js';
 import { createGatewayServer } from '../server.js';
@@ -112,6 +111,8 @@ async function serve(transportFlag: string | undefined): Promise<number> {
   if (config.transport === 'http') {
     let host: HttpHost;
     try {
+      // Loaded only here: a stdio start does not load the HTTP host, its auth or Hono.
+      const { serveGatewayHttp } = await import('../transport/http.js');
       host = await serveGatewayHttp(gateway, log);
     } catch (err) {
       await gateway.close();

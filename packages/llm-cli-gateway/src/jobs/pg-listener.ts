@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { pgDriver } from '../store/pg/driver.js';
 
 export interface PgListenerOptions {
   readonly url: string;
@@ -68,7 +69,7 @@ export class PgListener {
   }
 
   private async connect(again: boolean): Promise<void> {
-    const client = new pg.Client({
+    const client = new (pgDriver().Client)({
       connectionString: this.opts.url,
       application_name: this.opts.applicationName,
       keepAlive: true,

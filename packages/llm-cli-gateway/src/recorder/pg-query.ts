@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { pgDriver } from '../store/pg/driver.js';
 import { MAX_RESULT_BYTES } from 'query-sandbox';
 import { GatewayError, QueryRefusedError } from '../errors.js';
 import type { PgPool } from '../store/pg/pool.js';
@@ -26,7 +27,7 @@ const queryTypes = {
         return Number.isSafeInteger(n) ? n : v;
       };
     if (TEXT_OIDS.has(oid)) return (v: string) => v;
-    return pg.types.getTypeParser(oid, format as 'text');
+    return pgDriver().types.getTypeParser(oid, format as 'text');
   },
 };
 
@@ -89,7 +90,7 @@ export async function pgQueryOwnRows(
   if (inFlight >= MAX_PG_QUERIES_IN_FLIGHT)
     throw new GatewayError('QUERY_SATURATED', 'too many flight-recorder queries are running; retry shortly');
   inFlight += 1;
-  const client = new pg.Client({
+  const client = new (pgDriver().Client)({
     connectionString: target.queryUrl,
     types: queryTypes,
     application_name: 'llm-cli-gateway-query',

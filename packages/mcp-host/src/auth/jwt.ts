@@ -1,10 +1,10 @@
 import type { IncomingMessage } from 'node:http';
-import { decodeProtectedHeader, errors, jwtVerify } from 'jose';
 import { z } from 'zod';
 import { HostConfigError } from '../errors.js';
 import { makePrincipal, principalIdSchema } from '../principal.js';
 import { bearerToken } from './credentials.js';
 import { mapActor } from './jwt/actor-mapping.js';
+import { loadJose, type Jose } from './jwt/jose.js';
 import { assertFetchableUrl, IssuerKeys, IssuerUnavailableError } from './jwt/issuer-keys.js';
 import type { Authenticator, AuthResult, ResourceMetadataHint } from './types.js';
 
@@ -110,9 +110,9 @@ function scopesOf(payload: Record<string, unknown>): Set<string> {
 }
 
 /** A log-safe reason for a refused token: the error class, never the token. */
-function refusal(error: unknown): AuthResult {
+function refusal(error: unknown, joseErrors: Jose['errors']): AuthResult {
   if (error instanceof IssuerUnavailableError) return { ok: false, status: 503, reason: error.message };
-  if (error instanceof errors.JOSEError)
+  if (error instanceof joseErrors.JOSEError)
     return { ok: false, status: 401, reason: `${error.code}: ${error.message}` };
   return { ok: false, status: 401, reason: 'token rejected' };
 }
@@ -131,6 +131,8 @@ export type JwtAuthenticator = Authenticator & {
  */
 export function jwtAuthenticator(options: JwtAuthenticatorOptions): JwtAuthenticator {
   const o = parseOptions(options);
+  // Only an HTTP host with JWT auth gets here: start loading jose now rather than on the first token.
+  loadJose().catch(() => undefined);
   const keys = new IssuerKeys({
     issuer: o.issuer,
     jwksUri: o.jwksUri,
@@ -157,6 +159,7 @@ export function jwtAuthenticator(options: JwtAuthenticatorOptions): JwtAuthentic
     async authenticate(req: IncomingMessage): Promise<AuthResult> {
       const token = bearerToken(req);
       if (token === undefined) return { ok: false, status: 401, reason: 'missing or malformed bearer token' };
+      const { decodeProtectedHeader, errors, jwtVerify } = await loadJose();
       let alg: unknown;
       try {
         alg = decodeProtectedHeader(token).alg;
@@ -177,7 +180,7 @@ export function jwtAuthenticator(options: JwtAuthenticatorOptions): JwtAuthentic
           requiredClaims: ['exp', 'iss', 'aud'],
         }));
       } catch (error) {
-        return refusal(error);
+        return refusal(error, errors);
       }
       const scopes = scopesOf(payload);
       const missing = o.requiredScopes.filter((s) => !scopes.has(s));

@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { pgDriver } from './driver.js';
 import { redactDatabaseUrl } from '../../config/file.js';
 
 export type PgPool = pg.Pool;
@@ -17,7 +18,7 @@ export interface PgPoolOptions {
  * the pool reconnects on the next checkout.
  */
 export function openPgPool(url: string, opts: PgPoolOptions = {}): PgPool {
-  const pool = new pg.Pool({
+  const pool = new (pgDriver().Pool)({
     connectionString: url,
     max: opts.max ?? 10,
     application_name: opts.applicationName ?? 'llm-cli-gateway',

@@ -1,11 +1,6 @@
-import {
-  createRemoteJWKSet,
-  customFetch,
-  errors,
-  type JWTHeaderParameters,
-  type FlattenedJWSInput,
-} from 'jose';
+import type { createRemoteJWKSet, JWTHeaderParameters, FlattenedJWSInput } from 'jose';
 import { isLoopbackHost } from '../../exposure/loopback.js';
+import { loadJose, type Jose } from './jose.js';
 
 type KeyLookup = ReturnType<typeof createRemoteJWKSet>;
 type VerifyKey = Awaited<ReturnType<KeyLookup>>;
@@ -70,7 +65,7 @@ async function fetchDiscovery(issuer: string, timeoutMs: number): Promise<URL> {
 }
 
 /** Failures of the key endpoint, as opposed to a token naming a key the issuer does not have. */
-function isAvailabilityFailure(error: unknown): boolean {
+function isAvailabilityFailure(error: unknown, errors: Jose['errors']): boolean {
   return !(error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys);
 }
 
@@ -82,6 +77,8 @@ function isAvailabilityFailure(error: unknown): boolean {
  */
 export class IssuerKeys {
   private lookup: KeyLookup | undefined;
+  /** Given in the options (no discovery); its key set is made on the first lookup, when jose is loaded. */
+  private readonly jwksUrl: URL | undefined;
   private pendingDiscovery: Promise<KeyLookup> | undefined;
   private unavailableUntil = 0;
   private fetches = 0;
@@ -90,8 +87,7 @@ export class IssuerKeys {
     private readonly options: IssuerKeysOptions,
     private readonly now: () => number = Date.now,
   ) {
-    if (options.jwksUri !== undefined)
-      this.lookup = this.remoteSet(assertFetchableUrl(options.jwksUri, 'jwksUri'));
+    if (options.jwksUri !== undefined) this.jwksUrl = assertFetchableUrl(options.jwksUri, 'jwksUri');
   }
 
   /** Discovery + JWKS fetches attempted so far (for diagnostics and tests). */
@@ -102,11 +98,14 @@ export class IssuerKeys {
   readonly getKey = async (header: JWTHeaderParameters, token: FlattenedJWSInput): Promise<VerifyKey> => {
     if (this.now() < this.unavailableUntil)
       throw new IssuerUnavailableError('issuer keys unavailable (backing off)');
+    const jose = await loadJose();
     try {
-      const lookup = this.lookup ?? (await this.discover());
+      if (this.lookup === undefined && this.jwksUrl !== undefined)
+        this.lookup = this.remoteSet(jose, this.jwksUrl);
+      const lookup = this.lookup ?? (await this.discover(jose));
       return await lookup(header, token);
     } catch (error) {
-      if (error instanceof IssuerUnavailableError || isAvailabilityFailure(error)) {
+      if (error instanceof IssuerUnavailableError || isAvailabilityFailure(error, jose.errors)) {
         this.unavailableUntil = this.now() + this.options.cooldownMs;
         if (error instanceof IssuerUnavailableError) throw error;
         throw new IssuerUnavailableError('issuer keys could not be fetched', { cause: error });
@@ -115,11 +114,11 @@ export class IssuerKeys {
     }
   };
 
-  private discover(): Promise<KeyLookup> {
+  private discover(jose: Jose): Promise<KeyLookup> {
     this.pendingDiscovery ??= (async () => {
       this.fetches++;
       const jwksUri = await fetchDiscovery(this.options.issuer, this.options.fetchTimeoutMs);
-      this.lookup = this.remoteSet(jwksUri);
+      this.lookup = this.remoteSet(jose, jwksUri);
       return this.lookup;
     })().finally(() => {
       this.pendingDiscovery = undefined;
@@ -127,16 +126,16 @@ export class IssuerKeys {
     return this.pendingDiscovery;
   }
 
-  private remoteSet(url: URL): KeyLookup {
+  private remoteSet(jose: Jose, url: URL): KeyLookup {
     const fetchCounting: typeof fetch = (input, init) => {
       this.fetches++;
       return fetch(input, init);
     };
-    return createRemoteJWKSet(url, {
+    return jose.createRemoteJWKSet(url, {
       timeoutDuration: this.options.fetchTimeoutMs,
       cooldownDuration: this.options.cooldownMs,
       cacheMaxAge: this.options.cacheMaxAgeMs,
-      [customFetch]: fetchCounting,
+      [jose.customFetch]: fetchCounting,
     });
   }
 }
