@@ -23,6 +23,18 @@ export function openOf(lines: readonly V2Line[]): V2Line[] {
   return out;
 }
 
+/**
+ * The lines still open after a rule. A line taken by a proposal is never
+ * looked at again (later rules and the explanation skip taken lines), so
+ * its text features are dropped here rather than kept to the end of the
+ * match: on a large book they were a few hundred bytes per line that had
+ * needed its narrative. textOf would rebuild them the same if ever asked.
+ */
+export function stillOpen(lines: readonly V2Line[]): V2Line[] {
+  for (const l of lines) if (l.taken) l.text = undefined;
+  return openOf(lines);
+}
+
 export function inWindow(a: V2Line, b: V2Line, rule: MatchingRule): boolean {
   const gap = rule.date.unit === 'business' ? Math.abs(a.bday - b.bday) : Math.abs(a.day - b.day);
   return gap <= rule.date.days;
@@ -66,9 +78,7 @@ export function hold(lines: readonly V2Line[], rule: string): void {
   const ids = lines.map((l) => l.id).sort((a, b) => a - b);
   for (const l of lines) {
     if (l.taken) continue;
-    l.held = true;
-    l.heldRule ??= rule;
-    const merged = new Set([...(l.heldWith ?? []), ...ids.filter((id) => id !== l.id)]);
-    l.heldWith = [...merged].sort((a, b) => a - b);
+    const merged = new Set([...(l.held?.with ?? []), ...ids.filter((id) => id !== l.id)]);
+    l.held = { rule: l.held?.rule ?? rule, with: [...merged].sort((a, b) => a - b) };
   }
 }

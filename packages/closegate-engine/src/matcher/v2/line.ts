@@ -28,16 +28,22 @@ export interface V2Line {
   refNumber: string | null | undefined;
   /** `taken` once in a proposal; `held` once judged ambiguous (a suggestion for a human). */
   taken: boolean;
-  held: boolean;
-  heldWith: number[] | undefined;
-  heldRule: string | undefined;
+  held: Held | undefined;
   text: TextFeatures | undefined;
-  /** Scratch of one one-to-one pass (valid while `stamp` is that pass's): the left lines that want this line. */
+  /**
+   * Scratch of one one-to-one pass (valid while `stamp` is that pass's): the
+   * left line that wants this line, or all of them (in the order they came)
+   * once a second one does. Two fields rather than four: every line carries
+   * them, a million lines per side.
+   */
   stamp: number;
-  wantCount: number;
-  wantFirst: V2Line | undefined;
-  /** Built only when a second left line wants this one. */
-  wantedBy: V2Line[] | undefined;
+  want: V2Line | V2Line[] | undefined;
+}
+
+/** Why a line was held: the first rule that judged it ambiguous, and every competing line (ids, ascending). */
+export interface Held {
+  rule: string;
+  with: number[];
 }
 
 export interface TextFeatures {
@@ -91,14 +97,10 @@ export function prepareLines(entries: readonly Entry[], usd: UsdConverter, cal: 
       ref: refOf(e.reference),
       refNumber: undefined,
       taken: false,
-      held: false,
-      heldWith: undefined,
-      heldRule: undefined,
+      held: undefined,
       text: undefined,
       stamp: 0,
-      wantCount: 0,
-      wantFirst: undefined,
-      wantedBy: undefined,
+      want: undefined,
     };
   }
   return out;

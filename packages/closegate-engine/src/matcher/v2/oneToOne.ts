@@ -46,7 +46,8 @@ export function oneToOnePass(left: readonly V2Line[], right: readonly V2Line[], 
   // each pass stamps the right lines it touches, so their scratch needs no clearing
   const stamp = ++passCounter;
   const pickers: V2Line[] = [];
-  const picks: Found[][] = [];
+  // a line's one candidate is kept as is (most lines have one): no array per line of a large book
+  const picks: (Found | Found[])[] = [];
   const scratch: Found[] = [];
   for (const l of L) {
     scratch.length = 0;
@@ -57,34 +58,31 @@ export function oneToOnePass(left: readonly V2Line[], right: readonly V2Line[], 
         collect(l, cross, 'USD', l.usd, true, reach, c, scratch));
     // too many candidates to decide: the rule leaves the line alone
     if (!ok || scratch.length === 0 || scratch.length > CANDIDATE_LIMIT) continue;
-    const found = scratch.slice();
     pickers.push(l);
-    picks.push(found);
-    for (const f of found) {
+    picks.push(scratch.length === 1 ? scratch[0]! : scratch.slice());
+    for (const f of scratch) {
       const r = f.r;
       if (r.stamp !== stamp) {
         r.stamp = stamp;
-        r.wantCount = 1;
-        r.wantedBy = undefined;
-        r.wantFirst = l;
-      } else {
-        r.wantCount++;
-        (r.wantedBy ??= [r.wantFirst!]).push(l);
-      }
+        r.want = l;
+      } else if (Array.isArray(r.want)) r.want.push(l);
+      else r.want = [r.want!, l];
     }
   }
   for (let k = 0; k < pickers.length; k++) {
     const l = pickers[k]!;
-    const found = picks[k]!;
-    const only = found.length === 1 ? found[0]! : undefined;
-    if (only !== undefined && only.r.wantCount === 1) {
-      emit(l, only, c);
+    const picked = picks[k]!;
+    if (!Array.isArray(picked) && !Array.isArray(picked.r.want)) {
+      emit(l, picked, c);
       continue;
     }
+    const found = Array.isArray(picked) ? picked : [picked];
     const competitors = new Set<V2Line>([l]);
     for (const f of found) {
       competitors.add(f.r);
-      for (const other of f.r.wantedBy ?? [f.r.wantFirst!]) competitors.add(other);
+      const want = f.r.want!;
+      if (Array.isArray(want)) for (const other of want) competitors.add(other);
+      else competitors.add(want);
     }
     hold([...competitors], rule.name);
   }
