@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import type { MatchProposal } from '../../src/matcher/config.js';
 import { UsdConverter } from '../../src/matcher/prepare.js';
 import { Calendar } from '../../src/matcher/v2/calendar.js';
-import { stillOpen } from '../../src/matcher/v2/context.js';
-import { prepareLines, textOf, type TextContext } from '../../src/matcher/v2/line.js';
+import { openOf, stillOpen } from '../../src/matcher/v2/context.js';
+import { prepareLines, textOf, type TextContext, type V2Line } from '../../src/matcher/v2/line.js';
+import { LinesByKey } from '../../src/matcher/v2/linesByKey.js';
 import { V2Sink } from '../../src/matcher/v2/sink.js';
 import { inLineOrder } from '../../src/recon/apply.js';
 import { LoadedLines } from '../../src/recon/snapshot.js';
@@ -35,6 +36,45 @@ describe('matcher v2 memory', () => {
     expect(taken!.text).toBeUndefined();
     expect(open!.text).toBeDefined();
     expect(held!.text).toBeDefined();
+  });
+
+  it('lets lines that name no party and no invoice share one empty list', () => {
+    const [a, b] = lines(2);
+    const ta = textOf(a!, text);
+    const tb = textOf(b!, text);
+    expect(ta.party).toEqual([]);
+    expect(ta.party).toBe(tb.party);
+    expect(ta.invoices).toBe(tb.party);
+    expect(Object.isFrozen(ta.party)).toBe(true);
+  });
+
+  it('hands back the same array when every line is open, a copy of the open ones otherwise', () => {
+    const ls = lines(4);
+    expect(openOf(ls)).toBe(ls);
+    ls[2]!.taken = true;
+    const open = openOf(ls);
+    expect(open).not.toBe(ls);
+    expect(open).toEqual([ls[0], ls[1], ls[3]]);
+  });
+
+  it('keys a line without an array until a second line shares the key, in the order added', () => {
+    const [a, b, c] = lines(3);
+    const index = new LinesByKey();
+    index.add('k', b!);
+    index.add('one', c!);
+    index.add('k', a!);
+    index.add('k', c!);
+    const got = (key: string): V2Line[] => {
+      const out = new Set<V2Line>();
+      index.addTo(key, out);
+      return [...out];
+    };
+    expect(got('k')).toEqual([b, a, c]);
+    expect(got('one')).toEqual([c]);
+    expect(got('none')).toEqual([]);
+    const held = (index as unknown as { byKey: Map<string, unknown> }).byKey;
+    expect(held.get('one')).toBe(c);
+    expect(Array.isArray(held.get('k'))).toBe(true);
   });
 
   it('shares one rationale string per rule and wording, bounded', () => {

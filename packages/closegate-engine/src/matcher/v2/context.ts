@@ -17,9 +17,14 @@ export interface PassContext {
 }
 
 /** Lines still open for matching (not taken, not held as ambiguous, valued). */
-export function openOf(lines: readonly V2Line[]): V2Line[] {
-  const out: V2Line[] = [];
-  for (const l of lines) if (!l.taken && !l.held && l.fxError === undefined) out.push(l);
+export function openOf(lines: readonly V2Line[]): readonly V2Line[] {
+  const isOpen = (l: V2Line): boolean => !l.taken && !l.held && l.fxError === undefined;
+  let i = 0;
+  while (i < lines.length && isOpen(lines[i]!)) i++;
+  // all open (every line before the first rule, and a side just refreshed): the lines themselves, no copy
+  if (i === lines.length) return lines;
+  const out = lines.slice(0, i);
+  for (i++; i < lines.length; i++) if (isOpen(lines[i]!)) out.push(lines[i]!);
   return out;
 }
 
@@ -30,7 +35,7 @@ export function openOf(lines: readonly V2Line[]): V2Line[] {
  * match: on a large book they were a few hundred bytes per line that had
  * needed its narrative. textOf would rebuild them the same if ever asked.
  */
-export function stillOpen(lines: readonly V2Line[]): V2Line[] {
+export function stillOpen(lines: readonly V2Line[]): readonly V2Line[] {
   for (const l of lines) if (l.taken) l.text = undefined;
   return openOf(lines);
 }

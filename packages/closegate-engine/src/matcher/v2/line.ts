@@ -49,12 +49,10 @@ export interface Held {
 export interface TextFeatures {
   /** Narrative tokens (reference, description, counterparty), as written. */
   all: string[];
-  /** `all` without bank boilerplate. */
-  narrative: string[];
   /** Counterparty field's name tokens (empty when absent). */
-  party: string[];
+  party: readonly string[];
   /** Invoice numbers found by the configured patterns: digits, leading zeros dropped. */
-  invoices: string[];
+  invoices: readonly string[];
   /** Every digit run of `all`, leading zeros dropped: built on first use (see tests.contained). */
   numbers?: readonly string[];
   /** Keys the line offers and asks for (see keys.ts): built on first use, reused by every key index. */
@@ -168,7 +166,6 @@ export function textOf(l: V2Line, ctx: TextContext): TextFeatures {
   const e = l.entry;
   const folded = fold(`${e.reference} ${e.description} ${e.counterparty}`);
   const all = tokens(folded);
-  const narrative = stripBoilerplate(all, ctx.boilerplate);
   const invoices: string[] = [];
   for (const re of ctx.invoicePatterns) {
     re.lastIndex = 0;
@@ -178,9 +175,16 @@ export function textOf(l: V2Line, ctx: TextContext): TextFeatures {
       if (m[0].length === 0) re.lastIndex++;
     }
   }
-  l.text = { all, narrative, party: nameTokens(e.counterparty), invoices };
+  // most lines name no party and no invoice: they share one empty list rather than two each
+  l.text = {
+    all,
+    party: e.counterparty === '' ? NONE : nameTokens(e.counterparty),
+    invoices: invoices.length === 0 ? NONE : invoices,
+  };
   return l.text;
 }
+
+const NONE: readonly string[] = Object.freeze([]);
 
 export interface TextContext {
   invoicePatterns: RegExp[];

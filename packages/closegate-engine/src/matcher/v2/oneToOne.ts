@@ -18,6 +18,21 @@ interface Found {
 }
 
 /**
+ * A qualifying counterpart: the line itself when it agrees on an equal
+ * amount in the same currency (most do: no object per line of a large
+ * book), else a Found with the variance or the cross-currency route.
+ */
+type Candidate = V2Line | Found;
+
+function lineOf(c: Candidate): V2Line {
+  return 'r' in c ? c.r : c;
+}
+
+function foundOf(c: Candidate): Found {
+  return 'r' in c ? c : { r: c, variance: undefined, cross: false };
+}
+
+/**
  * One-to-one pass of one rule: every open left line collects the open right
  * lines that pass the rule (amount, date window, reference, counterparty).
  * A pair is matched only when each is the other's one and only candidate;
@@ -47,8 +62,8 @@ export function oneToOnePass(left: readonly V2Line[], right: readonly V2Line[], 
   const stamp = ++passCounter;
   const pickers: V2Line[] = [];
   // a line's one candidate is kept as is (most lines have one): no array per line of a large book
-  const picks: (Found | Found[])[] = [];
-  const scratch: Found[] = [];
+  const picks: (Candidate | Candidate[])[] = [];
+  const scratch: Candidate[] = [];
   for (const l of L) {
     scratch.length = 0;
     const ok =
@@ -61,7 +76,7 @@ export function oneToOnePass(left: readonly V2Line[], right: readonly V2Line[], 
     pickers.push(l);
     picks.push(scratch.length === 1 ? scratch[0]! : scratch.slice());
     for (const f of scratch) {
-      const r = f.r;
+      const r = lineOf(f);
       if (r.stamp !== stamp) {
         r.stamp = stamp;
         r.want = l;
@@ -72,15 +87,16 @@ export function oneToOnePass(left: readonly V2Line[], right: readonly V2Line[], 
   for (let k = 0; k < pickers.length; k++) {
     const l = pickers[k]!;
     const picked = picks[k]!;
-    if (!Array.isArray(picked) && !Array.isArray(picked.r.want)) {
-      emit(l, picked, c);
+    if (!Array.isArray(picked) && !Array.isArray(lineOf(picked).want)) {
+      emit(l, foundOf(picked), c);
       continue;
     }
     const found = Array.isArray(picked) ? picked : [picked];
     const competitors = new Set<V2Line>([l]);
     for (const f of found) {
-      competitors.add(f.r);
-      const want = f.r.want!;
+      const r = lineOf(f);
+      competitors.add(r);
+      const want = r.want!;
       if (Array.isArray(want)) for (const other of want) competitors.add(other);
       else competitors.add(want);
     }
@@ -100,7 +116,7 @@ function collect(
   isCross: boolean,
   reach: number,
   c: PassContext,
-  out: Found[],
+  out: Candidate[],
 ): boolean {
   const { rule } = c;
   let widest = 0n;
@@ -119,7 +135,7 @@ function collect(
     const variance = amountAgrees(l, r, isCross, c);
     if (variance === false) continue;
     if (!textAgrees(l, r, c)) continue;
-    out.push({ r, variance, cross: isCross });
+    out.push(variance === undefined && !isCross ? r : { r, variance, cross: isCross });
   }
   return true;
 }

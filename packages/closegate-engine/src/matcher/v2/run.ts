@@ -20,14 +20,14 @@ import { V2Sink } from './sink.js';
 
 interface Book {
   key: string;
-  gl: V2Line[];
-  bank: V2Line[];
-  subledger: V2Line[];
+  gl: readonly V2Line[];
+  bank: readonly V2Line[];
+  subledger: readonly V2Line[];
 }
 
 interface IcPair {
-  a: V2Line[];
-  b: V2Line[];
+  a: readonly V2Line[];
+  b: readonly V2Line[];
 }
 
 /**
@@ -125,7 +125,7 @@ function inIdOrder(entries: readonly Entry[]): boolean {
 }
 
 /** One rule over one pair of sides, by its shape. */
-function runRule(left: V2Line[], right: V2Line[], c: PassContext): void {
+function runRule(left: readonly V2Line[], right: readonly V2Line[], c: PassContext): void {
   if (left.length === 0 && right.length === 0) return;
   switch (c.rule.shape.kind) {
     case 'one_to_one':
@@ -161,7 +161,7 @@ function partition(lines: readonly V2Line[], cfg: MatcherConfig): { books: Book[
     icSide.set(kb, b);
     return { a, b };
   });
-  const books = new Map<string, Book>();
+  const books = new Map<string, { key: string; gl: V2Line[]; bank: V2Line[]; subledger: V2Line[] }>();
   // most lines share a handful of (entity, account) keys: skip building the key string per line
   let lastEntity: string | undefined;
   let lastAccount: string | undefined;
