@@ -94,6 +94,10 @@ describe('matcher v2 memory', () => {
     });
     expect(sink.sharedWordings).toBe(3);
     expect(sink.proposals.at(-1)!.rationale).toBe('rule r1: same; variance 1.00 USD (bank_fee)');
+    // all-USD proposals share one frozen empty list of rates
+    expect(sink.proposals[0]!.fx).toEqual([]);
+    expect(sink.proposals[0]!.fx).toBe(sink.proposals[1]!.fx);
+    expect(Object.isFrozen(sink.proposals[0]!.fx)).toBe(true);
   });
 });
 
