@@ -23,10 +23,17 @@ import {
  * order a batch reuses the same few pages.
  */
 export function inLineOrder(proposals: readonly MatchProposal[]): MatchProposal[] {
-  const firstLine = (p: MatchProposal): number => Math.min(...p.entryIds);
-  const keyed = proposals.map((p, i) => ({ key: firstLine(p), i }));
-  keyed.sort((a, b) => a.key - b.key || a.i - b.i);
-  return keyed.map((k) => proposals[k.i]!);
+  // keys and positions in typed arrays: a million proposals sorted without a million {key, i} objects
+  const keys = new Float64Array(proposals.length);
+  const order = new Uint32Array(proposals.length);
+  for (let i = 0; i < proposals.length; i++) {
+    keys[i] = Math.min(...proposals[i]!.entryIds);
+    order[i] = i;
+  }
+  order.sort((a, b) => keys[a]! - keys[b]! || a - b);
+  const out = new Array<MatchProposal>(proposals.length);
+  for (let k = 0; k < order.length; k++) out[k] = proposals[order[k]!]!;
+  return out;
 }
 
 /**

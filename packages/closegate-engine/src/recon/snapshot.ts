@@ -2,7 +2,14 @@ import type { Entry } from '../domain.js';
 import type { EngineContext } from '../operations/context.js';
 import type { WriteMark, WriteMarks } from '../store/writeMarks.js';
 
-const PAGE_ROWS = 50_000;
+/**
+ * Rows per keyset page. Small on purpose: a page's raw rows and their
+ * fresh column strings (most dropped again by the interning) are garbage
+ * once read; at 50,000 rows a page outlived the young generation, and on a
+ * two-million-line load that garbage was promoted and kept the old
+ * generation hundreds of MB larger through the whole pass.
+ */
+const PAGE_ROWS = 4_096;
 
 /**
  * The unmatched lines a pass works on, read in one snapshot, and a cheap
@@ -21,10 +28,10 @@ export class LoadedLines {
   /** One flag per loaded line, by position: set once the pass used the line. */
   private readonly used: Uint8Array;
 
-  private constructor(ctx: EngineContext) {
+  private constructor(ctx: EngineContext, pageRows: number) {
     this.marks = ctx.store.marks;
     const loaded = ctx.store.db.transaction(() => ({
-      entries: readUnmatched(ctx),
+      entries: readUnmatched(ctx, pageRows),
       mark: this.marks.take(),
     }));
     const { entries, mark } = loaded.deferred();
@@ -33,8 +40,9 @@ export class LoadedLines {
     this.mark = mark;
   }
 
-  static load(ctx: EngineContext): LoadedLines {
-    return new LoadedLines(ctx);
+  /** `pageRows`: rows per read (see PAGE_ROWS); other values are for tests. */
+  static load(ctx: EngineContext, pageRows = PAGE_ROWS): LoadedLines {
+    return new LoadedLines(ctx, pageRows);
   }
 
   /**
@@ -81,10 +89,10 @@ export class LoadedLines {
   }
 }
 
-function readUnmatched(ctx: EngineContext): Entry[] {
+function readUnmatched(ctx: EngineContext, pageRows: number): Entry[] {
   const out: Entry[] = [];
   for (let after = 0; ;) {
-    const page = ctx.store.entries.page('unmatched', after, PAGE_ROWS);
+    const page = ctx.store.entries.page('unmatched', after, pageRows);
     if (page.length === 0) return out;
     for (const e of page) out.push(e);
     after = page[page.length - 1]!.id;

@@ -114,7 +114,7 @@ function book(
   );
   specs.forEach((s, i) => {
     lines[i]!.taken = s.state === 'taken';
-    lines[i]!.held = s.state === 'held';
+    lines[i]!.held = s.state === 'held' ? { rule: 'earlier', with: [] } : undefined;
   });
   return lines;
 }

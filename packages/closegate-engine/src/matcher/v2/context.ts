@@ -17,10 +17,27 @@ export interface PassContext {
 }
 
 /** Lines still open for matching (not taken, not held as ambiguous, valued). */
-export function openOf(lines: readonly V2Line[]): V2Line[] {
-  const out: V2Line[] = [];
-  for (const l of lines) if (!l.taken && !l.held && l.fxError === undefined) out.push(l);
+export function openOf(lines: readonly V2Line[]): readonly V2Line[] {
+  const isOpen = (l: V2Line): boolean => !l.taken && !l.held && l.fxError === undefined;
+  let i = 0;
+  while (i < lines.length && isOpen(lines[i]!)) i++;
+  // all open (every line before the first rule, and a side just refreshed): the lines themselves, no copy
+  if (i === lines.length) return lines;
+  const out = lines.slice(0, i);
+  for (i++; i < lines.length; i++) if (isOpen(lines[i]!)) out.push(lines[i]!);
   return out;
+}
+
+/**
+ * The lines still open after a rule. A line taken by a proposal is never
+ * looked at again (later rules and the explanation skip taken lines), so
+ * its text features are dropped here rather than kept to the end of the
+ * match: on a large book they were a few hundred bytes per line that had
+ * needed its narrative. textOf would rebuild them the same if ever asked.
+ */
+export function stillOpen(lines: readonly V2Line[]): readonly V2Line[] {
+  for (const l of lines) if (l.taken) l.text = undefined;
+  return openOf(lines);
 }
 
 export function inWindow(a: V2Line, b: V2Line, rule: MatchingRule): boolean {
@@ -66,9 +83,7 @@ export function hold(lines: readonly V2Line[], rule: string): void {
   const ids = lines.map((l) => l.id).sort((a, b) => a - b);
   for (const l of lines) {
     if (l.taken) continue;
-    l.held = true;
-    l.heldRule ??= rule;
-    const merged = new Set([...(l.heldWith ?? []), ...ids.filter((id) => id !== l.id)]);
-    l.heldWith = [...merged].sort((a, b) => a - b);
+    const merged = new Set([...(l.held?.with ?? []), ...ids.filter((id) => id !== l.id)]);
+    l.held = { rule: l.held?.rule ?? rule, with: [...merged].sort((a, b) => a - b) };
   }
 }

@@ -52,8 +52,8 @@ export function explainSide(
       return {
         entryId: l.id,
         reasonCode: 'AMBIGUOUS',
-        detail: `several lines qualify under rule ${l.heldRule}: not auto-matched; a human picks the right one (candidates listed)`,
-        nearMissIds: l.heldWith ?? [],
+        detail: `several lines qualify under rule ${l.held.rule}: not auto-matched; a human picks the right one (candidates listed)`,
+        nearMissIds: l.held.with,
       };
     if (other.length === 0)
       return {

@@ -1,4 +1,5 @@
 import { textOf, type TextContext, type V2Line } from './line.js';
+import { LinesByKey } from './linesByKey.js';
 import { isReliableReference, refNumberOf } from './tests.js';
 
 /** Longest run of consecutive narrative tokens a `contained` reference is looked up as. */
@@ -47,27 +48,21 @@ export function askKeys(l: V2Line, ctx: TextContext): readonly string[] {
 
 /** Lines by the keys they offer and ask for. */
 export class KeyIndex {
-  private readonly offers = new Map<string, V2Line[]>();
-  private readonly asks = new Map<string, V2Line[]>();
+  private readonly offers = new LinesByKey();
+  private readonly asks = new LinesByKey();
 
   constructor(lines: readonly V2Line[], ctx: TextContext) {
     for (const l of lines) {
-      for (const k of offerKeys(l, ctx)) push(this.offers, k, l);
-      for (const k of askKeys(l, ctx)) push(this.asks, k, l);
+      for (const k of offerKeys(l, ctx)) this.offers.add(k, l);
+      for (const k of askKeys(l, ctx)) this.asks.add(k, l);
     }
   }
 
   /** Lines that may share a reference with `t` (in no particular order, no duplicates). */
   candidates(t: V2Line, ctx: TextContext): V2Line[] {
     const seen = new Set<V2Line>();
-    for (const k of askKeys(t, ctx)) for (const l of this.offers.get(k) ?? []) seen.add(l);
-    for (const k of offerKeys(t, ctx)) for (const l of this.asks.get(k) ?? []) seen.add(l);
+    for (const k of askKeys(t, ctx)) this.offers.addTo(k, seen);
+    for (const k of offerKeys(t, ctx)) this.asks.addTo(k, seen);
     return [...seen];
   }
-}
-
-function push(m: Map<string, V2Line[]>, k: string, l: V2Line): void {
-  const list = m.get(k);
-  if (list === undefined) m.set(k, [l]);
-  else list.push(l);
 }

@@ -28,27 +28,31 @@ export interface V2Line {
   refNumber: string | null | undefined;
   /** `taken` once in a proposal; `held` once judged ambiguous (a suggestion for a human). */
   taken: boolean;
-  held: boolean;
-  heldWith: number[] | undefined;
-  heldRule: string | undefined;
+  held: Held | undefined;
   text: TextFeatures | undefined;
-  /** Scratch of one one-to-one pass (valid while `stamp` is that pass's): the left lines that want this line. */
+  /**
+   * Scratch of one one-to-one pass (valid while `stamp` is that pass's): the
+   * left line that wants this line, or all of them (in the order they came)
+   * once a second one does. Two fields rather than four: every line carries
+   * them, a million lines per side.
+   */
   stamp: number;
-  wantCount: number;
-  wantFirst: V2Line | undefined;
-  /** Built only when a second left line wants this one. */
-  wantedBy: V2Line[] | undefined;
+  want: V2Line | V2Line[] | undefined;
+}
+
+/** Why a line was held: the first rule that judged it ambiguous, and every competing line (ids, ascending). */
+export interface Held {
+  rule: string;
+  with: number[];
 }
 
 export interface TextFeatures {
   /** Narrative tokens (reference, description, counterparty), as written. */
   all: string[];
-  /** `all` without bank boilerplate. */
-  narrative: string[];
   /** Counterparty field's name tokens (empty when absent). */
-  party: string[];
+  party: readonly string[];
   /** Invoice numbers found by the configured patterns: digits, leading zeros dropped. */
-  invoices: string[];
+  invoices: readonly string[];
   /** Every digit run of `all`, leading zeros dropped: built on first use (see tests.contained). */
   numbers?: readonly string[];
   /** Keys the line offers and asks for (see keys.ts): built on first use, reused by every key index. */
@@ -91,14 +95,10 @@ export function prepareLines(entries: readonly Entry[], usd: UsdConverter, cal: 
       ref: refOf(e.reference),
       refNumber: undefined,
       taken: false,
-      held: false,
-      heldWith: undefined,
-      heldRule: undefined,
+      held: undefined,
       text: undefined,
       stamp: 0,
-      wantCount: 0,
-      wantFirst: undefined,
-      wantedBy: undefined,
+      want: undefined,
     };
   }
   return out;
@@ -166,7 +166,6 @@ export function textOf(l: V2Line, ctx: TextContext): TextFeatures {
   const e = l.entry;
   const folded = fold(`${e.reference} ${e.description} ${e.counterparty}`);
   const all = tokens(folded);
-  const narrative = stripBoilerplate(all, ctx.boilerplate);
   const invoices: string[] = [];
   for (const re of ctx.invoicePatterns) {
     re.lastIndex = 0;
@@ -176,9 +175,16 @@ export function textOf(l: V2Line, ctx: TextContext): TextFeatures {
       if (m[0].length === 0) re.lastIndex++;
     }
   }
-  l.text = { all, narrative, party: nameTokens(e.counterparty), invoices };
+  // most lines name no party and no invoice: they share one empty list rather than two each
+  l.text = {
+    all,
+    party: e.counterparty === '' ? NONE : nameTokens(e.counterparty),
+    invoices: invoices.length === 0 ? NONE : invoices,
+  };
   return l.text;
 }
+
+const NONE: readonly string[] = Object.freeze([]);
 
 export interface TextContext {
   invoicePatterns: RegExp[];

@@ -1,4 +1,5 @@
 import { textOf, type TextContext, type V2Line } from './line.js';
+import { LinesByKey } from './linesByKey.js';
 import { isReliableReference, lineNumbers, MAX_TOKENS, refNumberOf } from './tests.js';
 
 /**
@@ -17,11 +18,11 @@ import { isReliableReference, lineNumbers, MAX_TOKENS, refNumberOf } from './tes
  *   invoice             a shared invoice number                 byInvoice[each invoice of t]
  */
 export class LinkIndex {
-  private readonly byRef = new Map<string, V2Line[]>();
-  private readonly byNumber = new Map<string, V2Line[]>();
-  private readonly byToken = new Map<string, V2Line[]>();
-  private readonly byRefNumber = new Map<string, V2Line[]>();
-  private readonly byInvoice = new Map<string, V2Line[]>();
+  private readonly byRef = new LinesByKey();
+  private readonly byNumber = new LinesByKey();
+  private readonly byToken = new LinesByKey();
+  private readonly byRefNumber = new LinesByKey();
+  private readonly byInvoice = new LinesByKey();
   private maxRef = 0;
 
   constructor(
@@ -31,14 +32,14 @@ export class LinkIndex {
     for (const l of lines) {
       const t = textOf(l, ctx);
       if (l.ref !== '') {
-        push(this.byRef, l.ref, l);
+        this.byRef.add(l.ref, l);
         if (l.ref.length > this.maxRef) this.maxRef = l.ref.length;
         if (isReliableReference(l.ref)) {
           const n = refNumberOf(l);
-          if (n !== undefined) push(this.byRefNumber, n, l);
+          if (n !== undefined) this.byRefNumber.add(n, l);
         }
       }
-      for (const n of new Set(lineNumbers(l, ctx))) push(this.byNumber, n, l);
+      for (const n of new Set(lineNumbers(l, ctx))) this.byNumber.add(n, l);
       const toks = t.all;
       const end = Math.min(toks.length, MAX_TOKENS);
       const seen = new Set<string>();
@@ -46,27 +47,24 @@ export class LinkIndex {
         const tok = toks[i]!;
         if (seen.has(tok)) continue;
         seen.add(tok);
-        push(this.byToken, tok, l);
+        this.byToken.add(tok, l);
       }
-      for (const inv of t.invoices) push(this.byInvoice, inv, l);
+      for (const inv of t.invoices) this.byInvoice.add(inv, l);
     }
   }
 
   /** Every line that may pass a reference test with `t` (possibly more; each at most once, in no particular order). */
   candidates(t: V2Line): V2Line[] {
     const out = new Set<V2Line>();
-    const add = (list: readonly V2Line[] | undefined): void => {
-      if (list !== undefined) for (const l of list) out.add(l);
-    };
     const ref = t.ref;
-    if (ref !== '') add(this.byRef.get(ref));
+    if (ref !== '') this.byRef.addTo(ref, out);
     if (isReliableReference(ref)) {
       const n = refNumberOf(t);
-      if (n !== undefined) add(this.byNumber.get(n));
-      for (let len = 1; len <= ref.length; len++) add(this.byToken.get(ref.slice(0, len)));
+      if (n !== undefined) this.byNumber.addTo(n, out);
+      for (let len = 1; len <= ref.length; len++) this.byToken.addTo(ref.slice(0, len), out);
     }
     const ctx = this.ctx;
-    for (const n of lineNumbers(t, ctx)) add(this.byRefNumber.get(n));
+    for (const n of lineNumbers(t, ctx)) this.byRefNumber.addTo(n, out);
     const text = textOf(t, ctx);
     const toks = text.all;
     const end = Math.min(toks.length, MAX_TOKENS);
@@ -75,16 +73,10 @@ export class LinkIndex {
       for (let j = i; j < end; j++) {
         acc += toks[j]!;
         if (acc.length > this.maxRef) break;
-        add(this.byRef.get(acc));
+        this.byRef.addTo(acc, out);
       }
     }
-    for (const inv of text.invoices) add(this.byInvoice.get(inv));
+    for (const inv of text.invoices) this.byInvoice.addTo(inv, out);
     return [...out];
   }
-}
-
-function push(m: Map<string, V2Line[]>, k: string, l: V2Line): void {
-  const list = m.get(k);
-  if (list === undefined) m.set(k, [l]);
-  else list.push(l);
 }

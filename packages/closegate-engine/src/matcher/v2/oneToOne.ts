@@ -18,6 +18,21 @@ interface Found {
 }
 
 /**
+ * A qualifying counterpart: the line itself when it agrees on an equal
+ * amount in the same currency (most do: no object per line of a large
+ * book), else a Found with the variance or the cross-currency route.
+ */
+type Candidate = V2Line | Found;
+
+function lineOf(c: Candidate): V2Line {
+  return 'r' in c ? c.r : c;
+}
+
+function foundOf(c: Candidate): Found {
+  return 'r' in c ? c : { r: c, variance: undefined, cross: false };
+}
+
+/**
  * One-to-one pass of one rule: every open left line collects the open right
  * lines that pass the rule (amount, date window, reference, counterparty).
  * A pair is matched only when each is the other's one and only candidate;
@@ -46,8 +61,9 @@ export function oneToOnePass(left: readonly V2Line[], right: readonly V2Line[], 
   // each pass stamps the right lines it touches, so their scratch needs no clearing
   const stamp = ++passCounter;
   const pickers: V2Line[] = [];
-  const picks: Found[][] = [];
-  const scratch: Found[] = [];
+  // a line's one candidate is kept as is (most lines have one): no array per line of a large book
+  const picks: (Candidate | Candidate[])[] = [];
+  const scratch: Candidate[] = [];
   for (const l of L) {
     scratch.length = 0;
     const ok =
@@ -57,34 +73,32 @@ export function oneToOnePass(left: readonly V2Line[], right: readonly V2Line[], 
         collect(l, cross, 'USD', l.usd, true, reach, c, scratch));
     // too many candidates to decide: the rule leaves the line alone
     if (!ok || scratch.length === 0 || scratch.length > CANDIDATE_LIMIT) continue;
-    const found = scratch.slice();
     pickers.push(l);
-    picks.push(found);
-    for (const f of found) {
-      const r = f.r;
+    picks.push(scratch.length === 1 ? scratch[0]! : scratch.slice());
+    for (const f of scratch) {
+      const r = lineOf(f);
       if (r.stamp !== stamp) {
         r.stamp = stamp;
-        r.wantCount = 1;
-        r.wantedBy = undefined;
-        r.wantFirst = l;
-      } else {
-        r.wantCount++;
-        (r.wantedBy ??= [r.wantFirst!]).push(l);
-      }
+        r.want = l;
+      } else if (Array.isArray(r.want)) r.want.push(l);
+      else r.want = [r.want!, l];
     }
   }
   for (let k = 0; k < pickers.length; k++) {
     const l = pickers[k]!;
-    const found = picks[k]!;
-    const only = found.length === 1 ? found[0]! : undefined;
-    if (only !== undefined && only.r.wantCount === 1) {
-      emit(l, only, c);
+    const picked = picks[k]!;
+    if (!Array.isArray(picked) && !Array.isArray(lineOf(picked).want)) {
+      emit(l, foundOf(picked), c);
       continue;
     }
+    const found = Array.isArray(picked) ? picked : [picked];
     const competitors = new Set<V2Line>([l]);
     for (const f of found) {
-      competitors.add(f.r);
-      for (const other of f.r.wantedBy ?? [f.r.wantFirst!]) competitors.add(other);
+      const r = lineOf(f);
+      competitors.add(r);
+      const want = r.want!;
+      if (Array.isArray(want)) for (const other of want) competitors.add(other);
+      else competitors.add(want);
     }
     hold([...competitors], rule.name);
   }
@@ -102,7 +116,7 @@ function collect(
   isCross: boolean,
   reach: number,
   c: PassContext,
-  out: Found[],
+  out: Candidate[],
 ): boolean {
   const { rule } = c;
   let widest = 0n;
@@ -121,7 +135,7 @@ function collect(
     const variance = amountAgrees(l, r, isCross, c);
     if (variance === false) continue;
     if (!textAgrees(l, r, c)) continue;
-    out.push({ r, variance, cross: isCross });
+    out.push(variance === undefined && !isCross ? r : { r, variance, cross: isCross });
   }
   return true;
 }

@@ -9,7 +9,7 @@ import {
 import { UsdConverter } from '../prepare.js';
 import { DEFAULT_MATCHING_RULES, type MatchingRule, type MatchingRules } from '../rules.js';
 import { Calendar } from './calendar.js';
-import { openOf, type PassContext } from './context.js';
+import { stillOpen, type PassContext } from './context.js';
 import { explainSide } from './explain.js';
 import { groupPass } from './groups.js';
 import { prepareLines, type TextContext, type V2Line } from './line.js';
@@ -20,14 +20,14 @@ import { V2Sink } from './sink.js';
 
 interface Book {
   key: string;
-  gl: V2Line[];
-  bank: V2Line[];
-  subledger: V2Line[];
+  gl: readonly V2Line[];
+  bank: readonly V2Line[];
+  subledger: readonly V2Line[];
 }
 
 interface IcPair {
-  a: V2Line[];
-  b: V2Line[];
+  a: readonly V2Line[];
+  b: readonly V2Line[];
 }
 
 /**
@@ -53,7 +53,8 @@ export function runMatcherV2(
     boilerplate: new Set(rules.boilerplate.map((w) => w.toLowerCase())),
   };
   const sink = new V2Sink(usd);
-  const sorted = [...entries].sort((a, b) => a.id - b.id);
+  // a recon pass loads its lines in id order: no copy of two million references to sort then
+  const sorted = inIdOrder(entries) ? entries : [...entries].sort((a, b) => a.id - b.id);
   const lines = prepareLines(sorted, usd, cal);
   const { books, ic } = partition(lines, cfg);
   // the passes work on copies they may shrink; the explanation needs every line of each side
@@ -77,13 +78,13 @@ export function runMatcherV2(
     }
     // later rules see only what is still open: far fewer lines once the strong rules have run
     for (const book of open) {
-      book.gl = openOf(book.gl);
-      book.bank = openOf(book.bank);
-      book.subledger = openOf(book.subledger);
+      book.gl = stillOpen(book.gl);
+      book.bank = stillOpen(book.bank);
+      book.subledger = stillOpen(book.subledger);
     }
     for (const pair of openIc) {
-      pair.a = openOf(pair.a);
-      pair.b = openOf(pair.b);
+      pair.a = stillOpen(pair.a);
+      pair.b = stillOpen(pair.b);
     }
   }
   const exceptions: MatcherException[] = [];
@@ -118,8 +119,13 @@ export function runMatcherV2(
   };
 }
 
+function inIdOrder(entries: readonly Entry[]): boolean {
+  for (let i = 1; i < entries.length; i++) if (entries[i - 1]!.id > entries[i]!.id) return false;
+  return true;
+}
+
 /** One rule over one pair of sides, by its shape. */
-function runRule(left: V2Line[], right: V2Line[], c: PassContext): void {
+function runRule(left: readonly V2Line[], right: readonly V2Line[], c: PassContext): void {
   if (left.length === 0 && right.length === 0) return;
   switch (c.rule.shape.kind) {
     case 'one_to_one':
@@ -155,7 +161,7 @@ function partition(lines: readonly V2Line[], cfg: MatcherConfig): { books: Book[
     icSide.set(kb, b);
     return { a, b };
   });
-  const books = new Map<string, Book>();
+  const books = new Map<string, { key: string; gl: V2Line[]; bank: V2Line[]; subledger: V2Line[] }>();
   // most lines share a handful of (entity, account) keys: skip building the key string per line
   let lastEntity: string | undefined;
   let lastAccount: string | undefined;

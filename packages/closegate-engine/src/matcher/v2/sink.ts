@@ -41,15 +41,45 @@ export class V2Sink {
       anchorId: anchor.id,
       score: scoreString(score),
       amountUsd: centsToString(absBig(anchor.usd ?? 0n)),
-      fx: allUsd ? [] : this.ratesUsed(lines),
+      fx: allUsd ? NO_RATES : this.ratesUsed(lines),
       rationale: variance
         ? `rule ${rule}: ${rationale}; variance ${variance.amount} ${variance.currency} (${variance.reason})`
-        : `rule ${rule}: ${rationale}`,
+        : this.ruleRationale(rule, rationale),
       intercompany,
       rule,
     };
     if (variance !== undefined) p.variance = variance;
     this.proposals.push(p);
+  }
+
+  /** Rule name -> rationale -> the proposal's wording; see ruleRationale. */
+  private readonly worded = new Map<string, Map<string, string>>();
+  private wordedCount = 0;
+
+  /** Distinct wordings shared so far (a figure for tests: sharing is not observable from the strings). */
+  get sharedWordings(): number {
+    return this.wordedCount;
+  }
+
+  /**
+   * `rule <name>: <rationale>`, one shared string per distinct wording: most
+   * proposals of a rule share a rationale, and a string built per proposal
+   * cost about 100 bytes each (a million proposals kept ~100 MB alive
+   * through the whole apply phase). Bounded, so a book of one-off wordings
+   * does not grow the table without limit.
+   */
+  private ruleRationale(rule: string, rationale: string): string {
+    let byRationale = this.worded.get(rule);
+    if (byRationale === undefined) this.worded.set(rule, (byRationale = new Map()));
+    let s = byRationale.get(rationale);
+    if (s === undefined) {
+      s = `rule ${rule}: ${rationale}`;
+      if (this.wordedCount < MAX_WORDINGS) {
+        byRationale.set(rationale, s);
+        this.wordedCount++;
+      }
+    }
+    return s;
   }
 
   private ratesUsed(lines: readonly V2Line[]): FxRecord[] {
@@ -67,6 +97,16 @@ export class V2Sink {
     return fx;
   }
 }
+
+/**
+ * The rates of an all-USD proposal (most of them): one frozen empty list
+ * shared by all, not an empty array each (~30 MB at a million proposals,
+ * kept through the whole apply phase). Nothing adds to a proposal's rates.
+ */
+const NO_RATES = Object.freeze([]) as unknown as FxRecord[];
+
+/** Distinct rationale wordings one sink shares (beyond them each proposal gets its own string). */
+const MAX_WORDINGS = 10_000;
 
 const SCORES = new Map<number, string>();
 
