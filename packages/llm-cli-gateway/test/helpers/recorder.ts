@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { expect } from 'vitest';
+import { GatewayError } from '../../src/errors.js';
 import type { Recorder } from '../../src/recorder/api.js';
 import type { CompletionRecord, StartRecord } from '../../src/recorder/recorder.js';
 
@@ -25,4 +27,15 @@ export async function recordRequest(
     ...extra,
   });
   return correlationId;
+}
+
+/** The error code a flight-recorder query failed with (QUERY_REFUSED, QUERY_TIMEOUT, ...). */
+export async function queryErrorCode(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (err) {
+    expect(err).toBeInstanceOf(GatewayError);
+    return (err as GatewayError).code;
+  }
+  throw new Error('the query was not refused');
 }

@@ -1,6 +1,5 @@
 import pg from 'pg';
 import { beforeAll, expect, it } from 'vitest';
-import { GatewayError } from '../../src/errors.js';
 import { JOBS_CHANNEL } from '../../src/jobs/pg-rows.js';
 import { PgFlightRecorder } from '../../src/recorder/pg-recorder.js';
 import type { PgPool } from '../../src/store/pg/pool.js';
@@ -9,7 +8,7 @@ import { QUERY_ROLE, RUNTIME_ROLE } from '../../src/store/pg/roles.js';
 import { migrateStores } from '../../src/store/open.js';
 import { openPgPool } from '../../src/store/pg/pool.js';
 import { createTestDatabase, describePg, pgRows } from '../helpers/pg.js';
-import { recordRequest } from '../helpers/recorder.js';
+import { queryErrorCode as codeOf, recordRequest } from '../helpers/recorder.js';
 import { usePgStoreFixture, type PgStoreFixture } from './pg-fixture.js';
 
 /**
@@ -21,16 +20,6 @@ import { usePgStoreFixture, type PgStoreFixture } from './pg-fixture.js';
 const ALICE = 'http:alice';
 const BOB = 'http:bob';
 const SLOTS_KEY = "hashtextextended('llm-cli-gateway:jobs:slots', 0)";
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(GatewayError);
-    return (err as GatewayError).code;
-  }
-  throw new Error('the query was not refused');
-}
 
 describePg('flight_recorder_query cannot reach outside its transaction', () => {
   let fx: PgStoreFixture;

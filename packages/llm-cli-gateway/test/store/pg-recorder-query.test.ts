@@ -1,26 +1,14 @@
 import pg from 'pg';
 import { beforeAll, expect, it } from 'vitest';
-import { GatewayError } from '../../src/errors.js';
 import { PgFlightRecorder } from '../../src/recorder/pg-recorder.js';
 import type { PgPool } from '../../src/store/pg/pool.js';
 import { queryRoleUrl } from '../../src/store/pg/query-url.js';
 import { describePg } from '../helpers/pg.js';
-import { recordRequest } from '../helpers/recorder.js';
+import { queryErrorCode as codeOf, recordRequest } from '../helpers/recorder.js';
 import { usePgStoreFixture, type PgStoreFixture } from './pg-fixture.js';
 
 const ALICE = 'http:alice';
 const BOB = 'http:bob';
-
-/** The error code a query failed with (QUERY_REFUSED, QUERY_TIMEOUT, ...). */
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(GatewayError);
-    return (err as GatewayError).code;
-  }
-  throw new Error('the query was not refused');
-}
 
 describePg('flight_recorder_query on PostgreSQL', () => {
   let fx: PgStoreFixture;
