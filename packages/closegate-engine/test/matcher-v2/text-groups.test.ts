@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { fold, tokens } from '../../src/matcher/v2/normalize.js';
+import { fold, nameTokens, tokens } from '../../src/matcher/v2/normalize.js';
 import { refOf } from '../../src/matcher/v2/line.js';
 import { exceptionOf, line, match, proposalOf, resetIds } from './helpers.js';
 
@@ -18,6 +18,33 @@ describe('matcher v2: normalization', () => {
     expect(refOf('NEFT/SBIN0001234')).toBe('sbin0001234');
     expect(refOf('UTR: HDFC52026')).toBe('hdfc52026');
     expect(refOf('PPD')).toBe('');
+  });
+
+  it("the books' own boilerplate words are stripped like the built-in ones (matching.boilerplate)", () => {
+    const extra = new Set([fold('ＡＣＭＥＰＡＹ')]);
+    expect(refOf('ACMEPAY ZX-70011', extra)).toBe(refOf('ZX-70011'));
+    expect(refOf('ACMEPAY', extra)).toBe('');
+    expect(refOf('ACMEPAY ZX-70011')).not.toBe(refOf('ZX-70011'));
+    expect(nameTokens('ACMEPAY Globex Ltd', extra)).toEqual(['globex']);
+    const equalOnly = [
+      {
+        name: 'reference-equal',
+        sides: ['bank-gl' as const],
+        amount: { test: 'equal' as const },
+        date: { days: 5, unit: 'business' as const },
+        text: { reference: ['equal' as const] },
+      },
+    ];
+    const gl = line({ source: 'gl', amount: '412.00', reference: 'ZX-70011' });
+    const bank = line({
+      source: 'bank',
+      amount: '412.00',
+      reference: 'AcmePay/ZX-70011',
+      postingDate: '2026-03-03',
+    });
+    expect(match([gl, bank], equalOnly).proposals).toHaveLength(0);
+    const r = match([gl, bank], equalOnly, { boilerplate: ['ACMEPAY'] });
+    expect(proposalOf(r, gl.id)?.entryIds).toEqual([gl.id, bank.id]);
   });
 
   it('a Zengin furikomi in half-width kana matches the customer named in full-width kana', () => {

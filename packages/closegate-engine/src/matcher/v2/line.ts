@@ -60,8 +60,16 @@ export interface TextFeatures {
   asks?: readonly string[];
 }
 
-/** Prepares every entry; a missing or stale FX rate is recorded on the line, never thrown. */
-export function prepareLines(entries: readonly Entry[], usd: UsdConverter, cal: Calendar): V2Line[] {
+/**
+ * Prepares every entry; a missing or stale FX rate is recorded on the line, never thrown.
+ * `boilerplate`: the books' extra words stripped from references, as the built-in ones are.
+ */
+export function prepareLines(
+  entries: readonly Entry[],
+  usd: UsdConverter,
+  cal: Calendar,
+  boilerplate: ReadonlySet<string> = NO_EXTRA,
+): V2Line[] {
   const digits = new Map<string, number>();
   const days = new Map<string, number>();
   const out: V2Line[] = new Array<V2Line>(entries.length);
@@ -92,7 +100,7 @@ export function prepareLines(entries: readonly Entry[], usd: UsdConverter, cal: 
       fxError,
       day,
       bday: cal.businessIndex(day),
-      ref: refOf(e.reference),
+      ref: refOf(e.reference, boilerplate),
       refNumber: undefined,
       taken: false,
       held: undefined,
@@ -149,13 +157,16 @@ export function fxErrorCode(err: unknown): string | undefined {
 
 const ASCII_REF = /^[A-Za-z0-9]*$/;
 
-/** The compact reference: folded, boilerplate words dropped ("NEFT/SBIN0001" -> "sbin0001"). */
-export function refOf(reference: string): string {
+/**
+ * The compact reference: folded, boilerplate words (built-in and `extra`, the
+ * books' own) dropped ("NEFT/SBIN0001" -> "sbin0001").
+ */
+export function refOf(reference: string, extra: ReadonlySet<string> = NO_EXTRA): string {
   if (ASCII_REF.test(reference)) {
     const low = reference.toLowerCase();
-    return BOILERPLATE.has(low) ? '' : low;
+    return BOILERPLATE.has(low) || extra.has(low) ? '' : low;
   }
-  return stripBoilerplate(tokens(fold(reference)), NO_EXTRA).join('');
+  return stripBoilerplate(tokens(fold(reference)), extra).join('');
 }
 
 const NO_EXTRA: ReadonlySet<string> = new Set();
@@ -178,7 +189,7 @@ export function textOf(l: V2Line, ctx: TextContext): TextFeatures {
   // most lines name no party and no invoice: they share one empty list rather than two each
   l.text = {
     all,
-    party: e.counterparty === '' ? NONE : nameTokens(e.counterparty),
+    party: e.counterparty === '' ? NONE : nameTokens(e.counterparty, ctx.boilerplate),
     invoices: invoices.length === 0 ? NONE : invoices,
   };
   return l.text;
@@ -188,5 +199,6 @@ const NONE: readonly string[] = Object.freeze([]);
 
 export interface TextContext {
   invoicePatterns: RegExp[];
+  /** The books' extra boilerplate words, folded: stripped from references and counterparty names. */
   boilerplate: ReadonlySet<string>;
 }

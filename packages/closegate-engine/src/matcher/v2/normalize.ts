@@ -195,14 +195,16 @@ export function digitsOf(s: string): string {
   return out;
 }
 
+const NO_WORDS: ReadonlySet<string> = new Set();
+
 /** Japanese legal forms written inside a name (株式会社, (株), 有限会社; ㈱ is (株) after NFKC). */
 const CJK_LEGAL_FORMS = /株式会社|有限会社|合同会社|\(株\)|\(有\)/g;
 
-/** Company-identifying tokens of a counterparty name (legal forms and boilerplate dropped). */
-export function nameTokens(name: string): string[] {
+/** Company-identifying tokens of a counterparty name (legal forms and boilerplate, built-in and `extra`, dropped). */
+export function nameTokens(name: string, extra: ReadonlySet<string> = NO_WORDS): string[] {
   const out: string[] = [];
   for (const t of tokens(fold(name).replace(CJK_LEGAL_FORMS, ' '))) {
-    if (LEGAL_FORMS.has(t) || BOILERPLATE.has(t)) continue;
+    if (LEGAL_FORMS.has(t) || BOILERPLATE.has(t) || extra.has(t)) continue;
     out.push(t);
   }
   return out;

@@ -13,6 +13,7 @@ import { stillOpen, type PassContext } from './context.js';
 import { explainSide } from './explain.js';
 import { groupPass } from './groups.js';
 import { prepareLines, type TextContext, type V2Line } from './line.js';
+import { fold } from './normalize.js';
 import { keyGroupPass } from './manyToMany.js';
 import { netZeroPass } from './netZero.js';
 import { oneToOnePass } from './oneToOne.js';
@@ -50,12 +51,13 @@ export function runMatcherV2(
   const cal = new Calendar(rules.holidays);
   const text: TextContext = {
     invoicePatterns: rules.invoicePatterns.map((p) => new RegExp(p, 'gu')),
-    boilerplate: new Set(rules.boilerplate.map((w) => w.toLowerCase())),
+    // folded as the tokens they are compared with are (case, width, small kana)
+    boilerplate: new Set(rules.boilerplate.map((w) => fold(w))),
   };
   const sink = new V2Sink(usd);
   // a recon pass loads its lines in id order: no copy of two million references to sort then
   const sorted = inIdOrder(entries) ? entries : [...entries].sort((a, b) => a.id - b.id);
-  const lines = prepareLines(sorted, usd, cal);
+  const lines = prepareLines(sorted, usd, cal, text.boilerplate);
   const { books, ic } = partition(lines, cfg);
   // the passes work on copies they may shrink; the explanation needs every line of each side
   const open: Book[] = books.map((b) => ({ ...b }));
