@@ -177,7 +177,7 @@ export const matchingRulesSchema = z
       .array(patternSource)
       .max(20)
       .default([...DEFAULT_INVOICE_PATTERNS]),
-    /** Extra words stripped from narratives as bank boilerplate (after normalization). */
+    /** Extra words stripped from references and counterparty names, as the built-in bank boilerplate is (compared folded). */
     boilerplate: z.array(z.string().min(1).max(40)).max(100).default([]),
     /** Non-business days for `business` date windows, besides Saturdays and Sundays. */
     holidays: z.array(isoDate).max(2000).default([]),
