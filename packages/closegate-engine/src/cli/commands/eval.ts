@@ -1,6 +1,4 @@
 import path from 'node:path';
-import { defaultEvalHooks } from '../../eval/hooks.js';
-import { runEval } from '../../eval/runEval.js';
 import { DIMENSIONS, type DimensionName } from '../../eval/types.js';
 import { parse } from '../args.js';
 import { EXIT_NOT_PASSED, EXIT_OK, printJson, UsageError } from '../io.js';
@@ -68,6 +66,11 @@ export const evalCommand: Command = {
     const outDir = path.resolve(io.cwd, values.out ?? path.join('evals', 'results'));
     const policyPath = policyPathOf(values.policy, io);
     const quick = (values as { quick?: boolean }).quick === true;
+    // the harness (and the SDK's HTTP client it drives) loads only for this command, not every CLI start
+    const [{ runEval }, { defaultEvalHooks }] = await Promise.all([
+      import('../../eval/runEval.js'),
+      import('../../eval/hooks.js'),
+    ]);
     const run = await runEval({
       dimensions,
       policyPath,

@@ -1,15 +1,5 @@
 import { ExposureError, HostConfigError, createLogger } from 'mcp-host';
-import { formatServeCheck, serveCheck } from '../../mcp/check.js';
 import { McpConfigError } from '../../mcp/errors.js';
-import {
-  closeMcpDeps,
-  httpAuthFromEnv,
-  httpConfigFromEnv,
-  openMcpDeps,
-  randomActorSuffix,
-  serveCloseGateHttp,
-  serveCloseGateStdio,
-} from '../../mcp/serve.js';
 import { DB_OPTION, parse } from '../args.js';
 import { EXIT_OK, EXIT_USAGE, printJson, UsageError, type CliIo } from '../io.js';
 import type { Command } from './types.js';
@@ -85,6 +75,20 @@ async function serve(argv: string[], io: CliIo): Promise<number> {
   const isHttp = (values as { http?: boolean }).http === true;
   if (!isHttp && (values.host !== undefined || values.port !== undefined))
     throw new UsageError('--host and --port need --http', SERVE_HELP);
+  // the MCP server (the SDK, its schemas, every tool) loads for this command only, not every CLI start
+  const [{ formatServeCheck, serveCheck }, serveModule] = await Promise.all([
+    import('../../mcp/check.js'),
+    import('../../mcp/serve.js'),
+  ]);
+  const {
+    closeMcpDeps,
+    httpAuthFromEnv,
+    httpConfigFromEnv,
+    openMcpDeps,
+    randomActorSuffix,
+    serveCloseGateHttp,
+    serveCloseGateStdio,
+  } = serveModule;
   const check = serveCheck(io.env, isHttp, { host: values.host, port: values.port });
   if ((values as { check?: boolean }).check === true) {
     if (values.json) printJson(io, check);

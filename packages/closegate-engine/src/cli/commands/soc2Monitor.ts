@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { judgeSummary } from '../../eval/soc2/monitor.js';
 import { parse } from '../args.js';
 import { EXIT_NOT_PASSED, EXIT_OK, printJson, UsageError } from '../io.js';
 import type { Command } from './types.js';
@@ -26,7 +25,7 @@ export const soc2MonitorCommand: Command = {
   name: 'soc2-monitor',
   summary: 'judge an eval summary for SOC 2 continuous monitoring',
   help: HELP,
-  run(argv, io) {
+  async run(argv, io) {
     const { values } = parse(argv, { summary: { type: 'string' }, out: { type: 'string' } }, HELP);
     if (values.help) return (io.out(HELP), EXIT_OK);
     const summaryPath = path.resolve(
@@ -42,6 +41,7 @@ export const soc2MonitorCommand: Command = {
         HELP,
       );
     }
+    const { judgeSummary } = await import('../../eval/soc2/monitor.js');
     const report = judgeSummary(raw, new Date());
     const outPath = path.resolve(
       io.cwd,
