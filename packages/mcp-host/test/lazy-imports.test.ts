@@ -1,34 +1,13 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-
-const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const PRELOAD = fileURLToPath(
-  new URL('../../../tools/test-support/record-loads/preload.mjs', import.meta.url),
-);
+import { modulesLoadedBy } from '../../../tools/test-support/record-loads/run.js';
 
 /** What a process loads when it imports the package index and nothing else (issue #22). */
 function modulesLoadedByIndex(): string[] {
-  const log = join(mkdtempSync(join(tmpdir(), 'mcp-host-loads-')), 'loaded.txt');
-  const run = spawnSync(
-    process.execPath,
-    [
-      '--conditions=source',
-      '--import',
-      'tsx',
-      '--import',
-      PRELOAD,
-      '--input-type=module',
-      '-e',
-      "const host = await import('mcp-host'); if (typeof host.serveHttp !== 'function') process.exit(9);",
-    ],
-    { cwd: REPO_ROOT, env: { ...process.env, RECORD_LOADS_TO: log }, encoding: 'utf8', timeout: 20_000 },
-  );
-  expect(run.status, run.stderr).toBe(0);
-  return readFileSync(log, 'utf8').split('\n');
+  return modulesLoadedBy([
+    '--input-type=module',
+    '-e',
+    "const host = await import('mcp-host'); if (typeof host.serveHttp !== 'function') process.exit(9);",
+  ]);
 }
 
 describe('the package index', () => {
