@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
+import { PgFlightRecorder, type PgRecorderOptions } from '../../src/recorder/pg-recorder.js';
 import { migrateStores } from '../../src/store/open.js';
 import { openPgPool, type PgPool } from '../../src/store/pg/pool.js';
+import { queryRoleUrl } from '../../src/store/pg/query-url.js';
 import { RUNTIME_ROLE } from '../../src/store/pg/roles.js';
 import { createTestDatabase, PG_ADMIN_URL, type TestDatabase } from '../helpers/pg.js';
 
@@ -81,4 +83,17 @@ export function usePgStoreFixture(): PgStoreSuite {
     },
   };
   return suite;
+}
+
+/** The flight recorder a gateway instance runs on `pool`, its query role's URL derived from the gateway login as at start-up. */
+export function gatewayRecorder(
+  fx: PgStoreFixture,
+  pool: PgPool,
+  options: Partial<PgRecorderOptions> = {},
+): PgFlightRecorder {
+  return new PgFlightRecorder(pool, {
+    displayUrl: fx.gatewayUrl,
+    queryUrl: queryRoleUrl(fx.gatewayUrl, {}),
+    ...options,
+  });
 }

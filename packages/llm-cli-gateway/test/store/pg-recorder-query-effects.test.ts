@@ -1,15 +1,14 @@
 import pg from 'pg';
 import { beforeAll, expect, it } from 'vitest';
 import { JOBS_CHANNEL } from '../../src/jobs/pg-rows.js';
-import { PgFlightRecorder } from '../../src/recorder/pg-recorder.js';
+import type { PgFlightRecorder } from '../../src/recorder/pg-recorder.js';
 import type { PgPool } from '../../src/store/pg/pool.js';
-import { queryRoleUrl } from '../../src/store/pg/query-url.js';
 import { QUERY_ROLE, RUNTIME_ROLE } from '../../src/store/pg/roles.js';
 import { migrateStores } from '../../src/store/open.js';
 import { openPgPool } from '../../src/store/pg/pool.js';
 import { createTestDatabase, describePg, pgRows } from '../helpers/pg.js';
 import { queryErrorCode as codeOf, recordRequest } from '../helpers/recorder.js';
-import { usePgStoreFixture, type PgStoreFixture } from './pg-fixture.js';
+import { gatewayRecorder, usePgStoreFixture, type PgStoreFixture } from './pg-fixture.js';
 
 /**
  * Caller SQL that a READ ONLY transaction does not stop: signalling other
@@ -30,11 +29,7 @@ describePg('flight_recorder_query cannot reach outside its transaction', () => {
   beforeAll(async () => {
     fx = suite.fx;
     pool = suite.gatewayPool();
-    rec = new PgFlightRecorder(pool, {
-      displayUrl: fx.gatewayUrl,
-      queryUrl: queryRoleUrl(fx.gatewayUrl, {}),
-      queryTimeoutMs: 1000,
-    });
+    rec = gatewayRecorder(fx, pool, { queryTimeoutMs: 1000 });
     for (const owner of [ALICE, BOB]) {
       const start = { owner, transport: 'http', cli: 'claude', prompt: `${owner} secret` };
       await recordRequest(rec, start, { durationMs: 5, response: 'r', usage: undefined });

@@ -1,11 +1,11 @@
 import pg from 'pg';
 import { beforeAll, expect, it } from 'vitest';
-import { PgFlightRecorder } from '../../src/recorder/pg-recorder.js';
+import type { PgFlightRecorder } from '../../src/recorder/pg-recorder.js';
 import type { PgPool } from '../../src/store/pg/pool.js';
 import { queryRoleUrl } from '../../src/store/pg/query-url.js';
 import { describePg } from '../helpers/pg.js';
 import { queryErrorCode as codeOf, recordRequest } from '../helpers/recorder.js';
-import { usePgStoreFixture, type PgStoreFixture } from './pg-fixture.js';
+import { gatewayRecorder, usePgStoreFixture, type PgStoreFixture } from './pg-fixture.js';
 
 const ALICE = 'http:alice';
 const BOB = 'http:bob';
@@ -19,11 +19,7 @@ describePg('flight_recorder_query on PostgreSQL', () => {
   beforeAll(async () => {
     fx = suite.fx;
     pool = suite.gatewayPool();
-    rec = new PgFlightRecorder(pool, {
-      displayUrl: fx.gatewayUrl,
-      queryUrl: queryRoleUrl(fx.gatewayUrl, {}),
-      queryTimeoutMs: 1000,
-    });
+    rec = gatewayRecorder(fx, pool, { queryTimeoutMs: 1000 });
     for (const [owner, n] of [
       [ALICE, 2],
       [BOB, 3],

@@ -2,12 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { beforeAll, expect, it } from 'vitest';
 import { PgFlightRecorder, verifyPgRecorder } from '../../src/recorder/pg-recorder.js';
 import { openPgPool, type PgPool } from '../../src/store/pg/pool.js';
-import { queryRoleUrl } from '../../src/store/pg/query-url.js';
 import { verifyLogs } from '../../src/cli/logs.js';
 import { fakeEnv, tempDir } from '../helpers/env.js';
 import { describePg } from '../helpers/pg.js';
 import { recordRequest } from '../helpers/recorder.js';
-import { usePgStoreFixture, type PgStoreFixture } from './pg-fixture.js';
+import { gatewayRecorder, usePgStoreFixture, type PgStoreFixture } from './pg-fixture.js';
 
 const ALICE = 'http:alice';
 const BOB = 'http:bob';
@@ -21,11 +20,7 @@ describePg('flight recorder on PostgreSQL', () => {
   beforeAll(() => {
     fx = suite.fx;
     pool = suite.gatewayPool();
-    rec = new PgFlightRecorder(pool, {
-      displayUrl: fx.gatewayUrl,
-      queryUrl: queryRoleUrl(fx.gatewayUrl, {}),
-      knownSecrets: ['sekrit-value-123'],
-    });
+    rec = gatewayRecorder(fx, pool, { knownSecrets: ['sekrit-value-123'] });
   });
 
   async function record(owner: string, prompt: string, response = 'ok'): Promise<string> {
