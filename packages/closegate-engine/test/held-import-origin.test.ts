@@ -13,7 +13,14 @@ import { originOf } from '../src/mcp/origin.js';
 import { cannotDecideReason, escalationContext } from '../src/queries/desk-escalation.js';
 import { parseActor } from 'closegate-policy';
 import { call, quietLogger } from './mcp/helpers.js';
-import { EXAMPLE_POLICY as POLICY, fixedClock, key, tempDirsRemovedAfterAll } from './helpers.js';
+import {
+  closeMarch,
+  EXAMPLE_POLICY as POLICY,
+  fixedClock,
+  key,
+  LATE_CSV,
+  tempDirsRemovedAfterAll,
+} from './helpers.js';
 
 /**
  * A held import (posting into a closed period, T3) is approved by two distinct
@@ -24,19 +31,9 @@ import { EXAMPLE_POLICY as POLICY, fixedClock, key, tempDirsRemovedAfterAll } fr
 
 const tempDir = tempDirsRemovedAfterAll();
 
-const LATE_CSV =
-  'source,entity,account_code,posting_date,amount,currency,reference,description,counterparty\r\n' +
-  'gl,US01,1010,2026-03-15,10.00,USD,LATE-1,late accrual,\r\n';
-
 /** Demo books with US01 2026-03 closed and a file posting into it held by human:alice. */
 function heldImport(e: Engine): number {
-  e.context.store.periods.set({
-    entity: 'US01',
-    period: '2026-03',
-    state: 'closed',
-    closedBy: 'human:cfo',
-    closedAt: '2026-04-05T00:00:00Z',
-  });
+  closeMarch(e);
   const held = e.operations.importCsv({ actor: 'human:alice', csv: LATE_CSV });
   expect(held).toMatchObject({ status: 'escalated', decision: { code: 'T3_DUAL_APPROVAL_REQUIRED' } });
   return held.escalationId!;

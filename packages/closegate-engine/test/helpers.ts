@@ -68,3 +68,19 @@ let counter = 0;
 export function key(prefix = 'k'): string {
   return `${prefix}-${++counter}`;
 }
+
+/** Marks US01 2026-03 closed (by human:cfo on 2026-04-05), as a finished month-end leaves it. */
+export function closeMarch(e: Engine): void {
+  e.context.store.periods.set({
+    entity: 'US01',
+    period: '2026-03',
+    state: 'closed',
+    closedBy: 'human:cfo',
+    closedAt: '2026-04-05T00:00:00Z',
+  });
+}
+
+/** One GL row dated inside US01 2026-03: an import that posts into that period. */
+export const LATE_CSV =
+  'source,entity,account_code,posting_date,amount,currency,reference,description,counterparty\r\n' +
+  'gl,US01,1010,2026-03-15,10.00,USD,LATE-1,late accrual,\r\n';

@@ -6,7 +6,7 @@ import { main } from '../src/cli/main.js';
 import type { CliIo } from '../src/cli/io.js';
 import { openEngine, type Engine } from '../src/index.js';
 import { escalationContext } from '../src/queries/desk-escalation.js';
-import { EXAMPLE_POLICY, fixedClock, key, tempDirsRemovedAfterAll } from './helpers.js';
+import { closeMarch, EXAMPLE_POLICY, fixedClock, key, LATE_CSV, tempDirsRemovedAfterAll } from './helpers.js';
 
 /**
  * The votes an escalation's view says it needs come from the active policy, the
@@ -16,10 +16,6 @@ import { EXAMPLE_POLICY, fixedClock, key, tempDirsRemovedAfterAll } from './help
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const tempDir = tempDirsRemovedAfterAll();
-
-const LATE_CSV =
-  'source,entity,account_code,posting_date,amount,currency,reference,description,counterparty\r\n' +
-  'gl,US01,1010,2026-03-15,10.00,USD,LATE-1,late accrual,\r\n';
 
 /** The example policy asking for three distinct approvers, written next to a demo book. */
 function threeApprovalBook(): { db: string; policy: string } {
@@ -101,13 +97,7 @@ describe('votes required follow the policy the gate uses (required_approvals: 3)
     const { db, policy } = threeApprovalBook();
     const e = openEngine({ dbPath: db, policyPath: policy, now: fixedClock() });
     try {
-      e.context.store.periods.set({
-        entity: 'US01',
-        period: '2026-03',
-        state: 'closed',
-        closedBy: 'human:cfo',
-        closedAt: '2026-04-05T00:00:00Z',
-      });
+      closeMarch(e);
       const held = e.operations.importCsv({ actor: 'human:alice', csv: LATE_CSV });
       expect(held).toMatchObject({ status: 'escalated' });
       const id = held.escalationId!;

@@ -8,6 +8,7 @@ import { parseBankAmount, parseDebitCredit } from '../../src/import/amounts.js';
 import { dateParser, DateFormatError } from '../../src/import/dates.js';
 import { DuplicateFileError } from '../../src/import/errors.js';
 import { importEntriesCsv, type ImportInput } from '../../src/operations/importEntries.js';
+import { closeMarch } from '../helpers.js';
 import { BOOKS_YAML, emptyEngine, ENTRIES_HEADER, key, tables } from './helpers.js';
 
 function booked() {
@@ -195,13 +196,7 @@ describe('import that loses nothing and doubles nothing', () => {
 describe('posting into a closed period', () => {
   function closedBook() {
     const e = booked();
-    e.context.store.periods.set({
-      entity: 'US01',
-      period: '2026-03',
-      state: 'closed',
-      closedBy: 'human:cfo',
-      closedAt: '2026-04-05T00:00:00Z',
-    });
+    closeMarch(e);
     return e;
   }
   const LATE = csvOf(ROW_A, 'bank,US01,1010,2026-04-01,5.00,USD,R-9,April line,');
