@@ -4,6 +4,7 @@ import type { AnySchema } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import { HostConfigError } from '../errors.js';
 import { principalFrom, type ExtraWithAuth, type Principal } from '../principal.js';
+import { handGuardParseToSdk } from './sdk-input-hand-off.js';
 
 /** Why a call was refused before any tool handler ran. */
 export type RefusalReason = 'INVALID_PARAMS' | 'UNKNOWN_TOOL' | 'INVALID_ARGUMENTS' | 'INVALID_CURSOR';
@@ -119,13 +120,17 @@ function internals(server: McpServer) {
  * schema) with JSON-RPC -32602 and a short message, and reports it to `onRefusedCall`
  * first, so that refusals are recorded like calls. A `tools/list` cursor is refused the
  * same way: the SDK never issues one, so every cursor is invalid. Valid calls go on to the
- * handler installed before (the SDK's or the product's). Call after registering tools.
+ * handler installed before (the SDK's or the product's), which gets the guard's parse instead
+ * of validating the arguments again (`guardedArguments` for a product's handler,
+ * sdk-input-hand-off.ts for the SDK's). Call after registering tools.
  */
 export function guardToolCalls(server: McpServer, onRefusedCall?: OnRefusedCall): void {
   const { handlers, tools } = internals(server);
   const callTool = handlers.get('tools/call');
   const listTools = handlers.get('tools/list');
   if (!callTool || !listTools) return; // no tools registered: the SDK answers -32601
+  // The SDK's own tools/call handler (tools that keep it) takes the guard's parse too.
+  const withGuardParse = handGuardParseToSdk(server);
 
   const refuse = async (
     extra: ExtraWithAuth,
@@ -191,6 +196,7 @@ export function guardToolCalls(server: McpServer, onRefusedCall?: OnRefusedCall)
         );
       }
       validatedArguments.set(extra, { name: toolName, schema: tool.inputSchema, data: parsed.data });
+      return withGuardParse(tool, toolName, parsed.data, () => callTool(request, extra));
     }
     return callTool(request, extra);
   });
