@@ -10,8 +10,12 @@
 // event per call made (per tool and decision) and the chain must verify.
 // Profiles: CLOSEGATE_MCP_BENCH_PROFILE=DIR writes a V8 CPU profile of each server over each
 // measured level (DIR/<server>-c<N>-r<round>.cpuprofile); summarise with bench/lib/cpu-profile-summary.ts.
+// Servers run the compiled dist (built here with `tsc -b`), as they ship: from TypeScript through
+// tsx every named closure pays for esbuild's keepNames. CLOSEGATE_MCP_BENCH_TARGET=source runs the
+// sources instead. Each server first answers CLOSEGATE_MCP_BENCH_WARMUP (default 3000) unmeasured
+// calls: a long-lived server is measured once V8 has optimised its request path, not while it does.
 // Run: npm run bench -- closegate-mcp
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
@@ -24,17 +28,14 @@ import { createLogger } from 'mcp-host';
 import { serveBaseline } from './lib/baseline-mcp.js';
 import { connect, disconnect, drive, serverCpu, type Call } from './lib/mcp-client.js';
 import { percentile } from './lib/stats.js';
-import {
-  closeMcpDeps,
-  httpAuthFromEnv,
-  openMcpDeps,
-  serveCloseGateHttp,
-} from '../packages/closegate-engine/src/mcp/index.js';
+import type * as McpModule from '../packages/closegate-engine/src/mcp/index.js';
 
 const TOKEN = 'bench-token-0123456789abcdef';
 const ACTOR = 'llm:bench-agent';
 const CONCURRENCY = [1, 8, 32];
 const WARMUP_CALLS = 100;
+const SERVER_WARMUP_CALLS = Math.max(0, Number(process.env.CLOSEGATE_MCP_BENCH_WARMUP ?? 3000) || 0);
+const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CALLS_PER_LEVEL = 1000;
 const MIXED_CALLS = 1000;
 const MIXED_CONCURRENCY = 32;
@@ -113,6 +114,7 @@ async function serveClosegate(): Promise<{
   startSeq: number;
 }> {
   const { dbPath, targets } = prepareDatabase();
+  const { openMcpDeps, serveCloseGateHttp, httpAuthFromEnv, closeMcpDeps } = await loadMcp();
   const env = { CLOSEGATE_AUTH_BACKEND: 'token', CLOSEGATE_HTTP_TOKENS: `${ACTOR}=${TOKEN}` };
   const deps = openMcpDeps({ dbPath, env, logger: createLogger('bench', { level: 'warn' }) });
   const startSeq = deps.engine.context.store.audit.head()?.seq ?? 0;
@@ -131,9 +133,38 @@ async function serveClosegate(): Promise<{
   return { url: host.url, targets, dbPath, startSeq };
 }
 
+/** closegate's MCP module from the target the parent chose (argv: `--serve <kind> <target>`). */
+function loadMcp(): Promise<typeof McpModule> {
+  const dir = process.argv[4] === 'dist' ? 'dist' : 'src';
+  return import(`../packages/closegate-engine/${dir}/mcp/index.js`) as Promise<typeof McpModule>;
+}
+
+/**
+ * What the server children run: the compiled dist when it builds (children then resolve every
+ * workspace package to its dist, never its sources), else the sources through tsx.
+ */
+function serverTarget(): { target: 'dist' | 'source'; execArgv: string[] } {
+  if (process.env.CLOSEGATE_MCP_BENCH_TARGET !== 'source') {
+    const tsc = join(REPO, 'node_modules/typescript/bin/tsc');
+    const built = spawnSync(process.execPath, [tsc, '-b', 'packages/closegate-engine'], {
+      cwd: REPO,
+      stdio: 'ignore',
+    });
+    if (built.status === 0) {
+      const execArgv = process.execArgv.filter((a) => a !== '--conditions=source');
+      return { target: 'dist', execArgv };
+    }
+    console.error('closegate-mcp bench: the build failed, serving the sources through tsx');
+  }
+  return { target: 'source', execArgv: process.execArgv };
+}
+
+const SERVER = process.argv[2] === '--serve' ? undefined : serverTarget();
+
 function startServerProcess(kind: Kind): Promise<ServerProcess> {
   const self = fileURLToPath(import.meta.url);
-  const child = spawn(process.execPath, [...process.execArgv, self, '--serve', kind], {
+  const { target, execArgv } = SERVER!;
+  const child = spawn(process.execPath, [...execArgv, self, '--serve', kind, target], {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
@@ -210,6 +241,17 @@ async function measure(
       );
     const run = summarize(tool === 'ping' ? 'baseline' : 'closegate', tool, concurrency, sample);
     return { ...run, serverCpuUsPerCall: Math.round(cpu / run.calls) };
+  } finally {
+    await Promise.allSettled(clients.map(disconnect));
+  }
+}
+
+/** Unmeasured calls at 8 clients, once per server before the first round. */
+async function warmUp(server: ServerProcess, tool: string): Promise<void> {
+  if (SERVER_WARMUP_CALLS === 0) return;
+  const clients = await Promise.all(Array.from({ length: 8 }, () => connect(server.url, TOKEN)));
+  try {
+    await drive(clients, SERVER_WARMUP_CALLS, 4 * LEVEL_CAP_MS, () => callTool(tool));
   } finally {
     await Promise.allSettled(clients.map(disconnect));
   }
@@ -352,7 +394,12 @@ async function main(): Promise<void> {
   const perRound: Record<string, number | string>[] = [];
   const load: number[] = [];
   let mixed: { run: Run; writes: number } | undefined;
+  console.log(
+    `closegate-mcp bench: servers run ${SERVER!.target}; ${SERVER_WARMUP_CALLS} warm-up calls each before round 1`,
+  );
   try {
+    await warmUp(baseline, 'ping');
+    await warmUp(closegate, 'get_recon_status');
     for (let round = 1; round <= ROUNDS; round++) {
       for (const concurrency of CONCURRENCY) {
         load.push(loadavg()[0]!);
@@ -426,7 +473,8 @@ async function main(): Promise<void> {
     cpus: cpus().length,
     loadAverage1m: { min: Math.min(...load), max: Math.max(...load) },
     profiled: PROFILE_DIR !== undefined,
-    method: `SDK Client + StreamableHTTPClientTransport, one session per client; ${WARMUP_CALLS} warm-up + up to ${CALLS_PER_LEVEL} calls per level; ${ROUNDS} rounds, baseline and closegate interleaved per level (alternating first); baseline = bare SDK server with a ping tool; closegate = get_recon_status (T0, with its audit append) via serveHttp + bearer token on the demo pack`,
+    target: SERVER!.target,
+    method: `SDK Client + StreamableHTTPClientTransport, one session per client; ${SERVER_WARMUP_CALLS} warm-up calls per server at 8 clients before round 1, then ${WARMUP_CALLS} warm-up + up to ${CALLS_PER_LEVEL} calls per level; ${ROUNDS} rounds, baseline and closegate interleaved per level (alternating first); baseline = bare SDK server with a ping tool; closegate = get_recon_status (T0, with its audit append) via serveHttp + bearer token on the demo pack`,
     targets: { throughputRatioMin: 0.9, p50Ms: 1, p99Ms: 5, callsPerSecAt32: 3000 },
     runs,
     perRound,
