@@ -196,6 +196,20 @@ static void on_pidfd_readable(uv_poll_t *handle, int status, int events) {
   napi_close_handle_scope(env, scope);
 }
 
+// glibc's sigfillset leaves out its internal signals (SIGCANCEL and SIGSETXID, 32 and 33), and
+// its posix_spawn sets those to SIG_IGN in the child while it runs there: unless they are in the
+// "set to default" set, exec keeps them ignored (SigIgn 0x180000000 in /proc/<pid>/status).
+// sigaddset refuses them, so their bits are set directly.
+static void add_internal_signals(sigset_t *set) {
+#ifdef __SIGRTMIN
+  const size_t bits = 8 * sizeof(unsigned long);
+  for (int sig = __SIGRTMIN; sig < SIGRTMIN; sig++)
+    set->__val[(sig - 1) / bits] |= 1UL << ((sig - 1) % bits);
+#else
+  (void)set;
+#endif
+}
+
 static void close_fd_pair(int fds[2]) {
   if (fds[0] >= 0) close(fds[0]);
   if (fds[1] >= 0) close(fds[1]);
@@ -262,6 +276,7 @@ static napi_value Spawn(napi_env env, napi_callback_info cbinfo) {
   }
   sigset_t all, none;
   sigfillset(&all);
+  add_internal_signals(&all);
   sigemptyset(&none);
   // Own session and process group (pgid == pid), every signal at its default (node ignores
   // SIGPIPE, and an ignored disposition survives exec) and none blocked.
