@@ -64,8 +64,8 @@ Exit: 0 ok, 1 error, 2 usage, 3 verification failed (see docs/cli-conventions.md
 
 const HELP_DOCTOR = `Usage: llm-cli-gateway doctor [--json]
 
-Reports the installed provider CLIs and their versions, the data directory and
-file permissions, the flight recorder, the transport and the registered
+Reports the installed provider CLIs and their versions, how they are started
+(native posix_spawn or node's spawn), the data directory and file permissions, the flight recorder, the transport and the registered
 workspaces (missing paths; HTTP enabled with none registered). Exit 1 on a warning.`;
 
 const HELP_LOGS = `Usage: llm-cli-gateway logs verify [--expect-head SEQ:HASH] [--json]
