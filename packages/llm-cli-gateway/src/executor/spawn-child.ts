@@ -5,7 +5,12 @@ import { Socket } from 'node:net';
 import { isAbsolute, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { NativeSpawn } from 'spawn-native';
-import { chooseSpawner, disableNativeSpawner, SpawnerUnavailableError } from './spawn-backend.js';
+import {
+  chooseSpawner,
+  disableNativeSpawner,
+  SPAWNER_ENV,
+  SpawnerUnavailableError,
+} from './spawn-backend.js';
 
 export interface SpawnChildOptions {
   /** A path, or a name looked up on `env.PATH` (absolute entries only). */
@@ -48,8 +53,7 @@ export function spawnChild(opts: SpawnChildOptions): ChildLike {
       // No pidfd_open in this kernel: the child was killed and reaped; node's spawn from now on,
       // unless native was asked for explicitly.
       disableNativeSpawner(`the kernel has no pidfd_open (${(err as Error).message})`);
-      if (process.env.LLM_GATEWAY_SPAWN === 'native')
-        throw new SpawnerUnavailableError((err as Error).message);
+      if (process.env[SPAWNER_ENV] === 'native') throw new SpawnerUnavailableError((err as Error).message);
     }
   }
   return spawnWithNode(opts);
