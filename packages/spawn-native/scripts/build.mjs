@@ -40,5 +40,7 @@ if (run.status !== 0) {
     .split('\n')
     .map((l) => l.trim())
     .find((l) => /\berror\b/i.test(l) && !l.startsWith('gyp ERR! stack'));
-  warn(`node-gyp rebuild exited ${run.status}${lastError ? `: ${lastError}` : ''}`);
+  warn(
+    `node-gyp rebuild exited ${run.status}${lastError ? `: ${lastError}` : ''}; details: node-gyp rebuild in ${packageDir}`,
+  );
 }
