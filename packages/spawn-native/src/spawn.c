@@ -138,15 +138,17 @@ static void unlink_watch(watch *w) {
   w->prev = w->next = NULL;
 }
 
-static void free_watch(uv_handle_t *handle) { free(handle); }
+// The close callback is libc's free itself (the poll handle is the watch's first member): node
+// unloads this addon when a worker's env is freed, before the loop's last turn runs pending close
+// callbacks, so a callback defined here could run as unmapped code. free(void *) and
+// uv_close_cb(uv_handle_t *) are call-compatible on every ABI node runs on.
+#define FREE_ON_CLOSE ((uv_close_cb)(void (*)(void))free)
 
-// Stops watching: the poll handle is closed (freed in its close callback) and the pidfd closed.
-static void release_watch(watch *w) {
-  unlink_watch(w);
-  napi_delete_reference(w->env, w->callback);
-  napi_async_destroy(w->env, w->async);
+// Env teardown: stops watching without any napi call (the env frees its references itself, and
+// napi must not run then). The child is left running, as node leaves a worker's ChildProcess.
+static void abandon_watch(watch *w) {
   uv_poll_stop(&w->poll);
-  uv_close((uv_handle_t *)&w->poll, free_watch);
+  uv_close((uv_handle_t *)&w->poll, FREE_ON_CLOSE);
   close(w->pidfd);
 }
 
@@ -183,7 +185,7 @@ static void on_pidfd_readable(uv_poll_t *handle, int status, int events) {
   unlink_watch(w);
   napi_delete_reference(env, w->callback);
   uv_poll_stop(&w->poll);
-  uv_close((uv_handle_t *)&w->poll, free_watch);
+  uv_close((uv_handle_t *)&w->poll, FREE_ON_CLOSE);
   close(w->pidfd);
 
   napi_status st = napi_make_callback(env, async, recv, fn, 2, argv, NULL);
@@ -381,18 +383,29 @@ static napi_value SignalGroup(napi_env env, napi_callback_info cbinfo) {
   return out;
 }
 
-// Env teardown (e.g. a worker exiting) with children still running: stop watching them.
-static void cleanup_instance(napi_env env, void *data, void *hint) {
-  (void)hint;
+// Env teardown (e.g. a worker exiting) with children still running: stop watching them. An env
+// cleanup hook, not the instance-data finalizer: that one runs after napi has freed the env's
+// references (napi_delete_reference there crashes).
+static void cleanup_instance(void *data) {
   instance *inst = data;
-  while (inst->head != NULL) release_watch(inst->head);
+  while (inst->head != NULL) {
+    watch *w = inst->head;
+    inst->head = w->next;
+    abandon_watch(w);
+  }
+  inst->head = NULL;
+}
+
+static void free_instance(napi_env env, void *data, void *hint) {
   (void)env;
-  free(inst);
+  (void)hint;
+  free(data);
 }
 
 NAPI_MODULE_INIT() {
   instance *inst = calloc(1, sizeof *inst);
-  if (inst == NULL || napi_set_instance_data(env, inst, cleanup_instance, NULL) != napi_ok) {
+  if (inst == NULL || napi_set_instance_data(env, inst, free_instance, NULL) != napi_ok ||
+      napi_add_env_cleanup_hook(env, cleanup_instance, inst) != napi_ok) {
     free(inst);
     napi_throw_error(env, NULL, "spawn-native: cannot allocate instance data");
     return NULL;

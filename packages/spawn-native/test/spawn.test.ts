@@ -1,6 +1,8 @@
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { loadNativeSpawn, nativeSpawnUnavailableReason, type NativeSpawn } from '../src/index.js';
@@ -95,6 +97,25 @@ describe.runIf(process.platform === 'linux')('spawn-native', () => {
       for (let i = 0; i < 20; i++) await runToExit(api, ['/bin/true']);
       await new Promise((r) => setTimeout(r, 50));
       expect(openFds()).toBeLessThanOrEqual(start);
+    });
+
+    it('survives a worker that exits with children still watched, or from inside onExit', async () => {
+      const addon = fileURLToPath(new URL('../build/Release/spawn_native.node', import.meta.url));
+      const code = `
+        const { parentPort, workerData } = require('node:worker_threads');
+        const m = require(${JSON.stringify(addon)});
+        if (workerData === 'exit-in-callback') m.spawn('/bin/true', ['true'], [], '/', 'null', () => process.exit(0));
+        else parentPort.postMessage(m.spawn('/bin/sleep', ['sleep', '30'], [], '/', 'null', () => {}).pid);
+      `;
+      for (let i = 0; i < 3; i++) {
+        const running = new Worker(code, { eval: true, workerData: 'running' });
+        const pid = await new Promise<number>((r) => running.once('message', r));
+        await running.terminate(); // its loop is torn down while the child runs
+        process.kill(pid, 'SIGKILL');
+        const exiting = new Worker(code, { eval: true, workerData: 'exit-in-callback' });
+        await new Promise((r) => exiting.once('exit', r));
+      }
+      expect((await runToExit(api, ['/bin/true'])).code).toBe(0); // and this process is fine
     });
   });
 });
