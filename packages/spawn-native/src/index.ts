@@ -16,7 +16,7 @@ export interface NativeSpawn {
    * posix_spawn of `file` (a path: no PATH search, no shell) with exactly `argv` and `envp`
    * ("K=V"), in `cwd`, in a new session (pgid == pid), every signal at its default and none
    * blocked, only fds 0-2 inherited. Throws an Error with `code` = errno name (ENOENT, EACCES,
-   * ENOSYS when the kernel has no pidfd_open) and message `spawn <file> <CODE>`.
+   * ENOSYS when pidfd_open is missing or refused by seccomp) and message `spawn <file> <CODE>`.
    */
   spawn(
     file: string,

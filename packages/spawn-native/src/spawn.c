@@ -305,7 +305,8 @@ static napi_value Spawn(napi_env env, napi_callback_info cbinfo) {
     kill(pid, SIGKILL);
     while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {
     }
-    throw_spawn_error(env, file, e == ENOSYS ? ENOSYS : e);
+    // No pidfd_open: an old kernel (ENOSYS) or a seccomp profile that predates it (EPERM, EACCES).
+    throw_spawn_error(env, file, (e == ENOSYS || e == EPERM || e == EACCES) ? ENOSYS : e);
     goto done;
   }
 

@@ -49,15 +49,18 @@ export function spawnChild(opts: SpawnChildOptions): ChildLike {
     try {
       return spawnNative(spawner.api, opts);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOSYS') throw err;
-      // No pidfd_open in this kernel: the child was killed and reaped; node's spawn from now on,
-      // unless native was asked for explicitly.
-      disableNativeSpawner(`the kernel has no pidfd_open (${(err as Error).message})`);
+      if (!REFUSED_HERE.has((err as NodeJS.ErrnoException).code ?? '')) throw err;
+      // pidfd_open missing (the child was killed and reaped), or clone3/posix_spawn refused by a
+      // seccomp profile: node's spawn from now on, unless native was asked for explicitly.
+      disableNativeSpawner(`posix_spawn or pidfd_open refused here (${(err as Error).message})`);
       if (process.env[SPAWNER_ENV] === 'native') throw new SpawnerUnavailableError((err as Error).message);
     }
   }
   return spawnWithNode(opts);
 }
+
+/** Native failures that mean "not in this kernel or sandbox" rather than "this binary cannot run". */
+const REFUSED_HERE = new Set(['ENOSYS', 'EPERM']);
 
 function spawnWithNode(opts: SpawnChildOptions): ChildLike {
   return spawn(opts.file, opts.args, {
@@ -103,8 +106,8 @@ function spawnNative(api: NativeSpawn, opts: SpawnChildOptions): ChildLike {
     );
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? '';
-    // Argument errors (a NUL byte) throw, as node's spawn does; ENOSYS goes back for the fallback.
-    if (code.startsWith('ERR_') || code === 'ENOSYS') throw err;
+    // Argument errors (a NUL byte) throw, as node's spawn does; ENOSYS and EPERM go back for the fallback.
+    if (code.startsWith('ERR_') || REFUSED_HERE.has(code)) throw err;
     // Not started (ENOENT, EACCES...): an 'error' event after the caller subscribed, as node's.
     process.nextTick(() => child.emit('error', err));
     return child;
