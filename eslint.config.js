@@ -3,7 +3,16 @@ import tseslint from 'typescript-eslint';
 import money from './tools/eslint-rules/no-number-money.js';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'bench/results/**', 'evals/results/**', 'coverage/**'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      'bench/results/**',
+      'evals/results/**',
+      'coverage/**',
+      'packages/spawn-native/build/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

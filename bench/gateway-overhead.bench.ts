@@ -13,6 +13,7 @@
 //                                   hundred requests (perf: ~12 % of its CPU in TurboFan at 20)
 //   GATEWAY_BENCH_BEFORE_BIN=path   a second gateway build (e.g. an earlier commit's dist/cli/main.js)
 //                                   run side by side in the same loop: baseline, current, before
+//   LLM_GATEWAY_SPAWN=node|native   passed to the gateways: A/B of node's spawn against posix_spawn
 //   GATEWAY_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"
 //                                   extra node flags for the gateway under test (profiling)
 // After the run it counts, per gateway, the flight-recorder rows and chain events and
@@ -119,7 +120,8 @@ interface GatewayUnderTest {
 }
 
 async function startGateway(label: string, target: string, args: string[]): Promise<GatewayUnderTest> {
-  const env = { ...baseEnv, LLM_GATEWAY_HOME: path.join(tmp, `gw-${label}`) };
+  const env: Record<string, string> = { ...baseEnv, LLM_GATEWAY_HOME: path.join(tmp, `gw-${label}`) };
+  if (process.env.LLM_GATEWAY_SPAWN) env.LLM_GATEWAY_SPAWN = process.env.LLM_GATEWAY_SPAWN; // A/B of the spawner
   const extra = (process.env.GATEWAY_BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
   const nodeArgs = label === 'current' ? [...extra, ...args] : args;
   const transport = new StdioClientTransport({

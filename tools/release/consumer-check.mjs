@@ -34,6 +34,16 @@ try {
     if (!expect.test(out)) throw new Error(`${bin} ${args.join(' ')}: unexpected output:\n${out}`);
     console.log(`ok: ${bin} ${args.join(' ')}`);
   }
+  // llm-cli-gateway's optional native spawner, compiled by its install script: without it the
+  // gateway falls back to node's spawn, which CI must not do silently.
+  if (process.platform === 'linux') {
+    const probe =
+      "const m = await import('spawn-native'); const api = m.loadNativeSpawn(); " +
+      "console.log(api ? 'loaded' : `not loaded: ${m.nativeSpawnUnavailableReason()}`);";
+    const state = run(process.execPath, ['--input-type=module', '-e', probe], app).trim();
+    console.log(`spawn-native: ${state}`);
+    if (state !== 'loaded' && process.env.CI) throw new Error(`spawn-native did not build in CI: ${state}`);
+  }
   console.log(`packed-consumer check: ${checks.length} commands ran from ${tarballs.length} tarballs`);
 } finally {
   if (!process.argv.includes('--keep')) rmSync(work, { recursive: true, force: true });

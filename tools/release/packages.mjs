@@ -14,6 +14,7 @@ export const RELEASE_PACKAGES = [
   'closegate-policy',
   'closegate-engine',
   'closegate-agent',
+  'spawn-native',
   'llm-cli-gateway',
 ];
 

@@ -1,8 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadNativeSpawn } from 'spawn-native';
 import { doctorReport, formatDoctor } from '../src/cli/doctor.js';
-import { fakeEnv, tempDir } from './helpers/env.js';
+import { fakeEnv, REPO_ROOT, tempDir } from './helpers/env.js';
 
 const cleanups: Array<() => void> = [];
 afterEach(() => cleanups.splice(0).forEach((c) => c()));
@@ -61,5 +63,45 @@ describe('doctor: configuration problems in the words the user wrote them', () =
       'config: LLM_GATEWAY_AUTH_TOKEN: is shorter than 16 characters; use a long random token',
     );
     expect(secret.text).not.toContain(short);
+  });
+});
+
+describe('doctor: the spawner', () => {
+  it('names the spawner in use, in the text and in --json', async () => {
+    const r = await doctorReport({ ...fakeEnv(home()), LLM_GATEWAY_SPAWN: 'node' });
+    expect(r.spawner).toEqual({
+      kind: 'node',
+      description: "node's child_process.spawn (fork)",
+      reason: 'LLM_GATEWAY_SPAWN=node',
+    });
+    expect(formatDoctor(r)).toContain("Spawner: node's child_process.spawn (fork) (LLM_GATEWAY_SPAWN=node)");
+    const native = await doctorReport({ ...fakeEnv(home()), LLM_GATEWAY_SPAWN: 'native' });
+    if (loadNativeSpawn() !== undefined) {
+      expect(native.spawner).toEqual({ kind: 'native', description: 'native posix_spawn (spawn-native)' });
+      expect(formatDoctor(native)).toContain('Spawner: native posix_spawn (spawn-native)');
+    } else expect(native.warnings.some((w) => w.startsWith('spawner: '))).toBe(true);
+  });
+
+  it('warns that an unknown LLM_GATEWAY_SPAWN stops the gateway from starting', async () => {
+    const r = await doctorReport({ ...fakeEnv(home()), LLM_GATEWAY_SPAWN: 'vfork' });
+    expect(r.spawner.kind).toBe('none');
+    expect(r.warnings).toContain(
+      'spawner: LLM_GATEWAY_SPAWN=vfork: expected "node" or "native"; the gateway will not start',
+    );
+  });
+
+  it('the gateway refuses to start (usage error) on an LLM_GATEWAY_SPAWN it cannot honour', () => {
+    const r = spawnSync(
+      process.execPath,
+      ['--conditions=source', '--import', 'tsx', 'packages/llm-cli-gateway/src/cli/main.ts'],
+      {
+        cwd: REPO_ROOT,
+        env: { ...fakeEnv(home()), LLM_GATEWAY_SPAWN: 'vfork' },
+        encoding: 'utf8',
+        input: '',
+      },
+    );
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('llm-cli-gateway: LLM_GATEWAY_SPAWN=vfork: expected "node" or "native"');
   });
 });

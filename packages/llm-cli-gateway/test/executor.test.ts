@@ -15,6 +15,7 @@ import { buildChildEnv } from '../src/executor/env.js';
 import { prepareWorkDir } from '../src/executor/workdir.js';
 import { PROVIDERS } from '../src/providers/registry.js';
 import { FAKE_CLI_DIR, fakeEnv, pidAlive, tempDir, waitFor } from './helpers/env.js';
+import { SPAWNERS, useSpawner } from './helpers/spawners.js';
 
 const limits = { ...DEFAULT_LIMITS, killGraceMs: 300, totalTimeoutMs: 15_000, idleTimeoutMs: 10_000 };
 const cleanups: (() => void)[] = [];
@@ -33,7 +34,9 @@ function claudeRun(env: NodeJS.ProcessEnv, over: Partial<typeof limits> = {}, si
   return execute(PROVIDERS.claude, prepared, { limits: { ...limits, ...over }, signal });
 }
 
-describe('executor', () => {
+describe.each(SPAWNERS)('executor (%s spawner)', (spawner) => {
+  useSpawner(spawner);
+
   it('kills a hanging CLI and its SIGTERM-ignoring grandchild on the idle timeout', async () => {
     const { env, pidfile } = setup('grandchild');
     const result = await claudeRun(env, { idleTimeoutMs: 400 });
@@ -98,6 +101,26 @@ describe('executor', () => {
     expect(childEnv.PATH).toBe(env.PATH);
   });
 
+  it('runs in a fresh private temp dir, never the gateway cwd, and removes it', async () => {
+    const { env } = setup('echo-argv');
+    const result = await claudeRun(env);
+    const cwd = (JSON.parse(JSON.parse(result.stdout).result) as { cwd: string }).cwd;
+    expect(cwd).not.toBe(process.cwd());
+    expect(cwd).toMatch(/llm-gw-/);
+    expect(await waitFor(() => !existsSync(cwd))).toBe(true);
+  });
+
+  it('runs in an explicit workingDir, resolved through symlinks, and leaves it in place', async () => {
+    const { env, dir } = setup('echo-argv');
+    const prepared = prepareExecution(PROVIDERS.claude, { prompt: 'x', options: {} }, env);
+    const result = await execute(PROVIDERS.claude, prepared, { limits, workingDir: dir });
+    const cwd = (JSON.parse(JSON.parse(result.stdout).result) as { cwd: string }).cwd;
+    expect(cwd).toBe(realpathSync(dir));
+    expect(existsSync(dir)).toBe(true);
+  });
+});
+
+describe('executor preparation', () => {
   it('never passes code-injection variables, even when the operator allow-lists them', () => {
     const source = {
       PATH: '/bin',
@@ -120,15 +143,6 @@ describe('executor', () => {
     ).toThrow(/not in the provider contract/);
   });
 
-  it('runs in a fresh private temp dir, never the gateway cwd, and removes it', async () => {
-    const { env } = setup('echo-argv');
-    const result = await claudeRun(env);
-    const cwd = (JSON.parse(JSON.parse(result.stdout).result) as { cwd: string }).cwd;
-    expect(cwd).not.toBe(process.cwd());
-    expect(cwd).toMatch(/llm-gw-/);
-    expect(await waitFor(() => !existsSync(cwd))).toBe(true);
-  });
-
   it('accepts only an existing absolute workingDir', () => {
     expect(() => prepareWorkDir('relative/dir')).toThrow(/absolute/);
     expect(() => prepareWorkDir('/definitely/not/here')).toThrow(/does not exist/);
@@ -140,15 +154,6 @@ describe('executor', () => {
     expect(statSync(wd.path).mode & 0o777).toBe(0o700);
     wd.release();
     expect(await waitFor(() => !existsSync(wd.path))).toBe(true);
-  });
-
-  it('runs in an explicit workingDir, resolved through symlinks, and leaves it in place', async () => {
-    const { env, dir } = setup('echo-argv');
-    const prepared = prepareExecution(PROVIDERS.claude, { prompt: 'x', options: {} }, env);
-    const result = await execute(PROVIDERS.claude, prepared, { limits, workingDir: dir });
-    const cwd = (JSON.parse(JSON.parse(result.stdout).result) as { cwd: string }).cwd;
-    expect(cwd).toBe(realpathSync(dir));
-    expect(existsSync(dir)).toBe(true);
   });
 
   it('resolves binaries on absolute PATH entries only', () => {

@@ -8,6 +8,7 @@ import {
   governanceWarnings,
   type GovernanceReport,
 } from './doctor-governance.js';
+import { formatSpawner, spawnerReport, spawnerWarnings, type SpawnerReport } from './doctor-spawner.js';
 import { existsSync, statSync } from 'node:fs';
 import {
   formatWorkspaces,
@@ -33,6 +34,8 @@ export interface DoctorReport {
   version: string;
   node: string;
   transport: 'stdio' | 'http';
+  /** How the CLIs are started: native posix_spawn or node's spawn (fork). */
+  spawner: SpawnerReport;
   /** Config file, persistence, limits, approval and HTTP exposure; `error` when config.toml is invalid. */
   governance: GovernanceReport | { error: string };
   /** Registered workspaces; absent when config.toml is invalid. */
@@ -102,6 +105,7 @@ export async function doctorReport(env: NodeJS.ProcessEnv): Promise<DoctorReport
     version: VERSION,
     node: process.version,
     transport: governance.kind === 'ok' ? governance.report.exposure.transport : 'stdio',
+    spawner: spawnerReport(env),
     governance: governance.kind === 'ok' ? governance.report : { error: governance.error },
     workspaces: governance.kind === 'ok' ? governance.workspaces : undefined,
     dataDir: checkPath(home, 0o700),
@@ -126,6 +130,7 @@ export async function doctorReport(env: NodeJS.ProcessEnv): Promise<DoctorReport
     if ('ok' in check && !check.ok)
       report.warnings.push(`${check.path} has mode ${check.mode}, expected ${check.expectedMode} or tighter`);
   }
+  report.warnings.push(...spawnerWarnings(report.spawner));
   if (report.clis.every((c) => !c.installed)) report.warnings.push('no provider CLI found on PATH');
   if (governance.kind === 'ok') {
     report.warnings.push(...governanceWarnings(governance.report));
@@ -136,7 +141,12 @@ export async function doctorReport(env: NodeJS.ProcessEnv): Promise<DoctorReport
 }
 
 export function formatDoctor(r: DoctorReport): string {
-  const lines = [`llm-cli-gateway ${r.version} (node ${r.node}), transport: ${r.transport}`, '', 'CLIs:'];
+  const lines = [
+    `llm-cli-gateway ${r.version} (node ${r.node}), transport: ${r.transport}`,
+    formatSpawner(r.spawner),
+    '',
+    'CLIs:',
+  ];
   for (const c of r.clis) {
     const state = c.version ?? c.error ?? '';
     lines.push(`  ${c.installed ? 'ok ' : '-- '} ${c.cli.padEnd(8)} ${c.path ?? c.binary}  ${state}`);

@@ -18,6 +18,7 @@ import { ConfigError } from '../config/errors.js';
 import { loadConfig, type GatewayConfig } from '../config/file.js';
 import { errorMessage } from '../errors.js';
 import { createGateway } from '../gateway.js';
+import { chooseSpawner, SpawnerUnavailableError } from '../executor/spawn-backend.js';
 import { createGatewayServer } from '../server.js';
 import { VERSION } from '../version.js';
 import { dbCommand, HELP_DB } from './db.js';
@@ -56,14 +57,15 @@ Environment:
                          HTTP bind address and port (default 127.0.0.1:4680)
   LLM_GATEWAY_AUTH_TOKEN bearer token of the "env-token" principal (hashed at start, never stored)
   LLM_GATEWAY_PUBLIC_URL URL the operator exposes the gateway at (prints a warning)
+  LLM_GATEWAY_SPAWN      native | node: how CLIs are started (default native posix_spawn when built)
   MCP_LOG_LEVEL          debug | info | warn | error | silent (logs go to stderr)
 
 Exit: 0 ok, 1 error, 2 usage, 3 verification failed (see docs/cli-conventions.md).`;
 
 const HELP_DOCTOR = `Usage: llm-cli-gateway doctor [--json]
 
-Reports the installed provider CLIs and their versions, the data directory and
-file permissions, the flight recorder, the transport and the registered
+Reports the installed provider CLIs and their versions, how they are started
+(native posix_spawn or node's spawn), the data directory and file permissions, the flight recorder, the transport and the registered
 workspaces (missing paths; HTTP enabled with none registered). Exit 1 on a warning.`;
 
 const HELP_LOGS = `Usage: llm-cli-gateway logs verify [--expect-head SEQ:HASH] [--json]
@@ -97,6 +99,12 @@ async function serve(transportFlag: string | undefined): Promise<number> {
     config = loadConfig(env);
   } catch (err) {
     if (err instanceof ConfigError) return fail(describeConfigError(err, env));
+    throw err;
+  }
+  try {
+    chooseSpawner(env); // LLM_GATEWAY_SPAWN=native without the native spawner: refuse to start
+  } catch (err) {
+    if (err instanceof SpawnerUnavailableError) return fail(err.message);
     throw err;
   }
   const gateway = createGateway({ env: process.env, config });

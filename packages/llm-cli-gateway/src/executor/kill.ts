@@ -1,5 +1,14 @@
+import { constants } from 'node:os';
+import { nativeGroupSignaller } from './spawn-backend.js';
+
 /** True while any process of the group led by `pgid` is alive. */
 export function groupAlive(pgid: number): boolean {
+  // The native kill returns ESRCH instead of throwing it: no exception per request.
+  const native = nativeGroupSignaller();
+  if (native !== undefined) {
+    const rc = native(pgid, 0);
+    return rc === 0 || rc === constants.errno.EPERM;
+  }
   try {
     process.kill(-pgid, 0);
     return true;

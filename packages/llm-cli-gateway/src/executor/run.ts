@@ -1,6 +1,7 @@
-import { spawn } from 'node:child_process';
 import { groupAlive, killGroup } from './kill.js';
 import { OutputCollector, type StreamName } from './output.js';
+import { SpawnerUnavailableError } from './spawn-backend.js';
+import { spawnChild, type ChildLike } from './spawn-child.js';
 
 export type StopReason = 'total-timeout' | 'idle-timeout' | 'output-cap' | 'canceled' | 'fatal-output';
 
@@ -39,7 +40,7 @@ export interface RunResult {
 const DRAIN_AFTER_EXIT_MS = 200;
 
 /**
- * Runs one CLI: no shell, its own process group (`detached`), stdin written
+ * Runs one CLI: no shell, its own session and process group (pgid == pid), stdin written
  * then closed, total and idle timeouts, output cap and cancellation, each of
  * which kills the whole group. Never rejects: failures are in the result.
  */
@@ -56,15 +57,28 @@ export function runProcess(opts: RunOptions): Promise<RunResult> {
 
     // Nothing to write: stdin is /dev/null (EOF at once, as an empty closed
     // pipe gives) instead of a pipe, one handle and stream fewer per request.
-    const hasStdin = opts.stdin !== '';
-    const child = spawn(opts.binaryPath, opts.args, {
-      cwd: opts.cwd,
-      env: opts.env,
-      shell: false,
-      detached: true,
-      stdio: [hasStdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
-      windowsHide: true,
-    });
+    let child: ChildLike;
+    try {
+      child = spawnChild({
+        file: opts.binaryPath,
+        args: opts.args,
+        env: opts.env,
+        cwd: opts.cwd,
+        stdin: opts.stdin !== '' ? 'pipe' : 'null',
+      });
+    } catch (err) {
+      if (!(err instanceof SpawnerUnavailableError)) throw err;
+      const empty = {
+        pid: undefined,
+        exitCode: null,
+        signal: null,
+        stdout: '',
+        stderr: '',
+        truncated: false,
+      };
+      resolve({ ...empty, durationMs: performance.now() - started, spawnError: err.message });
+      return;
+    }
     const pid = child.pid;
 
     const timers: NodeJS.Timeout[] = [];
