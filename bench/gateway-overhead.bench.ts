@@ -3,7 +3,9 @@
 // (gateway: admission, env allow-list, temp cwd, process group, parsing,
 // flight-recorder start + completion rows with their hash chain). The two are
 // interleaved request by request so drift hits both; the figure that matters
-// is the per-pair difference. Loopback only, bounded loops.
+// is the per-pair difference. The target is stated against node's spawn; the same fake is also
+// spawned directly through the gateway's own spawner (spawn-native's posix_spawn where built) and
+// printed for context. Loopback only, bounded loops.
 //
 // Run: npm run bench -- gateway-overhead   (writes bench/results/gateway-overhead.json)
 // Knobs (environment):
@@ -28,6 +30,8 @@ import Database from 'better-sqlite3';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { latencyStats as stats, round2 } from './lib/stats.js';
+import { spawnChild } from '../packages/llm-cli-gateway/src/executor/spawn-child.js';
+import { chooseSpawner } from '../packages/llm-cli-gateway/src/executor/spawn-backend.js';
 
 const WARMUP = Number(process.env.GATEWAY_BENCH_WARMUP ?? 400);
 const REQUESTS = Number(process.env.GATEWAY_BENCH_REQUESTS ?? 200);
@@ -47,25 +51,35 @@ const baseEnv: Record<string, string> = {
 };
 const ARGS = ['-p', '--output-format=json', '--', 'hello'];
 
-/** CPU the bench process itself spends spawning and reaping the direct runs (the baseline's share). */
-let directCpuMicros = 0;
+/** CPU the bench process itself spends spawning and reaping the direct runs, per kind. */
+const directCpuMicros = { node: 0, native: 0 };
 
-function direct(): Promise<number> {
+/**
+ * The fake spawned directly by the bench process: with node's spawn (the baseline the target is
+ * stated against), or through the gateway's own spawner (native posix_spawn where it is built;
+ * for context: the gateway's overhead apart from how it forks).
+ */
+function direct(kind: 'node' | 'native' = 'node'): Promise<number> {
   const start = performance.now();
   const cpu = process.cpuUsage();
   return new Promise((resolve, reject) => {
-    const child = spawn(fakeClaude, ARGS, { env: baseEnv, cwd: tmp, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child =
+      kind === 'node'
+        ? spawn(fakeClaude, ARGS, { env: baseEnv, cwd: tmp, stdio: ['pipe', 'pipe', 'pipe'] })
+        : spawnChild({ file: fakeClaude, args: ARGS, env: baseEnv, cwd: tmp, stdin: 'null' });
     let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    let code: number | null = null;
+    child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
     child.on('error', reject);
-    child.on('close', (code) => {
+    child.on('exit', (c) => (code = c));
+    child.on('close', () => {
       const used = process.cpuUsage(cpu);
-      directCpuMicros += used.user + used.system;
+      directCpuMicros[kind] += used.user + used.system;
       if (code !== 0 || !out.includes('"is_error":false'))
-        reject(new Error(`direct run failed: ${code} ${out}`));
+        reject(new Error(`direct ${kind} run failed: ${code} ${out}`));
       else resolve(performance.now() - start);
     });
-    child.stdin.end('');
+    child.stdin?.end('');
   });
 }
 
@@ -162,6 +176,8 @@ interface RoundFigures {
   loadAverage1m: number;
   baselineP50: number;
   directSpawnCpuMsPerRequest: number;
+  /** The same spawn through the gateway's spawner (native posix_spawn where built). */
+  directGatewaySpawnerCpuMsPerRequest: number;
   gateways: Record<string, { p50: number; addedP50: number; cpuMsPerRequest: number; cpuRatio: number }>;
 }
 
@@ -169,13 +185,18 @@ async function runRound(round: number, gateways: GatewayUnderTest[]): Promise<Ro
   const baseline: number[] = [];
   const perRound = new Map(gateways.map((g) => [g.label, { lat: [] as number[], diff: [] as number[] }]));
   const cpuBefore = new Map(gateways.map((g) => [g.label, cpuMs(g.transport.pid)]));
-  directCpuMicros = 0;
+  directCpuMicros.node = 0;
+  directCpuMicros.native = 0;
   for (let i = 0; i < REQUESTS; i++) {
-    const runs: Array<'direct' | GatewayUnderTest> = rotate(['direct', ...gateways], i);
+    const runs: Array<'direct' | 'direct-native' | GatewayUnderTest> = rotate(
+      ['direct', 'direct-native', ...gateways],
+      i,
+    );
     let b = 0;
     const got = new Map<string, number>();
     for (const r of runs) {
-      if (r === 'direct') b = await direct();
+      if (r === 'direct') b = await direct('node');
+      else if (r === 'direct-native') await direct('native');
       else got.set(r.label, await viaGateway(r));
     }
     baseline.push(b);
@@ -187,12 +208,13 @@ async function runRound(round: number, gateways: GatewayUnderTest[]): Promise<Ro
       g.diffs.push(ms - b);
     }
   }
-  const directCpu = round2(directCpuMicros / 1000 / REQUESTS);
+  const directCpu = round2(directCpuMicros.node / 1000 / REQUESTS);
   const figures: RoundFigures = {
     round,
     loadAverage1m: round2(os.loadavg()[0]!),
     baselineP50: stats(baseline).p50,
     directSpawnCpuMsPerRequest: directCpu,
+    directGatewaySpawnerCpuMsPerRequest: round2(directCpuMicros.native / 1000 / REQUESTS),
     gateways: {},
   };
   for (const g of gateways) {
@@ -260,26 +282,34 @@ async function main(): Promise<void> {
   }
   try {
     for (let i = 0; i < WARMUP; i++) {
-      await direct();
+      await direct('node');
+      await direct('native');
       for (const g of gateways) await viaGateway(g);
     }
     for (const g of gateways) g.calls = 0; // warm-up rows are counted in the differential below
     const warmupCalls = WARMUP;
     const rounds: RoundFigures[] = [];
     let directCpuAll = 0;
+    let directGatewaySpawnerCpuAll = 0;
     for (let r = 1; r <= ROUNDS; r++) {
       const fig = await runRound(r, gateways);
       rounds.push(fig);
       directCpuAll += fig.directSpawnCpuMsPerRequest;
+      directGatewaySpawnerCpuAll += fig.directGatewaySpawnerCpuMsPerRequest;
       const parts = gateways.map((g) => {
         const f = fig.gateways[g.label]!;
         return `${g.label}: added p50 ${f.addedP50} ms, CPU ${f.cpuMsPerRequest} ms (${f.cpuRatio}x)`;
       });
       console.log(
-        `round ${r} (load ${fig.loadAverage1m}): direct spawn p50 ${fig.baselineP50} ms, CPU ${fig.directSpawnCpuMsPerRequest} ms | ${parts.join(' | ')}`,
+        `round ${r} (load ${fig.loadAverage1m}): direct spawn p50 ${fig.baselineP50} ms, CPU ${fig.directSpawnCpuMsPerRequest} ms (through the gateway's spawner ${fig.directGatewaySpawnerCpuMsPerRequest} ms) | ${parts.join(' | ')}`,
       );
     }
     const directCpuMsPerRequest = round2(directCpuAll / ROUNDS);
+    const spawner = chooseSpawner();
+    const directGatewaySpawner = {
+      spawner: spawner.spawner.kind,
+      cpuMsPerRequest: round2(directGatewaySpawnerCpuAll / ROUNDS),
+    };
     const roundTrip: number[] = [];
     const rtCpuBefore = cpuMs(gateways[0]!.transport.pid);
     for (let i = 0; i < REQUESTS; i++) roundTrip.push(await cheapTool(gateways[0]!.client));
@@ -299,6 +329,7 @@ async function main(): Promise<void> {
         addedPerRequest: stats(g.diffs),
         gatewayCpuMsPerRequest: cpuPer,
         cpuRatioToDirectSpawn: round2(cpuPer / directCpuMsPerRequest),
+        cpuRatioToDirectGatewaySpawner: round2(cpuPer / directGatewaySpawner.cpuMsPerRequest),
         differential: differential(g),
       };
     });
@@ -314,6 +345,7 @@ async function main(): Promise<void> {
       rounds,
       unit: 'ms',
       directSpawnCpuMsPerRequest: directCpuMsPerRequest,
+      directGatewaySpawner,
       mcpRoundTripNoSpawn: stats(roundTrip),
       mcpRoundTripNoSpawnGatewayCpuMs: roundTripCpuMs,
       gateways: summary,
@@ -327,6 +359,9 @@ async function main(): Promise<void> {
           `(target <= ${TARGET_P50_MS} ms: ${d.p50 <= TARGET_P50_MS ? 'met' : 'NOT met'}); ` +
           `CPU ${s.gatewayCpuMsPerRequest} ms/request = ${s.cpuRatioToDirectSpawn}x the direct spawn's ` +
           `${directCpuMsPerRequest} ms (target <= ${TARGET_CPU_RATIO}x: ${s.cpuRatioToDirectSpawn <= TARGET_CPU_RATIO ? 'met' : 'NOT met'})`,
+      );
+      console.log(
+        `  for context: ${s.cpuRatioToDirectGatewaySpawner}x a direct spawn through the gateway's own spawner (${directGatewaySpawner.spawner}: ${directGatewaySpawner.cpuMsPerRequest} ms)`,
       );
       console.log(`  differential: ${JSON.stringify(s.differential)}`);
     }
