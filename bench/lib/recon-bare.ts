@@ -34,7 +34,9 @@ export function bareReconPass(
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  db.pragma('cache_size = -65536'); // the engine's page cache (store/index.ts): same footing
+  // the engine's page cache and in-memory statement journals (store/index.ts): same footing
+  db.pragma('cache_size = -65536');
+  db.pragma('temp_store = MEMORY');
   const t = performance.now();
   const cpu0 = process.cpuUsage();
   const rows = db
