@@ -3,9 +3,9 @@
  * child process on copies of the same book: the bare SQL pass (no controls)
  * and the same pass with the audit rows' floor.
  */
-import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { timeOrderedUuid } from '../../packages/audit-chain/src/chain/event-id.js';
+import { sha256Hex } from '../../packages/audit-chain/src/chain/hash-format.js';
 
 /** CPU time (user + system, every thread of the process) since `start`: steadier than wall time on a loaded machine. */
 export function cpuMsSince(start: NodeJS.CpuUsage): number {
@@ -34,7 +34,9 @@ export function bareReconPass(
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  db.pragma('cache_size = -65536'); // the engine's page cache (store/index.ts): same footing
+  // the engine's page cache and in-memory statement journals (store/index.ts): same footing
+  db.pragma('cache_size = -65536');
+  db.pragma('temp_store = MEMORY');
   const t = performance.now();
   const cpu0 = process.cpuUsage();
   const rows = db
@@ -135,11 +137,10 @@ class BareAudit {
   private add(actor: string, type: string, payload: string): void {
     const seq = ++this.seq;
     const eventId = timeOrderedUuid(); // as the engine: appended at the right edge of the event_id index
-    const hash = createHash('sha256')
-      .update(
-        `${this.prev}{"actor":"${actor}","event_id":"${eventId}","payload":${payload},"seq":${seq},"ts":"${this.ts}","type":"${type}"}`,
-      )
-      .digest('hex');
+    // one-shot SHA-256 as the engine hashes (crypto.hash: no Hash object per row)
+    const hash = sha256Hex(
+      `${this.prev}{"actor":"${actor}","event_id":"${eventId}","payload":${payload},"seq":${seq},"ts":"${this.ts}","type":"${type}"}`,
+    );
     this.pending.push(seq, eventId, this.ts, actor, type, payload, this.prev, hash);
     this.prev = hash;
     this.rows++;

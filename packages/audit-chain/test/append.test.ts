@@ -169,6 +169,21 @@ describe('AuditChain.append', () => {
     expect(chain.count()).toBe(0);
   });
 
+  it('checks each label against its own field: remembered actors and types are never checked looser', () => {
+    const { chain } = freshChain();
+    const long = `human:${'a'.repeat(194)}`; // 200 characters: an actor may have 256, a type 128
+    chain.append({ type: 't', actor: long, payload: {} });
+    chain.append({ type: 't', actor: long, payload: {} });
+    expect(() => chain.append({ type: long, actor: 'a', payload: {} })).toThrow(
+      expect.objectContaining({ code: 'AUDIT_INVALID_EVENT' }),
+    );
+    for (let i = 0; i < 2; i++)
+      expect(() => chain.append({ type: 't', actor: 'human:\nalice', payload: {} })).toThrow(
+        expect.objectContaining({ code: 'AUDIT_INVALID_EVENT' }),
+      );
+    expect(chain.count()).toBe(2);
+  });
+
   it('validates the table name before it reaches SQL', () => {
     const db = openSqlite(':memory:');
     for (const table of ['x; DROP TABLE y', '1abc', 'sqlite_master', '', 'a"b']) {

@@ -33,6 +33,42 @@ describe('recon store', () => {
     e.close();
   });
 
+  it('keeps statement journals in memory, and a multi-row audit INSERT refused mid-statement leaves none of its rows', () => {
+    const dir = tempDir();
+    const store = ReconStore.open(path.join(dir, 'recon.db'));
+    expect(store.db.pragma('temp_store', { simple: true })).toBe(2); // MEMORY
+    // rows of ~8 KB: one 16-row statement journals far more than the 64 KiB SQLite keeps in memory by default
+    const big = 'x'.repeat(8_000);
+    const before = store.audit.count();
+    store.tx(() => {
+      const batch = store.audit.batch();
+      for (let i = 0; i < 40; i++) batch.add({ type: 'BENCH', actor: 'engine:test', payload: { i, big } });
+      batch.flush();
+      const head = store.audit.head()!;
+      const row = (seq: number) => [
+        seq,
+        `id-${seq}`,
+        '2026-01-31T00:00:00.000Z',
+        'engine:test',
+        'BENCH',
+        `{"big":"${big}"}`,
+        'p',
+        'h',
+      ];
+      // 15 new rows, then one over an existing seq: the append-only trigger aborts the statement
+      const values = [...Array.from({ length: 15 }, (_, k) => row(head.seq + 1 + k)), row(1)].flat();
+      const insert = store.db.prepare(
+        `INSERT INTO audit_events (seq, event_id, ts, actor, type, payload, prev_hash, hash) VALUES ${Array(16).fill('(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      );
+      expect(() => insert.run(values)).toThrow(/append-only|refused/i);
+      expect(store.audit.count()).toBe(before + 40);
+    });
+    expect(store.audit.count()).toBe(before + 40);
+    expect(store.audit.verify().ok).toBe(true);
+    store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('audit triggers refuse UPDATE and DELETE through the engine connection', () => {
     const e = demoEngine();
     const db = e.context.store.db;

@@ -31,10 +31,19 @@ const EVENT_ID = /^[\x21-\x7e]{1,128}$/;
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
+/**
+ * Types and actors that passed {@link label}, per field: they repeat from
+ * event to event, and a known one skips the pattern tests. Bounded like the
+ * hash format's quoted labels (past it, each is checked every time).
+ */
+const KNOWN_LABELS_MAX = 1024;
+const knownTypes = new Set<string>();
+const knownActors = new Set<string>();
+
 export function prepareEvent(event: AuditEventInput): PreparedEvent {
   if (typeof event !== 'object' || event === null) invalid('event must be an object');
-  const type = label(event.type, 'type', MAX_TYPE);
-  const actor = label(event.actor, 'actor', MAX_ACTOR);
+  const type = knownLabel(event.type, 'type', MAX_TYPE, knownTypes);
+  const actor = knownLabel(event.actor, 'actor', MAX_ACTOR, knownActors);
   const payloadJson = payloadOf(event.payload);
   const ts =
     event.ts === undefined
@@ -42,6 +51,14 @@ export function prepareEvent(event: AuditEventInput): PreparedEvent {
       : normalizeUtcTimestamp(event.ts, 'event ts', 'AUDIT_INVALID_EVENT');
   const eventId = event.eventId === undefined ? timeOrderedUuid() : eventIdOf(event.eventId);
   return { type, actor, payloadJson, ts, eventId };
+}
+
+/** {@link label}, remembered: a string that passed once passes again (the checks depend on nothing else). */
+function knownLabel(value: unknown, field: string, max: number, known: Set<string>): string {
+  if (typeof value === 'string' && known.has(value)) return value;
+  const checked = label(value, field, max);
+  if (known.size < KNOWN_LABELS_MAX) known.add(checked);
+  return checked;
 }
 
 /**

@@ -47,7 +47,19 @@ export function hashText(
   type: string,
   payloadJson: string,
 ): string {
-  return `${prevHash}{"actor":${quotedLabel(actor)},"event_id":${quoted(eventId)},"payload":${payloadJson},"seq":${seq},"ts":${quoted(ts)},"type":${quotedLabel(type)}}`;
+  return `${prevHash}{"actor":${quotedLabel(actor)},"event_id":${quoted(eventId)},"payload":${payloadJson},"seq":${seq},"ts":${quotedTs(ts)},"type":${quotedLabel(type)}}`;
+}
+
+/** The last timestamp quoted: events appended together mostly share one `ts`. */
+let lastTs = '';
+let lastTsQuoted = '""';
+
+function quotedTs(ts: string): string {
+  if (ts !== lastTs) {
+    lastTsQuoted = quoted(ts);
+    lastTs = ts;
+  }
+  return lastTsQuoted;
 }
 
 /** Printable ASCII without `"` and `\`: JSON.stringify would only add the quotes. */

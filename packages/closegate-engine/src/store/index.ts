@@ -74,6 +74,13 @@ export class ReconStore {
       // 64 MiB page cache: large books keep their indexes (audit event ids, entry states) in memory
       db.pragma('cache_size = -65536');
       migrate(db);
+      // Statement journals in memory. Every audit append is a statement that needs one (a 16-row INSERT
+      // under the table's BEFORE INSERT trigger, inside the caller's transaction): SQLite copies each page
+      // the statement is about to change into it, and once one statement passes 64 KiB it moves the
+      // journal to a temp file for the rest of the transaction, so from then on each copy is a write(2):
+      // 13 % of the CPU of appending 300k audit rows. Set after the migrations, whose statements may
+      // touch every page of a large table.
+      db.pragma('temp_store = MEMORY');
       const store = new ReconStore(db, signing);
       // history written before signing was enabled (or by an unsigned writer) is covered from here on
       if (signing !== undefined) store.audit.seal();
