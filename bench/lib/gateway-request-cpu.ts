@@ -1,0 +1,130 @@
+/**
+ * CPU per `claude_request` of the gateway in-process (issue #22, docs/profiles/gateway-request.md):
+ * the real stdio server (`serveStdio(createGatewayServer(createGateway()))`) on in-memory streams,
+ * fed `tools/call claude_request` JSON-RPC lines one at a time, with the instant fake `claude`
+ * first on PATH and a temporary LLM_GATEWAY_HOME. So the SDK's parse and zod, mcp-host's guard,
+ * the tool handler, the plane, the recorder, the spawn, the redaction and the reply's
+ * serialisation are all in; the fake's own CPU is not (another process).
+ * Prints `process.cpuUsage()` (user + sys) and minor page faults per measured request.
+ *
+ * Run (source):  node --conditions=source --import tsx bench/lib/gateway-request-cpu.ts
+ * Run (a build): node --import tsx bench/lib/gateway-request-cpu.ts --dist packages/llm-cli-gateway/dist
+ *   (an older build to compare against sits next to dist, e.g. dist-before, so its bare imports resolve)
+ * Options: --warmup N (default 800), --requests N (default 300), --json, --hold SECONDS
+ *   (after warm-up, print the pid and wait that long before measuring: time to attach `perf record -p`).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join, resolve } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { pathToFileURL } from 'node:url';
+import { serveStdio } from 'mcp-host';
+import type * as GatewayModule from 'llm-cli-gateway';
+
+const argv = process.argv.slice(2);
+function option(name: string): string | undefined {
+  const i = argv.indexOf(name);
+  return i === -1 ? undefined : argv[i + 1];
+}
+const warmup = Number(option('--warmup') ?? 800);
+const requests = Number(option('--requests') ?? 300);
+const hold = Number(option('--hold') ?? 0);
+const json = argv.includes('--json');
+const dist = option('--dist');
+
+const repo = resolve(import.meta.dirname, '../..');
+const fakeDir = join(repo, 'packages/llm-cli-gateway/test/fake-clis');
+const tmp = mkdtempSync(join(tmpdir(), 'gateway-request-cpu-'));
+process.env.PATH = `${fakeDir}${delimiter}${process.env.PATH ?? ''}`;
+process.env.LLM_GATEWAY_HOME = join(tmp, 'home');
+
+const gw: typeof GatewayModule =
+  dist === undefined
+    ? await import('llm-cli-gateway')
+    : ((await import(pathToFileURL(resolve(dist, 'index.js')).href)) as typeof GatewayModule);
+
+const gateway = gw.createGateway({ env: process.env });
+await gateway.ready;
+const stdin = new PassThrough();
+const stdout = new PassThrough();
+const host = await serveStdio(
+  gw.createGatewayServer(gateway),
+  { id: 'bench', transport: 'stdio' },
+  { stdin, stdout, guardConsole: false },
+);
+
+// Answers by JSON-RPC id, read line by line from the server's stdout.
+const waiting = new Map<number, (message: { result?: { isError?: boolean }; error?: unknown }) => void>();
+let buffered = '';
+stdout.setEncoding('utf8');
+stdout.on('data', (chunk: string) => {
+  buffered += chunk;
+  let nl: number;
+  while ((nl = buffered.indexOf('\n')) !== -1) {
+    const line = buffered.slice(0, nl);
+    buffered = buffered.slice(nl + 1);
+    const message = JSON.parse(line) as { id?: number; result?: { isError?: boolean }; error?: unknown };
+    if (typeof message.id === 'number') waiting.get(message.id)?.(message);
+  }
+});
+let nextId = 1;
+function call(method: string, params: unknown): Promise<{ result?: { isError?: boolean }; error?: unknown }> {
+  const id = nextId++;
+  return new Promise((done) => {
+    waiting.set(id, (message) => {
+      waiting.delete(id);
+      done(message);
+    });
+    stdin.write(JSON.stringify({ jsonrpc: '2.0', id, method, params }) + '\n');
+  });
+}
+
+await call('initialize', {
+  protocolVersion: '2025-06-18',
+  capabilities: {},
+  clientInfo: { name: 'gateway-request-cpu', version: '0' },
+});
+stdin.write(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) + '\n');
+
+async function claudeRequest(): Promise<void> {
+  const answer = await call('tools/call', { name: 'claude_request', arguments: { prompt: 'hello' } });
+  if (answer.error !== undefined || answer.result?.isError === true) {
+    throw new Error(`claude_request failed: ${JSON.stringify(answer)}`);
+  }
+}
+
+for (let i = 0; i < warmup; i++) await claudeRequest();
+if (hold > 0) {
+  console.error(`gateway-request-cpu: pid ${process.pid}, measuring in ${hold} s`);
+  await new Promise((r) => setTimeout(r, hold * 1000));
+}
+const cpuBefore = process.cpuUsage();
+const faultsBefore = process.resourceUsage().minorPageFault;
+const started = performance.now();
+for (let i = 0; i < requests; i++) await claudeRequest();
+const wallMs = performance.now() - started;
+const cpu = process.cpuUsage(cpuBefore);
+const faults = process.resourceUsage().minorPageFault - faultsBefore;
+
+const figures = {
+  build: dist ?? 'source',
+  warmup,
+  requests,
+  cpuUsPerRequest: Math.round((cpu.user + cpu.system) / requests),
+  userUsPerRequest: Math.round(cpu.user / requests),
+  sysUsPerRequest: Math.round(cpu.system / requests),
+  minorFaultsPerRequest: Math.round((faults / requests) * 10) / 10,
+  wallMsPerRequest: Math.round((wallMs / requests) * 100) / 100,
+};
+if (json) console.log(JSON.stringify(figures));
+else {
+  console.log(
+    `${figures.build}: ${figures.cpuUsPerRequest} µs CPU per request ` +
+      `(user ${figures.userUsPerRequest}, sys ${figures.sysUsPerRequest}), ` +
+      `${figures.minorFaultsPerRequest} minor faults, ${figures.wallMsPerRequest} ms wall ` +
+      `(${requests} requests after ${warmup} warm-up)`,
+  );
+}
+await host.close();
+await gateway.close();
+rmSync(tmp, { recursive: true, force: true });
