@@ -11,9 +11,13 @@
  * Run (a build): node --import tsx bench/lib/gateway-request-cpu.ts --dist packages/llm-cli-gateway/dist
  *   (an older build to compare against sits next to dist, e.g. dist-before, so its bare imports resolve)
  * Options: --warmup N (default 800), --requests N (default 300), --json, --hold SECONDS
- *   (after warm-up, print the pid and wait that long before measuring: time to attach `perf record -p`).
+ *   (after warm-up, print the pid and wait that long before measuring: time to attach `perf record -p`),
+ *   --cpu-prof FILE (V8 sampling profile of the measured requests only, warm-up excluded; summarise it
+ *   with bench/lib/cpu-profile-summary.ts), --alloc-prof FILE (V8 sampling heap profile of the
+ *   measured requests, collected objects included: where the request path allocates).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -31,6 +35,8 @@ const requests = Number(option('--requests') ?? 300);
 const hold = Number(option('--hold') ?? 0);
 const json = argv.includes('--json');
 const dist = option('--dist');
+const cpuProf = option('--cpu-prof');
+const allocProf = option('--alloc-prof');
 
 const repo = resolve(import.meta.dirname, '../..');
 const fakeDir = join(repo, 'packages/llm-cli-gateway/test/fake-clis');
@@ -98,6 +104,21 @@ if (hold > 0) {
   console.error(`gateway-request-cpu: pid ${process.pid}, measuring in ${hold} s`);
   await new Promise((r) => setTimeout(r, hold * 1000));
 }
+const inspector = cpuProf === undefined && allocProf === undefined ? undefined : new Session();
+inspector?.connect();
+if (cpuProf !== undefined) {
+  await inspector!.post('Profiler.enable');
+  await inspector!.post('Profiler.setSamplingInterval', { interval: 100 });
+  await inspector!.post('Profiler.start');
+}
+if (allocProf !== undefined) {
+  await inspector!.post('HeapProfiler.enable');
+  await inspector!.post('HeapProfiler.startSampling', {
+    samplingInterval: 1024,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+}
 const cpuBefore = process.cpuUsage();
 const faultsBefore = process.resourceUsage().minorPageFault;
 const started = performance.now();
@@ -105,6 +126,15 @@ for (let i = 0; i < requests; i++) await claudeRequest();
 const wallMs = performance.now() - started;
 const cpu = process.cpuUsage(cpuBefore);
 const faults = process.resourceUsage().minorPageFault - faultsBefore;
+if (cpuProf !== undefined) {
+  const { profile } = await inspector!.post('Profiler.stop');
+  writeFileSync(cpuProf, JSON.stringify(profile));
+}
+if (allocProf !== undefined) {
+  const { profile } = await inspector!.post('HeapProfiler.stopSampling');
+  writeFileSync(allocProf, JSON.stringify(profile));
+}
+inspector?.disconnect();
 
 const figures = {
   build: dist ?? 'source',
