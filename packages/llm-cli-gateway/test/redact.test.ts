@@ -98,6 +98,19 @@ describe('secret redaction', () => {
         expect(r.structuredContent).not.toBe(value);
       }
     }
+    // Clean structured content vouches only for a text that is exactly its serialisation.
+    const leaky = policy.redactToolResult({
+      content: [{ type: 'text', text: JSON.stringify({ ...clean, reply: 'key plainvalue123' }) }],
+      structuredContent: clean,
+    });
+    expect((leaky.content[0] as { text: string }).text).not.toContain('plainvalue123');
+    expect(leaky.structuredContent).toBe(clean);
+    const pretty = JSON.stringify(clean, null, 2);
+    const reserialised = policy.redactToolResult({
+      content: [{ type: 'text', text: pretty }],
+      structuredContent: clean,
+    });
+    expect(reserialised.content[0]).toEqual({ type: 'text', text });
     // Not plain JSON data: the value-by-value pass runs, as before.
     const dated = { at: new Date(0) };
     expect(policy.redactToolResult({ content: [], structuredContent: dated }).structuredContent).toEqual({

@@ -112,12 +112,23 @@ export class RedactionPolicy {
    * When no string of a value (keys included) holds anything to redact, the
    * value-by-value pass is skipped: the text is re-serialised as parsed and
    * plain structured content leaves as it is, both exactly what that pass
-   * would have produced.
+   * would have produced. A text that is the serialisation of clean plain
+   * structured content (what `jsonToolResult` returns) leaves as it is without
+   * being parsed: its strings are among the structured content's, and parsing
+   * and re-serialising it would give the same text back.
    */
   redactToolResult(result: CallToolResult): CallToolResult {
     const secrets = this.values();
+    const structured = result.structuredContent;
+    let cleanJson: string | undefined;
+    if (structured !== undefined) {
+      const strings = plainStrings(structured);
+      if (strings !== undefined && !mayNeedRedaction(strings.join('\n'), secrets))
+        cleanJson = JSON.stringify(structured);
+    }
     const content = result.content.map((item) => {
       if (item.type !== 'text') return item;
+      if (cleanJson !== undefined && item.text === cleanJson) return item;
       let parsed: unknown;
       try {
         parsed = JSON.parse(item.text);
@@ -130,12 +141,11 @@ export class RedactionPolicy {
       return { ...item, text: JSON.stringify(this.redactDeep(parsed, secrets)) };
     });
     const out: CallToolResult = { ...result, content };
-    if (result.structuredContent !== undefined) {
-      const strings = plainStrings(result.structuredContent);
+    if (structured !== undefined) {
       out.structuredContent =
-        strings !== undefined && !mayNeedRedaction(strings.join('\n'), secrets)
-          ? result.structuredContent
-          : (this.redactDeep(result.structuredContent, secrets) as Record<string, unknown>);
+        cleanJson !== undefined
+          ? structured
+          : (this.redactDeep(structured, secrets) as Record<string, unknown>);
     }
     return out;
   }
