@@ -134,6 +134,30 @@ describe('executor preparation', () => {
     expect(env).toEqual({ PATH: '/bin', SAFE_EXTRA: 'yes' });
   });
 
+  it('reads the allow-list variables and the values at every call (the derived names are reused)', () => {
+    const credentialNames = ['ANTHROPIC_API_KEY', 'AWS_SECRET_ACCESS_KEY'];
+    const source: NodeJS.ProcessEnv = { PATH: '/bin', ANTHROPIC_API_KEY: 'k1', EXTRA: 'e', AWS_REGION: 'r' };
+    const build = (cloudNames: string[] = []) =>
+      buildChildEnv({ source, credentialNames, invocationNames: [], invocationEnv: {}, cloudNames });
+    expect(build()).toEqual({ PATH: '/bin', ANTHROPIC_API_KEY: 'k1' });
+    source.ANTHROPIC_API_KEY = 'k2';
+    source.HOME = '/home/x';
+    expect(build()).toEqual({ PATH: '/bin', HOME: '/home/x', ANTHROPIC_API_KEY: 'k2' });
+    source.LLM_GATEWAY_ENV_ALLOW = 'EXTRA';
+    expect(build()).toEqual({ PATH: '/bin', HOME: '/home/x', ANTHROPIC_API_KEY: 'k2', EXTRA: 'e' });
+    expect(build(['AWS_REGION'])).toMatchObject({ AWS_REGION: 'r' });
+    expect(build()).not.toHaveProperty('AWS_REGION');
+    source.LD_PRELOAD = '/x.so';
+    source.LLM_GATEWAY_ENV_ALLOW_UNSAFE = 'LD_PRELOAD';
+    expect(build()).toMatchObject({ LD_PRELOAD: '/x.so' });
+    delete source.LLM_GATEWAY_ENV_ALLOW_UNSAFE;
+    expect(build()).not.toHaveProperty('LD_PRELOAD');
+    credentialNames.pop(); // a changed list is derived again
+    credentialNames.push('ANTHROPIC_BASE_URL');
+    source.ANTHROPIC_BASE_URL = 'https://proxy';
+    expect(build()).toMatchObject({ ANTHROPIC_BASE_URL: 'https://proxy' });
+  });
+
   it('refuses a NUL byte or an oversized value in the environment', () => {
     const base = { credentialNames: [], invocationNames: [], invocationEnv: {} };
     expect(() => buildChildEnv({ ...base, source: { PATH: '/bin', HOME: 'a\0b' } })).toThrow(/NUL/);

@@ -98,10 +98,52 @@ describe('secret redaction', () => {
         expect(r.structuredContent).not.toBe(value);
       }
     }
+    // Clean structured content vouches only for a text that is exactly its serialisation.
+    const leaky = policy.redactToolResult({
+      content: [{ type: 'text', text: JSON.stringify({ ...clean, reply: 'key plainvalue123' }) }],
+      structuredContent: clean,
+    });
+    expect((leaky.content[0] as { text: string }).text).not.toContain('plainvalue123');
+    expect(leaky.structuredContent).toBe(clean);
+    const pretty = JSON.stringify(clean, null, 2);
+    const reserialised = policy.redactToolResult({
+      content: [{ type: 'text', text: pretty }],
+      structuredContent: clean,
+    });
+    expect(reserialised.content[0]).toEqual({ type: 'text', text });
     // Not plain JSON data: the value-by-value pass runs, as before.
     const dated = { at: new Date(0) };
     expect(policy.redactToolResult({ content: [], structuredContent: dated }).structuredContent).toEqual({
       at: {},
     });
+  });
+
+  it('the secret list follows the environment: values set, changed or allow-listed later are covered', () => {
+    const env: NodeJS.ProcessEnv = { ANTHROPIC_API_KEY: 'first-value-123' };
+    const policy = new RedactionPolicy(env, {
+      mcpServers: { ops: { env: { OPS_TOKEN: 'mcp-server-value-1' } } },
+    } as never);
+    const first = policy.values();
+    expect(first).toEqual(['mcp-server-value-1', 'first-value-123']);
+    expect(policy.values()).toBe(first); // nothing changed: the same list
+    env.OPENAI_API_KEY = 'a-much-longer-openai-value-456';
+    expect(policy.values()).toEqual([
+      'a-much-longer-openai-value-456',
+      'mcp-server-value-1',
+      'first-value-123',
+    ]);
+    env.ANTHROPIC_API_KEY = 'changed-value-789';
+    expect(policy.redact('x changed-value-789 first-value-123')).toBe(
+      'x [REDACTED:credential] first-value-123',
+    );
+    delete env.OPENAI_API_KEY;
+    env.OPS_DB_PASSWORD = 'operator-secret-42';
+    expect(policy.values()).not.toContain('operator-secret-42'); // not allow-listed
+    env.LLM_GATEWAY_ENV_ALLOW = 'OPS_DB_PASSWORD';
+    expect(policy.values()).toContain('operator-secret-42');
+    env.LLM_GATEWAY_ENV_ALLOW_UNSAFE = 'LD_SECRET';
+    env.LD_SECRET = 'unsafe-allowed-value';
+    expect(policy.values()).toContain('unsafe-allowed-value');
+    expect(Object.isFrozen(policy.values())).toBe(true);
   });
 });

@@ -86,18 +86,8 @@ export function buildChildEnv(opts: {
   /** Names of the provider's enabled cloud backends (config `[providers.<cli>] cloud`). */
   cloudNames?: readonly string[];
 }): Record<string, string> {
-  const unsafe = new Set(unsafeAllowList(opts.source));
-  const allowed = new Set<string>();
-  for (const name of [...BASE_ENV_ALLOW, ...opts.credentialNames, ...operatorAllowList(opts.source)]) {
-    // A provider's own list is filtered too: cloud credentials only through an enabled backend.
-    if (NEVER_PASS.test(name) && !unsafe.has(name)) continue;
-    if (CLOUD_CREDENTIAL.test(name)) continue;
-    allowed.add(name);
-  }
-  for (const name of opts.cloudNames ?? []) allowed.add(name);
-  for (const name of unsafe) allowed.add(name);
   const out: Record<string, string> = {};
-  for (const name of allowed) {
+  for (const name of allowedNames(opts.source, opts.credentialNames, opts.cloudNames ?? [])) {
     const value = opts.source[name];
     if (value !== undefined) out[name] = value;
   }
@@ -115,4 +105,62 @@ export function buildChildEnv(opts: {
   if (total > MAX_ENV_BYTES)
     throw new AdmissionError(`environment of ${total} bytes exceeds ${MAX_ENV_BYTES}`);
   return out;
+}
+
+/** The names a child may see, for the inputs they were derived from (values are read per call). */
+interface AllowedNames {
+  readonly allow: string | undefined;
+  readonly unsafe: string | undefined;
+  readonly credential: readonly string[];
+  readonly cloud: readonly string[];
+  readonly names: readonly string[];
+}
+
+/** Last derivation per credential list (each contract's own array): the request path recomputes nothing. */
+const derived = new WeakMap<readonly string[], AllowedNames>();
+
+const sameList = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((v, i) => v === b[i]);
+
+/**
+ * The allow-list in the order the child's environment is built: base names,
+ * the provider's credentials and the operator's names (deny-listed and cloud
+ * names dropped), then the enabled cloud names, then the unsafe overrides.
+ * Derived again whenever the operator variables or the name lists change.
+ */
+function allowedNames(
+  source: NodeJS.ProcessEnv,
+  credentialNames: readonly string[],
+  cloudNames: readonly string[],
+): readonly string[] {
+  const allow = source.LLM_GATEWAY_ENV_ALLOW;
+  const unsafeRaw = source.LLM_GATEWAY_ENV_ALLOW_UNSAFE;
+  const hit = derived.get(credentialNames);
+  if (
+    hit !== undefined &&
+    hit.allow === allow &&
+    hit.unsafe === unsafeRaw &&
+    sameList(hit.credential, credentialNames) &&
+    sameList(hit.cloud, cloudNames)
+  )
+    return hit.names;
+  const unsafe = new Set(unsafeAllowList(source));
+  const allowed = new Set<string>();
+  for (const name of [...BASE_ENV_ALLOW, ...credentialNames, ...operatorAllowList(source)]) {
+    // A provider's own list is filtered too: cloud credentials only through an enabled backend.
+    if (NEVER_PASS.test(name) && !unsafe.has(name)) continue;
+    if (CLOUD_CREDENTIAL.test(name)) continue;
+    allowed.add(name);
+  }
+  for (const name of cloudNames) allowed.add(name);
+  for (const name of unsafe) allowed.add(name);
+  const names = [...allowed];
+  derived.set(credentialNames, {
+    allow,
+    unsafe: unsafeRaw,
+    credential: [...credentialNames],
+    cloud: [...cloudNames],
+    names,
+  });
+  return names;
 }

@@ -20,28 +20,74 @@ export const MIN_LITERAL_SECRET = 8;
  * shapes are matched by pattern on top (recorder/redact.ts).
  */
 export class RedactionPolicy {
+  /** The variable names holding secrets, for the allow-lists they were derived from. */
+  private names:
+    { allow: string | undefined; unsafe: string | undefined; list: readonly string[] } | undefined;
+  /** The candidate values read by the last call, and the list they gave. */
+  private last: { read: Array<string | undefined>; values: readonly string[] } | undefined;
+
   constructor(
     private readonly env: NodeJS.ProcessEnv,
     private readonly config?: Pick<GatewayConfig, 'mcpServers'>,
   ) {}
 
-  /** The literal secret values, longest first (a value containing another is replaced whole). */
-  values(): string[] {
-    const names = new Set<string>([
+  /**
+   * The literal secret values, longest first (a value containing another is replaced whole).
+   * Every value is read at each call; the list (deduplicated, filtered, sorted) is rebuilt
+   * only when one of them differs from the last call, and the names only when the
+   * allow-list variables change. The same frozen array comes back while nothing changed.
+   */
+  values(): readonly string[] {
+    const names = this.secretNames();
+    const last = this.last;
+    if (last !== undefined && this.unchanged(names, last.read)) return last.values;
+    return this.rebuild(names);
+  }
+
+  /** True when every candidate value reads as it did at the last call (same order as {@link rebuild}). */
+  private unchanged(names: readonly string[], read: ReadonlyArray<string | undefined>): boolean {
+    let i = 0;
+    for (const n of names) if (this.env[n] !== read[i++]) return false;
+    for (const server of Object.values(this.config?.mcpServers ?? {})) {
+      for (const v of Object.values(server.env)) if (v !== read[i++]) return false;
+    }
+    return i === read.length;
+  }
+
+  private secretNames(): readonly string[] {
+    const allow = this.env.LLM_GATEWAY_ENV_ALLOW;
+    const unsafe = this.env.LLM_GATEWAY_ENV_ALLOW_UNSAFE;
+    const cached = this.names;
+    if (cached !== undefined && cached.allow === allow && cached.unsafe === unsafe) return cached.list;
+    const list = new Set<string>([
       ...providerList().flatMap((p) => [...p.credentialEnv, ...Object.values(p.cloudEnv ?? {}).flat()]),
       ...operatorAllowList(this.env),
-      ...(this.env.LLM_GATEWAY_ENV_ALLOW_UNSAFE ?? '').split(',').map((s) => s.trim()),
+      ...(unsafe ?? '').split(',').map((s) => s.trim()),
       'LLM_GATEWAY_AUTH_TOKEN',
     ]);
+    list.delete('');
+    this.names = { allow, unsafe, list: [...list] };
+    this.last = undefined;
+    return this.names.list;
+  }
+
+  private rebuild(names: readonly string[]): readonly string[] {
+    const read: Array<string | undefined> = [];
     const out = new Set<string>();
     for (const n of names) {
-      const v = n === '' ? undefined : this.env[n];
+      const v = this.env[n];
+      read.push(v);
       if (typeof v === 'string' && v.length >= MIN_LITERAL_SECRET) out.add(v);
     }
     for (const server of Object.values(this.config?.mcpServers ?? {})) {
-      for (const v of Object.values(server.env)) if (v.length >= MIN_LITERAL_SECRET) out.add(v);
+      for (const v of Object.values(server.env)) {
+        read.push(v);
+        if (v.length >= MIN_LITERAL_SECRET) out.add(v);
+      }
     }
-    return [...out].sort((a, b) => b.length - a.length);
+    const values = Object.freeze([...out].sort((a, b) => b.length - a.length));
+    this.last = { read, values };
+    return values;
   }
 
   redact(text: string): string {
@@ -66,12 +112,23 @@ export class RedactionPolicy {
    * When no string of a value (keys included) holds anything to redact, the
    * value-by-value pass is skipped: the text is re-serialised as parsed and
    * plain structured content leaves as it is, both exactly what that pass
-   * would have produced.
+   * would have produced. A text that is the serialisation of clean plain
+   * structured content (what `jsonToolResult` returns) leaves as it is without
+   * being parsed: its strings are among the structured content's, and parsing
+   * and re-serialising it would give the same text back.
    */
   redactToolResult(result: CallToolResult): CallToolResult {
     const secrets = this.values();
+    const structured = result.structuredContent;
+    let cleanJson: string | undefined;
+    if (structured !== undefined) {
+      const strings = plainStrings(structured);
+      if (strings !== undefined && !mayNeedRedaction(strings.join('\n'), secrets))
+        cleanJson = JSON.stringify(structured);
+    }
     const content = result.content.map((item) => {
       if (item.type !== 'text') return item;
+      if (cleanJson !== undefined && item.text === cleanJson) return item;
       let parsed: unknown;
       try {
         parsed = JSON.parse(item.text);
@@ -84,12 +141,11 @@ export class RedactionPolicy {
       return { ...item, text: JSON.stringify(this.redactDeep(parsed, secrets)) };
     });
     const out: CallToolResult = { ...result, content };
-    if (result.structuredContent !== undefined) {
-      const strings = plainStrings(result.structuredContent);
+    if (structured !== undefined) {
       out.structuredContent =
-        strings !== undefined && !mayNeedRedaction(strings.join('\n'), secrets)
-          ? result.structuredContent
-          : (this.redactDeep(result.structuredContent, secrets) as Record<string, unknown>);
+        cleanJson !== undefined
+          ? structured
+          : (this.redactDeep(structured, secrets) as Record<string, unknown>);
     }
     return out;
   }
