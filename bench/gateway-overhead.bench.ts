@@ -10,9 +10,11 @@
 // Run: npm run bench -- gateway-overhead   (writes bench/results/gateway-overhead.json)
 // Knobs (environment):
 //   GATEWAY_BENCH_ROUNDS=3          rounds of GATEWAY_BENCH_REQUESTS=200 interleaved requests
-//   GATEWAY_BENCH_WARMUP=400        unmeasured requests first: the gateway is a long-lived server
-//                                   and V8 is still optimising its request path for the first few
-//                                   hundred requests (perf: ~12 % of its CPU in TurboFan at 20)
+//   GATEWAY_BENCH_WARMUP=3000       unmeasured requests first, on every path (4 in flight per path):
+//                                   the gateway is a long-lived server, and V8 is still optimising
+//                                   its request path for the first thousands of requests (in-process
+//                                   harness: 3.07 ms per request after 400, 2.58 after 1,500, 2.33
+//                                   after 3,000); then 50 interleaved one at a time, as measured
 //   GATEWAY_BENCH_BEFORE_BIN=path   a second gateway build (e.g. an earlier commit's dist/cli/main.js)
 //                                   run side by side in the same loop: baseline, current, before
 //   LLM_GATEWAY_SPAWN=node|native   passed to the gateways: A/B of node's spawn against posix_spawn
@@ -33,7 +35,9 @@ import { latencyStats as stats, round2 } from './lib/stats.js';
 import { spawnChild } from '../packages/llm-cli-gateway/src/executor/spawn-child.js';
 import { chooseSpawner } from '../packages/llm-cli-gateway/src/executor/spawn-backend.js';
 
-const WARMUP = Number(process.env.GATEWAY_BENCH_WARMUP ?? 400);
+const WARMUP = Number(process.env.GATEWAY_BENCH_WARMUP ?? 3000);
+const WARMUP_IN_FLIGHT = 4;
+const SETTLE = 50;
 const REQUESTS = Number(process.env.GATEWAY_BENCH_REQUESTS ?? 200);
 const ROUNDS = Number(process.env.GATEWAY_BENCH_ROUNDS ?? 3);
 const TARGET_P50_MS = 3;
@@ -165,6 +169,18 @@ async function cheapTool(client: Client): Promise<number> {
   return performance.now() - start;
 }
 
+/** Runs `run` `total` times, `inFlight` at a time. */
+async function repeatInFlight(run: () => Promise<unknown>, total: number, inFlight: number): Promise<void> {
+  let started = 0;
+  const lane = async () => {
+    while (started < total) {
+      started++;
+      await run();
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, lane));
+}
+
 /** Rotates the order of the runs in each iteration so ordering effects cancel out. */
 function rotate<T>(items: readonly T[], by: number): T[] {
   const k = by % items.length;
@@ -281,13 +297,15 @@ async function main(): Promise<void> {
     gateways.push(await startGateway('before', path.resolve(beforeBin), [path.resolve(beforeBin)]));
   }
   try {
-    for (let i = 0; i < WARMUP; i++) {
-      await direct('node');
-      await direct('native');
-      for (const g of gateways) await viaGateway(g);
-    }
+    const paths: Array<() => Promise<unknown>> = [
+      () => direct('node'),
+      () => direct('native'),
+      ...gateways.map((g) => () => viaGateway(g)),
+    ];
+    await Promise.all(paths.map((run) => repeatInFlight(run, WARMUP, WARMUP_IN_FLIGHT)));
+    for (let i = 0; i < SETTLE; i++) for (const run of paths) await run();
+    const warmupCalls = gateways[0]!.calls;
     for (const g of gateways) g.calls = 0; // warm-up rows are counted in the differential below
-    const warmupCalls = WARMUP;
     const rounds: RoundFigures[] = [];
     let directCpuAll = 0;
     let directGatewaySpawnerCpuAll = 0;
@@ -340,7 +358,7 @@ async function main(): Promise<void> {
       cpus: os.cpus().length,
       // Other work on the machine inflates both paths; the gateway path (one more process to schedule) more.
       loadAverage1mAtEnd: round2(os.loadavg()[0]!),
-      warmup: WARMUP,
+      warmup: { requestsPerPath: WARMUP, inFlight: WARMUP_IN_FLIGHT, thenInterleaved: SETTLE },
       requestsPerRound: REQUESTS,
       rounds,
       unit: 'ms',
