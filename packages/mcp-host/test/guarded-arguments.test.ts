@@ -10,7 +10,7 @@ import {
   type HttpHost,
   type RefusedCall,
 } from '../src/index.js';
-import { connectClient, memoryLogger } from './helpers.js';
+import { connectClient, countingPaySchema, memoryLogger } from './helpers.js';
 
 /** Validations run per argument value: the guard's parse, and any the handler does itself. */
 const seen = { refine: 0, asyncRefine: 0 };
@@ -19,18 +19,7 @@ const handled: { guarded: { data: unknown } | undefined; again: unknown }[] = []
 let ask: 'own' | 'otherSchema' | 'otherName' = 'own';
 const refusals: RefusedCall[] = [];
 
-const paySchema = z
-  .object({
-    amount: z.string().refine((v) => {
-      seen.refine++;
-      return /^\d+\.\d{2}$/.test(v);
-    }, 'amount must look like 1.50'),
-    memo: z
-      .string()
-      .optional()
-      .transform((m) => m?.trim()),
-  })
-  .strict();
+const paySchema = countingPaySchema(seen);
 
 const asyncSchema = z
   .object({

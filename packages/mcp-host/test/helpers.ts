@@ -1,5 +1,6 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { z } from 'zod';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { createLogger, jsonToolResult, principalFrom, type Logger, type Principal } from '../src/index.js';
 
@@ -75,4 +76,23 @@ export async function eventually(check: () => boolean | Promise<boolean>, timeou
     await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error('condition not met in time');
+}
+
+/**
+ * A strict `pay` schema (amount like 1.50, an optional memo trimmed by a transform) that counts
+ * each run of its refine in `seen.refine`: how often the arguments were validated.
+ */
+export function countingPaySchema(seen: { refine: number }) {
+  return z
+    .object({
+      amount: z.string().refine((v) => {
+        seen.refine++;
+        return /^\d+\.\d{2}$/.test(v);
+      }, 'amount must look like 1.50'),
+      memo: z
+        .string()
+        .optional()
+        .transform((m) => m?.trim()),
+    })
+    .strict();
 }

@@ -12,25 +12,14 @@ import {
   type RefusedCall,
 } from '../src/index.js';
 import { handGuardParseToSdk } from '../src/tool-calls/sdk-input-hand-off.js';
-import { connectClient, memoryLogger } from './helpers.js';
+import { connectClient, countingPaySchema, memoryLogger } from './helpers.js';
 
 /** Validations per argument value, and what the SDK-registered handler received. */
 const seen = { refine: 0 };
 const received: unknown[] = [];
 const refusals: RefusedCall[] = [];
 
-const paySchema = z
-  .object({
-    amount: z.string().refine((v) => {
-      seen.refine++;
-      return /^\d+\.\d{2}$/.test(v);
-    }, 'amount must look like 1.50'),
-    memo: z
-      .string()
-      .optional()
-      .transform((m) => m?.trim()),
-  })
-  .strict();
+const paySchema = countingPaySchema(seen);
 
 /**
  * Rewrites the raw arguments object after it has been validated (while the guard's parse is
