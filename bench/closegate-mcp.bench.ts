@@ -17,35 +17,27 @@
 // Run: npm run bench -- closegate-mcp
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AuditChain, openSqlite } from 'audit-chain';
-import { openEngine } from 'closegate-engine';
-import { createLogger } from 'mcp-host';
-import { serveBaseline } from './lib/baseline-mcp.js';
+import { TOKEN, type Kind, type Targets } from './lib/closegate-mcp-server.js';
 import { connect, disconnect, drive, serverCpu, type Call } from './lib/mcp-client.js';
 import { percentile } from './lib/stats.js';
-import type * as McpModule from '../packages/closegate-engine/src/mcp/index.js';
 
-const TOKEN = 'bench-token-0123456789abcdef';
-const ACTOR = 'llm:bench-agent';
 const CONCURRENCY = [1, 8, 32];
 const WARMUP_CALLS = 100;
 const SERVER_WARMUP_CALLS = Math.max(0, Number(process.env.CLOSEGATE_MCP_BENCH_WARMUP ?? 3000) || 0);
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
+const SERVER_ENTRY = join(REPO, 'bench/lib/closegate-mcp-server.ts');
 const CALLS_PER_LEVEL = 1000;
 const MIXED_CALLS = 1000;
 const MIXED_CONCURRENCY = 32;
 const LEVEL_CAP_MS = 20_000;
-const EXTRA_PAIRS = 600;
 const ROUNDS = Math.max(1, Number(process.env.CLOSEGATE_MCP_BENCH_ROUNDS ?? 3) || 1);
 const PROFILE_DIR = process.env.CLOSEGATE_MCP_BENCH_PROFILE || undefined;
 
-type Kind = 'baseline' | 'closegate';
-type Targets = { flag: number[]; escalate: number[] };
 type ServerProcess = {
   kind: Kind;
   child: ChildProcess;
@@ -68,77 +60,6 @@ type Run = {
   serverCpuUsPerCall?: number;
 };
 
-function prepareDatabase(): { dbPath: string; targets: Targets } {
-  const dbPath = join(mkdtempSync(join(tmpdir(), 'closegate-mcp-bench-')), 'recon.db');
-  const engine = openEngine({ dbPath });
-  try {
-    engine.seedDemo();
-    const rows = [
-      'source,entity,account_code,posting_date,amount,currency,reference,description,counterparty',
-    ];
-    for (let i = 0; i < EXTRA_PAIRS; i++) {
-      const day = String(1 + (i % 28)).padStart(2, '0');
-      const amount = `${100 + i}.${String(i % 100).padStart(2, '0')}`;
-      rows.push(`gl,US01,1010,2026-03-${day},${amount},USD,BENCH-${i},Bench receipt ${i},Bench Co`);
-      rows.push(`bank,US01,1010,2026-03-${day},${amount},USD,BENCH-${i},Bench receipt ${i},Bench Co`);
-    }
-    engine.operations.importCsv({ actor: 'human:bench-setup', csv: rows.join('\n') + '\n', batch: 'bench' });
-    const byRef = new Map<string, number[]>();
-    for (const e of engine.queries
-      .unmatched({ limit: 1000, afterId: 0 })
-      .concat(engine.queries.unmatched({ limit: 1000, afterId: 1000 }))) {
-      if (e.reference.startsWith('BENCH-')) byRef.set(e.reference, [...(byRef.get(e.reference) ?? []), e.id]);
-    }
-    const targets: Targets = { flag: [], escalate: [] };
-    let i = 0;
-    for (const ids of byRef.values()) {
-      if (i++ % 2 === 0) {
-        const r = engine.operations.propose({
-          actor: 'llm:bench-setup',
-          idempotencyKey: `setup-${i}`,
-          entryIds: ids,
-        });
-        targets.escalate.push(r.matchId!);
-      } else targets.flag.push(...ids);
-    }
-    return { dbPath, targets };
-  } finally {
-    engine.close();
-  }
-}
-
-async function serveClosegate(): Promise<{
-  url: string;
-  targets: Targets;
-  dbPath: string;
-  startSeq: number;
-}> {
-  const { dbPath, targets } = prepareDatabase();
-  const { openMcpDeps, serveCloseGateHttp, httpAuthFromEnv, closeMcpDeps } = await loadMcp();
-  const env = { CLOSEGATE_AUTH_BACKEND: 'token', CLOSEGATE_HTTP_TOKENS: `${ACTOR}=${TOKEN}` };
-  const deps = openMcpDeps({ dbPath, env, logger: createLogger('bench', { level: 'warn' }) });
-  const startSeq = deps.engine.context.store.audit.head()?.seq ?? 0;
-  const host = await serveCloseGateHttp(
-    deps,
-    // All bench clients share one actor; let it use the whole session cap (default: a quarter).
-    { host: '127.0.0.1', port: 0, maxSessionsPerPrincipal: 64 },
-    httpAuthFromEnv(env, () => 'x'),
-  );
-  process.on('SIGTERM', () => {
-    void host.close().finally(() => {
-      closeMcpDeps(deps);
-      process.exit(0);
-    });
-  });
-  return { url: host.url, targets, dbPath, startSeq };
-}
-
-/** closegate's MCP module from the target the parent chose (argv: `--serve <kind> <target>`). */
-function loadMcp(): Promise<typeof McpModule> {
-  const dir = process.argv[4] === 'dist' ? 'dist' : 'src';
-  return import(`../packages/closegate-engine/${dir}/mcp/index.js`) as Promise<typeof McpModule>;
-}
-
 /**
  * What the server children run: the compiled dist when it builds (children then resolve every
  * workspace package to its dist, never its sources), else the sources through tsx.
@@ -159,12 +80,11 @@ function serverTarget(): { target: 'dist' | 'source'; execArgv: string[] } {
   return { target: 'source', execArgv: process.execArgv };
 }
 
-const SERVER = process.argv[2] === '--serve' ? undefined : serverTarget();
+const SERVER = serverTarget();
 
 function startServerProcess(kind: Kind): Promise<ServerProcess> {
-  const self = fileURLToPath(import.meta.url);
-  const { target, execArgv } = SERVER!;
-  const child = spawn(process.execPath, [...execArgv, self, '--serve', kind, target], {
+  const { target, execArgv } = SERVER;
+  const child = spawn(process.execPath, [...execArgv, SERVER_ENTRY, kind, target], {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
@@ -395,7 +315,7 @@ async function main(): Promise<void> {
   const load: number[] = [];
   let mixed: { run: Run; writes: number } | undefined;
   console.log(
-    `closegate-mcp bench: servers run ${SERVER!.target}; ${SERVER_WARMUP_CALLS} warm-up calls each before round 1`,
+    `closegate-mcp bench: servers run ${SERVER.target}; ${SERVER_WARMUP_CALLS} warm-up calls each before round 1`,
   );
   try {
     await warmUp(baseline, 'ping');
@@ -473,7 +393,7 @@ async function main(): Promise<void> {
     cpus: cpus().length,
     loadAverage1m: { min: Math.min(...load), max: Math.max(...load) },
     profiled: PROFILE_DIR !== undefined,
-    target: SERVER!.target,
+    target: SERVER.target,
     method: `SDK Client + StreamableHTTPClientTransport, one session per client; ${SERVER_WARMUP_CALLS} warm-up calls per server at 8 clients before round 1, then ${WARMUP_CALLS} warm-up + up to ${CALLS_PER_LEVEL} calls per level; ${ROUNDS} rounds, baseline and closegate interleaved per level (alternating first); baseline = bare SDK server with a ping tool; closegate = get_recon_status (T0, with its audit append) via serveHttp + bearer token on the demo pack`,
     targets: { throughputRatioMin: 0.9, p50Ms: 1, p99Ms: 5, callsPerSecAt32: 3000 },
     runs,
@@ -487,39 +407,6 @@ async function main(): Promise<void> {
   if (!differential.ok) process.exitCode = 1;
 }
 
-/** The server child's side of the IPC: CPU usage, and (with PROFILE_DIR) profile start/stop. */
-function answerControl(): void {
-  let session: Session | undefined;
-  process.on('message', (m: string) => {
-    if (m === 'profile-start') {
-      session = new Session();
-      session.connect();
-      session.post('Profiler.enable', () =>
-        session!.post('Profiler.setSamplingInterval', { interval: 100 }, () =>
-          session!.post('Profiler.start', () => process.send!('started')),
-        ),
-      );
-    } else if (m.startsWith('profile-stop ')) {
-      session!.post('Profiler.stop', (err, result) => {
-        if (!err) writeFileSync(m.slice('profile-stop '.length), JSON.stringify(result.profile));
-        session!.disconnect();
-        process.send!('stopped');
-      });
-    } else process.send!(process.cpuUsage());
-  });
-}
-
-if (process.argv[2] === '--serve') {
-  const kind = process.argv[3] as Kind;
-  const ready =
-    kind === 'baseline'
-      ? { url: (await serveBaseline()).url, targets: { flag: [], escalate: [] } }
-      : await serveClosegate();
-  answerControl();
-  const { url, ...rest } = ready;
-  process.stdout.write(`READY ${url} ${JSON.stringify(rest)}\n`);
-} else {
-  await main();
-  // Client sockets and child pipes must not keep the bench alive once the figures are written.
-  process.exit();
-}
+await main();
+// Client sockets and child pipes must not keep the bench alive once the figures are written.
+process.exit();

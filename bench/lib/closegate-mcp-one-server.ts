@@ -1,5 +1,5 @@
-// One server of the closegate-mcp bench (its own `--serve` mode: same database, token and
-// options), driven at one concurrency after an optional sequence of earlier levels, with its
+// One server of the closegate-mcp bench (closegate-mcp-server.ts: same database, token and
+// options, from the sources), driven at one concurrency after an optional sequence of earlier levels, with its
 // pid printed before the measured calls so that perf or strace can attach to it.
 //
 //   node --conditions=source --import tsx bench/lib/closegate-mcp-one-server.ts \
@@ -12,15 +12,15 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { TOKEN } from './closegate-mcp-server.js';
 import { connect, disconnect, drive, serverCpu, type Call } from './mcp-client.js';
 
-const TOKEN = 'bench-token-0123456789abcdef'; // the bench server's
 const [kind = 'closegate', clientsArg = '1', callsArg = '2000', pauseArg = '0'] = process.argv.slice(2);
 if (kind !== 'baseline' && kind !== 'closegate') throw new Error(`unknown server ${kind}`);
 
-const bench = fileURLToPath(new URL('../closegate-mcp.bench.ts', import.meta.url));
+const server = fileURLToPath(new URL('./closegate-mcp-server.ts', import.meta.url));
 const extraArgs = (process.env.SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-const child = spawn(process.execPath, [...process.execArgv, ...extraArgs, bench, '--serve', kind], {
+const child = spawn(process.execPath, [...process.execArgv, ...extraArgs, server, kind, 'source'], {
   stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
 });
 const url = await new Promise<string>((resolve, reject) => {
