@@ -29,6 +29,7 @@ import { join } from 'node:path';
 import { loadOrCreateKeyFile, signedHeadMessage } from 'audit-chain';
 import { openEngine, type Engine } from 'closegate-engine';
 import { HeadLog } from '../../packages/audit-chain/src/signing/head-log.js';
+import { auditRefTerm } from '../../packages/closegate-engine/src/store/auditIndexes.js';
 
 const PER_ROUND = Number(process.argv[2] ?? 2000);
 const ROUNDS = 5;
@@ -219,8 +220,13 @@ function explainAuditQueries(): void {
     ['desk count (since,until)', 'SELECT COUNT(*) AS n FROM audit_events WHERE ts >= ? AND ts < ?', [t, t]],
     [
       'desk page (matchId)',
-      `SELECT ${cols} FROM audit_events WHERE json_extract(payload, '$.matchId') = ? ORDER BY seq DESC LIMIT 200 OFFSET 0`,
-      [1],
+      `SELECT ${cols} FROM audit_events WHERE ${auditRefTerm('matchId', 'matchId')} ORDER BY seq DESC LIMIT 200 OFFSET 0`,
+      [{ matchId: 1 }],
+    ],
+    [
+      'desk page (escalationId)',
+      `SELECT ${cols} FROM audit_events WHERE ${auditRefTerm('escalationId', 'escalationId')} ORDER BY seq DESC LIMIT 200 OFFSET 0`,
+      [{ escalationId: 1 }],
     ],
     ['head', 'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1', []],
     ['event id exists', 'SELECT 1 FROM audit_events WHERE event_id = ?', ['x']],
