@@ -23,7 +23,8 @@
  *    process (as in `closegate-engine demo`).
  * Writes bench/results/closegate-recon.json.
  * The parts live in bench/lib: recon-book.ts (the synthetic book),
- * recon-bare.ts (the bare passes and the audit floor), recon-child.ts (what
+ * recon-bare.ts (the bare passes and the audit floor), recon-gate-floor.ts (the
+ * gate's decisions per pair, added to that floor), recon-child.ts (what
  * each child process runs), recon-report.ts (the printed lines),
  * recon-demo.ts and recon-differential.ts.
  */

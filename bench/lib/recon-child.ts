@@ -18,6 +18,7 @@ import {
 } from 'closegate-engine';
 import { bareReconPass, cpuMsSince } from './recon-bare.js';
 import { insertBook, syntheticBook } from './recon-book.js';
+import { gateFloor } from './recon-gate-floor.js';
 import { bareExactJoin } from './recon-demo.js';
 import { reconDifferential } from './recon-differential.js';
 
@@ -99,6 +100,7 @@ async function measureBook(n: number) {
   const verify = e.queries.verifyAudit();
   const verifyMs = performance.now() - verifyStart;
   const differential = reconDifferential(e.context.store.db, pass, firstPassSeq);
+  const policy = e.context.policy;
   const book = [...syntheticBook(n)];
   t = performance.now();
   const baselineMatched = bareExactJoin(book);
@@ -106,6 +108,8 @@ async function measureBook(n: number) {
   e.close();
   const bare = bareReconPass(bareFile);
   const floor = WITH_AUDIT_FLOOR ? bareReconPass(bareAuditFile, true) : undefined;
+  // the gate's decisions for each pair the floor wrote audit rows for
+  const gate = floor === undefined ? undefined : gateFloor(policy, floor.pairs);
   const out = {
     linesPerSide: n,
     totalLines,
@@ -136,6 +140,8 @@ async function measureBook(n: number) {
             bareSqlPassWithAuditMs: floor.ms,
             bareSqlPassWithAuditCpuMs: floor.cpuMs,
             bareAuditRows: floor.auditRows,
+            gateFloorCpuMs: gate?.cpuMs ?? 0,
+            gateFloorDecisions: gate?.decisions ?? 0,
           }
         : {}),
     },

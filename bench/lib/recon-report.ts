@@ -53,6 +53,8 @@ export function printBook(
     console.log(
       `  floor with the audit rows (bare SQL pass + ${f.bareAuditRows} chained audit rows, no gate/matcher/canonical): ${f.bareSqlPassWithAuditMs.toFixed(0)} ms wall (${(f.bareSqlPassWithAuditMs / f.bareSqlPassMs).toFixed(2)}x the bare pass; pass/floor ${(b.ms.pass / f.bareSqlPassWithAuditMs).toFixed(2)}x), CPU ${f.bareSqlPassWithAuditCpuMs.toFixed(0)} ms (${(f.bareSqlPassWithAuditCpuMs / f.bareSqlPassCpuMs).toFixed(2)}x the bare pass's CPU; pass/floor ${(b.ms.passCpu / f.bareSqlPassWithAuditCpuMs).toFixed(2)}x)`,
     );
+  if (f.bareSqlPassWithAuditCpuMs !== undefined && f.gateFloorCpuMs !== undefined && f.gateFloorDecisions)
+    printGateFloor(b, f.bareSqlPassWithAuditCpuMs + f.gateFloorCpuMs, f.gateFloorCpuMs, f.gateFloorDecisions);
   console.log(
     `  load average after book ${n}: ${os
       .loadavg()
@@ -78,5 +80,13 @@ export function printMatcherOnly(n: number, m: MatcherFigures): void {
     `matcher only (in memory) ${n}/side: v2 (rules) ${m.matchMs.toFixed(0)} ms, v1 ${m.matchV1Ms.toFixed(0)} ms, v2/v1 ${m.v2OverV1.toFixed(2)}x (target <= 1.5x); ` +
       `peak RSS ${m.peakRssMb.toFixed(0)} MB; baseline bare exact join ${m.baseline.bareExactJoinMs.toFixed(0)} ms, ` +
       `v2/join ${(m.matchMs / m.baseline.bareExactJoinMs).toFixed(1)}x; v2 ${m.proposals} proposals, ${m.exceptions} exceptions; v1 ${m.v1.proposals} proposals, ${m.v1.exceptions} exceptions`,
+  );
+}
+
+/** The floor under both controls: the audit rows' floor plus the gate's decisions per pair. */
+function printGateFloor(b: BookFigures, floorCpuMs: number, gateCpuMs: number, decisions: number): void {
+  const bare = b.baseline.bareSqlPassCpuMs;
+  console.log(
+    `  floor with the audit rows and the gate (+ ${decisions} pure gate decisions, ${gateCpuMs.toFixed(0)} ms CPU): CPU ${floorCpuMs.toFixed(0)} ms (${(floorCpuMs / bare).toFixed(2)}x the bare pass's CPU; pass/floor ${(b.ms.passCpu / floorCpuMs).toFixed(2)}x)`,
   );
 }
