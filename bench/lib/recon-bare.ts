@@ -80,7 +80,7 @@ export function bareReconPass(
 }
 
 /** The bare floor of the audit rows: chained, hashed, inserted 16 to a statement; nothing else. */
-class BareAudit {
+export class BareAudit {
   rows = 0;
   private seq: number;
   private prev: string;
