@@ -144,21 +144,47 @@ export function walkOutwards(
     const rightGap = r < hi ? sorted[r]!.day - day : Infinity;
     const leftGap = l > lo ? day - sorted[l - 1]!.day : Infinity;
     const gap = Math.min(rightGap, leftGap);
-    let rEnd = r;
-    if (rightGap === gap) while (rEnd < hi && sorted[rEnd]!.day === day + gap) rEnd++;
-    let lStart = l;
-    if (leftGap === gap && gap > 0) while (lStart > lo && sorted[lStart - 1]!.day === day - gap) lStart--;
+    // the right day is read as it is visited (its end is where its days stop) and the left day's
+    // start is galloped to: a busy day is not walked through first, only as far as `visit` goes
+    const rightDay = rightGap === gap ? day + gap : NaN;
+    const lStart = leftGap === gap && gap > 0 ? dayStart(sorted, lo, l) : l;
     // merge the two days by id
     let i = lStart;
     let j = r;
-    while (i < l || j < rEnd) {
-      const takeLeft = j >= rEnd || (i < l && sorted[i]!.id < sorted[j]!.id);
+    for (;;) {
+      const rightOpen = j < hi && sorted[j]!.day === rightDay;
+      if (!rightOpen && i >= l) break;
+      const takeLeft = !rightOpen || (i < l && sorted[i]!.id < sorted[j]!.id);
       const next = takeLeft ? sorted[i++]! : sorted[j++]!;
       if (!visit(next)) return;
     }
-    r = rEnd;
+    r = j;
     l = lStart;
   }
+}
+
+/** The first index of the day of `sorted[end - 1]` within [lo, end): galloping back, then a binary search. */
+function dayStart(sorted: readonly V2Line[], lo: number, end: number): number {
+  const d = sorted[end - 1]!.day;
+  let known = end - 1;
+  let below = lo - 1;
+  for (let step = 1; ; step *= 2) {
+    const probe = known - step;
+    if (probe <= below) break;
+    if (sorted[probe]!.day !== d) {
+      below = probe;
+      break;
+    }
+    known = probe;
+  }
+  let a = below + 1;
+  let b = known;
+  while (a < b) {
+    const mid = (a + b) >>> 1;
+    if (sorted[mid]!.day < d) a = mid + 1;
+    else b = mid;
+  }
+  return a;
 }
 
 function firstAtOrAfter(sorted: readonly V2Line[], day: number): number {
