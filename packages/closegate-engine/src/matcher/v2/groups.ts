@@ -89,9 +89,10 @@ export function candidatesFor(
   links?: () => LinkIndex,
 ): V2Line[] {
   const k = c.groupCandidates;
+  const range = partRange(t, c);
   const nearest: V2Line[] = [];
   walkOutwards(pool, t.day, reach, (p) => {
-    if (isCandidate(t, p, c)) nearest.push(p);
+    if (isCandidate(t, p, c, range)) nearest.push(p);
     return nearest.length <= k;
   });
   // k or fewer: none is ranked as linked, nearest first is the whole answer
@@ -102,7 +103,7 @@ export function candidatesFor(
   for (const p of links().candidates(t)) {
     if (p.currency !== t.currency) continue;
     const gap = Math.abs(p.day - t.day);
-    if (gap > reach || !isCandidate(t, p, c)) continue;
+    if (gap > reach || !isCandidate(t, p, c, range)) continue;
     if (referenceAgrees(t, p, LINK_TESTS, c.rule, c.text)) linked.push({ p, gap });
   }
   if (linked.length === 0) return nearest;
@@ -111,17 +112,31 @@ export function candidatesFor(
   if (out.length === k) return out;
   const isLinked = new Set(out);
   walkOutwards(pool, t.day, reach, (p) => {
-    if (!isLinked.has(p) && isCandidate(t, p, c)) out.push(p);
+    if (!isLinked.has(p) && isCandidate(t, p, c, range)) out.push(p);
     return out.length < k;
   });
   return out;
 }
 
-/** A part `t` may combine: open, valued, same sign and smaller, inside the window, passing the text test. */
-function isCandidate(t: V2Line, p: V2Line, c: PassContext): boolean {
-  if (p.taken || p.held || p.minor === 0n) return false;
-  const pv = c.intercompany ? -p.minor : p.minor;
-  if (pv < 0n !== t.minor < 0n || absBig(pv) >= absBig(t.minor)) return false;
+/**
+ * The open interval a part's own amount lies in: its compared value (negated on the far side
+ * of an intercompany pair) not zero, of the target's sign and smaller. Worked out once per
+ * target, so a part is judged by two comparisons, with no bigint built per part looked at.
+ */
+interface PartRange {
+  lo: bigint;
+  hi: bigint;
+}
+
+function partRange(t: V2Line, c: PassContext): PartRange {
+  const lo = t.minor < 0n ? t.minor : 0n;
+  const hi = t.minor < 0n ? 0n : t.minor;
+  return c.intercompany ? { lo: -hi, hi: -lo } : { lo, hi };
+}
+
+/** A part `t` may combine: open, valued, same sign and smaller (`range`), inside the window, passing the text test. */
+function isCandidate(t: V2Line, p: V2Line, c: PassContext, range: PartRange): boolean {
+  if (p.taken || p.held || p.minor <= range.lo || p.minor >= range.hi) return false;
   return inWindow(t, p, c.rule) && textAgrees(t, p, c, true);
 }
 
