@@ -89,10 +89,9 @@ export function candidatesFor(
   links?: () => LinkIndex,
 ): V2Line[] {
   const k = c.groupCandidates;
-  const range = partRange(t, c);
   const nearest: V2Line[] = [];
   walkOutwards(pool, t.day, reach, (p) => {
-    if (isCandidate(t, p, c, range)) nearest.push(p);
+    if (isCandidate(t, p, c)) nearest.push(p);
     return nearest.length <= k;
   });
   // k or fewer: none is ranked as linked, nearest first is the whole answer
@@ -103,7 +102,7 @@ export function candidatesFor(
   for (const p of links().candidates(t)) {
     if (p.currency !== t.currency) continue;
     const gap = Math.abs(p.day - t.day);
-    if (gap > reach || !isCandidate(t, p, c, range)) continue;
+    if (gap > reach || !isCandidate(t, p, c)) continue;
     if (referenceAgrees(t, p, LINK_TESTS, c.rule, c.text)) linked.push({ p, gap });
   }
   if (linked.length === 0) return nearest;
@@ -112,31 +111,17 @@ export function candidatesFor(
   if (out.length === k) return out;
   const isLinked = new Set(out);
   walkOutwards(pool, t.day, reach, (p) => {
-    if (!isLinked.has(p) && isCandidate(t, p, c, range)) out.push(p);
+    if (!isLinked.has(p) && isCandidate(t, p, c)) out.push(p);
     return out.length < k;
   });
   return out;
 }
 
-/**
- * The open interval a part's own amount lies in: its compared value (negated on the far side
- * of an intercompany pair) not zero, of the target's sign and smaller. Worked out once per
- * target, so a part is judged by two comparisons, with no bigint built per part looked at.
- */
-interface PartRange {
-  lo: bigint;
-  hi: bigint;
-}
-
-function partRange(t: V2Line, c: PassContext): PartRange {
-  const lo = t.minor < 0n ? t.minor : 0n;
-  const hi = t.minor < 0n ? 0n : t.minor;
-  return c.intercompany ? { lo: -hi, hi: -lo } : { lo, hi };
-}
-
-/** A part `t` may combine: open, valued, same sign and smaller (`range`), inside the window, passing the text test. */
-function isCandidate(t: V2Line, p: V2Line, c: PassContext, range: PartRange): boolean {
-  if (p.taken || p.held || p.minor <= range.lo || p.minor >= range.hi) return false;
+/** A part `t` may combine: open, valued, same sign and smaller, inside the window, passing the text test. */
+function isCandidate(t: V2Line, p: V2Line, c: PassContext): boolean {
+  if (p.taken || p.held || p.minor === 0n) return false;
+  const pv = c.intercompany ? -p.minor : p.minor;
+  if (pv < 0n !== t.minor < 0n || absBig(pv) >= absBig(t.minor)) return false;
   return inWindow(t, p, c.rule) && textAgrees(t, p, c, true);
 }
 
@@ -159,47 +144,21 @@ export function walkOutwards(
     const rightGap = r < hi ? sorted[r]!.day - day : Infinity;
     const leftGap = l > lo ? day - sorted[l - 1]!.day : Infinity;
     const gap = Math.min(rightGap, leftGap);
-    // the right day is read as it is visited (its end is where its days stop) and the left day's
-    // start is galloped to: a busy day is not walked through first, only as far as `visit` goes
-    const rightDay = rightGap === gap ? day + gap : NaN;
-    const lStart = leftGap === gap && gap > 0 ? dayStart(sorted, lo, l) : l;
+    let rEnd = r;
+    if (rightGap === gap) while (rEnd < hi && sorted[rEnd]!.day === day + gap) rEnd++;
+    let lStart = l;
+    if (leftGap === gap && gap > 0) while (lStart > lo && sorted[lStart - 1]!.day === day - gap) lStart--;
     // merge the two days by id
     let i = lStart;
     let j = r;
-    for (;;) {
-      const rightOpen = j < hi && sorted[j]!.day === rightDay;
-      if (!rightOpen && i >= l) break;
-      const takeLeft = !rightOpen || (i < l && sorted[i]!.id < sorted[j]!.id);
+    while (i < l || j < rEnd) {
+      const takeLeft = j >= rEnd || (i < l && sorted[i]!.id < sorted[j]!.id);
       const next = takeLeft ? sorted[i++]! : sorted[j++]!;
       if (!visit(next)) return;
     }
-    r = j;
+    r = rEnd;
     l = lStart;
   }
-}
-
-/** The first index of the day of `sorted[end - 1]` within [lo, end): galloping back, then a binary search. */
-function dayStart(sorted: readonly V2Line[], lo: number, end: number): number {
-  const d = sorted[end - 1]!.day;
-  let known = end - 1;
-  let below = lo - 1;
-  for (let step = 1; ; step *= 2) {
-    const probe = known - step;
-    if (probe <= below) break;
-    if (sorted[probe]!.day !== d) {
-      below = probe;
-      break;
-    }
-    known = probe;
-  }
-  let a = below + 1;
-  let b = known;
-  while (a < b) {
-    const mid = (a + b) >>> 1;
-    if (sorted[mid]!.day < d) a = mid + 1;
-    else b = mid;
-  }
-  return a;
 }
 
 function firstAtOrAfter(sorted: readonly V2Line[], day: number): number {

@@ -24,8 +24,6 @@ export class LinkIndex {
   private readonly byRefNumber = new LinesByKey();
   private readonly byInvoice = new LinesByKey();
   private maxRef = 0;
-  /** Longest token indexed in byToken: a longer prefix of a reference cannot be one. */
-  private maxToken = 0;
 
   constructor(
     lines: readonly V2Line[],
@@ -50,7 +48,6 @@ export class LinkIndex {
         if (seen.has(tok)) continue;
         seen.add(tok);
         this.byToken.add(tok, l);
-        if (tok.length > this.maxToken) this.maxToken = tok.length;
       }
       for (const inv of t.invoices) this.byInvoice.add(inv, l);
     }
@@ -64,8 +61,7 @@ export class LinkIndex {
     if (isReliableReference(ref)) {
       const n = refNumberOf(t);
       if (n !== undefined) this.byNumber.addTo(n, out);
-      const longest = Math.min(ref.length, this.maxToken);
-      for (let len = 1; len <= longest; len++) this.byToken.addTo(ref.slice(0, len), out);
+      for (let len = 1; len <= ref.length; len++) this.byToken.addTo(ref.slice(0, len), out);
     }
     const ctx = this.ctx;
     for (const n of lineNumbers(t, ctx)) this.byRefNumber.addTo(n, out);

@@ -151,8 +151,6 @@ function amountAgrees(
   const rRaw = isCross ? r.usd! : r.minor;
   const rv = c.intercompany ? -rRaw : rRaw;
   if (lv < 0n !== rv < 0n || lv === 0n) return false;
-  // most pairs of a large book agree exactly: no bigint difference built for them
-  if (lv === rv) return undefined;
   const diff = absBig(lv - rv);
   if (diff === 0n) return undefined;
   const currency = isCross ? 'USD' : l.currency;
