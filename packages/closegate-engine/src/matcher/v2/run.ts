@@ -71,12 +71,15 @@ export function runMatcherV2(
       intercompany: false,
       groupCandidates: rules.maxGroupCandidates,
     };
+    // a side netted under this rule is not netted again (see runRule): per intercompany flag
+    const netted = [new Set<readonly V2Line[]>(), new Set<readonly V2Line[]>()];
     for (const sides of rule.sides) {
       if (sides === 'intercompany') {
-        for (const pair of openIc) runRule(pair.a, pair.b, { ...c, intercompany: true });
+        for (const pair of openIc) runRule(pair.a, pair.b, { ...c, intercompany: true }, netted[1]!);
         continue;
       }
-      for (const book of open) runRule(sides === 'bank-gl' ? book.bank : book.subledger, book.gl, c);
+      for (const book of open)
+        runRule(sides === 'bank-gl' ? book.bank : book.subledger, book.gl, c, netted[0]!);
     }
     // later rules see only what is still open: far fewer lines once the strong rules have run
     for (const book of open) {
@@ -126,8 +129,18 @@ function inIdOrder(entries: readonly Entry[]): boolean {
   return true;
 }
 
-/** One rule over one pair of sides, by its shape. */
-function runRule(left: readonly V2Line[], right: readonly V2Line[], c: PassContext): void {
+/**
+ * One rule over one pair of sides, by its shape. `netted`: the sides a net-zero rule has
+ * already run on (the GL side of a book is the right side of both bank-gl and subledger-gl).
+ * Netting a side again under the same rule finds nothing: it only touches that side's lines,
+ * and a reversal it left open had no original then, so it has none among fewer open lines now.
+ */
+function runRule(
+  left: readonly V2Line[],
+  right: readonly V2Line[],
+  c: PassContext,
+  netted: Set<readonly V2Line[]>,
+): void {
   if (left.length === 0 && right.length === 0) return;
   switch (c.rule.shape.kind) {
     case 'one_to_one':
@@ -145,8 +158,11 @@ function runRule(left: readonly V2Line[], right: readonly V2Line[], c: PassConte
       keyGroupPass(left, right, c);
       return;
     case 'net_zero':
-      netZeroPass(left, c);
-      netZeroPass(right, c);
+      for (const side of [left, right]) {
+        if (netted.has(side)) continue;
+        netted.add(side);
+        netZeroPass(side, c);
+      }
       return;
   }
 }
