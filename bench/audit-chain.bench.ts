@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
 import { AuditChain, GENESIS_HASH, canonicalJson, eventHash, openSqlite } from 'audit-chain';
 import { benchSigning } from './lib/audit-signing.js';
+import { median } from './lib/stats.js';
 
 const BATCH = 1000;
 const APPEND_BATCHED_EVENTS = Number(process.env.AUDIT_BENCH_APPEND_EVENTS ?? 1_000_000);
@@ -47,11 +48,6 @@ function timed(fn: () => void): number {
   const start = performance.now();
   fn();
   return performance.now() - start;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
 }
 
 function createPlainTable(db: Database.Database): Database.Statement {

@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { migrate } from 'closegate-engine';
 import { BareAudit, cpuMsSince } from './lib/recon-bare.js';
+import { median } from './lib/stats.js';
 
 interface Variant {
   /** Set on the new file before its first table. */
@@ -81,8 +82,6 @@ function appendCost(dir: string, variant: Variant, rows: number): { usPerRow: nu
   for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true });
   return { usPerRow, walMb };
 }
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 function main(): void {
   const unknown = NAMES.filter((n) => !(n in VARIANTS));

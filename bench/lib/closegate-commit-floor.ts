@@ -30,6 +30,7 @@ import { loadOrCreateKeyFile, signedHeadMessage } from 'audit-chain';
 import { openEngine, type Engine } from 'closegate-engine';
 import { HeadLog } from '../../packages/audit-chain/src/signing/head-log.js';
 import { auditRefTerm } from '../../packages/closegate-engine/src/store/auditIndexes.js';
+import { median } from './stats.js';
 
 const PER_ROUND = Number(process.argv[2] ?? 2000);
 const ROUNDS = 5;
@@ -55,8 +56,6 @@ function cpuPer(n: number, fn: () => void): number {
   const used = process.cpuUsage(before);
   return (used.user + used.system) / n;
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 function variants(engine: Engine, headLogFile: string) {
   const store = engine.context.store;

@@ -21,6 +21,7 @@ import { insertBook, syntheticBook } from './recon-book.js';
 import { gateFloor } from './recon-gate-floor.js';
 import { bareExactJoin } from './recon-demo.js';
 import { reconDifferential } from './recon-differential.js';
+import { median } from './stats.js';
 
 /** Also measure the bare pass with the audit rows' floor (CLOSEGATE_BENCH_AUDIT_FLOOR=0 skips it). */
 const WITH_AUDIT_FLOOR = process.env.CLOSEGATE_BENCH_AUDIT_FLOOR !== '0';
@@ -209,11 +210,6 @@ function measureMatcher(n: number) {
     peakRssMb: process.resourceUsage().maxRSS / 1024,
   };
   return out;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
 }
 
 /** The first pass of a fresh process (what `closegate-engine demo` does): cold JIT, cold statements. */

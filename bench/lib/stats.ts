@@ -6,6 +6,11 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[index]!;
 }
 
+/** The middle sample (the upper middle for an even count) of unsorted samples. */
+export function median(xs: readonly number[]): number {
+  return [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+}
+
 export const round2 = (n: number): number => Math.round(n * 100) / 100;
 
 /** Count, p50, p99 and mean (ms, two decimals) of unsorted samples. */
