@@ -71,15 +71,17 @@ export function runMatcherV2(
       intercompany: false,
       groupCandidates: rules.maxGroupCandidates,
     };
-    // a side netted under this rule is not netted again (see runRule): per intercompany flag
-    const netted = [new Set<readonly V2Line[]>(), new Set<readonly V2Line[]>()];
+    // a side netted under this rule is not netted again (see runRule), kept apart per intercompany flag
+    const nettedInBooks = new Set<readonly V2Line[]>();
+    const nettedAcrossEntities = new Set<readonly V2Line[]>();
     for (const sides of rule.sides) {
       if (sides === 'intercompany') {
-        for (const pair of openIc) runRule(pair.a, pair.b, { ...c, intercompany: true }, netted[1]!);
+        for (const pair of openIc)
+          runRule(pair.a, pair.b, { ...c, intercompany: true }, nettedAcrossEntities);
         continue;
       }
       for (const book of open)
-        runRule(sides === 'bank-gl' ? book.bank : book.subledger, book.gl, c, netted[0]!);
+        runRule(sides === 'bank-gl' ? book.bank : book.subledger, book.gl, c, nettedInBooks);
     }
     // later rules see only what is still open: far fewer lines once the strong rules have run
     for (const book of open) {
