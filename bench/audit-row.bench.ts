@@ -42,6 +42,12 @@ const VARIANTS: Record<string, Variant> = {
   'no-query-indexes': {
     sql: 'DROP INDEX audit_events_actor_idx; DROP INDEX audit_events_type_idx; DROP INDEX audit_events_ts_idx',
   },
+  // what the chain itself needs (seq, the unique event id, the append-only triggers) and nothing the desk or queries use
+  'chain-only': {
+    sql:
+      'DROP INDEX audit_events_actor_idx; DROP INDEX audit_events_type_idx; DROP INDEX audit_events_ts_idx;' +
+      ' DROP INDEX audit_events_by_match; DROP INDEX audit_events_by_escalation',
+  },
   'checkpoint-10000': { autocheckpointPages: 10_000 },
   'no-checkpoints': { autocheckpointPages: 0 },
 };
