@@ -30,7 +30,7 @@ export function cpuMsSince(start: NodeJS.CpuUsage): number {
 export function bareReconPass(
   file: string,
   withAudit = false,
-): { ms: number; cpuMs: number; pairs: number; auditRows: number } {
+): { ms: number; cpuMs: number; readAndPairCpuMs: number; pairs: number; auditRows: number } {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
@@ -55,6 +55,8 @@ export function bareReconPass(
     const other = source === 'gl' ? open.get(amount)?.pop() : undefined;
     if (other !== undefined) pairs.push([id, other, amount]);
   }
+  // what the pass's load and matcher stand against: the bare pass's own read and pairing
+  const readAndPairCpuMs = cpuMsSince(cpu0);
   const addMatch = db.prepare(
     "INSERT INTO matches (type, state, proposed_by, source, score, amount_usd, fx_json, created_at, updated_at) VALUES ('exact', 'confirmed', 'engine:bare', 'engine', '1.0000', '0', '[]', '', '')",
   );
@@ -76,7 +78,7 @@ export function bareReconPass(
   const ms = performance.now() - t;
   const cpuMs = cpuMsSince(cpu0);
   db.close();
-  return { ms, cpuMs, pairs: pairs.length, auditRows: audit?.rows ?? 0 };
+  return { ms, cpuMs, readAndPairCpuMs, pairs: pairs.length, auditRows: audit?.rows ?? 0 };
 }
 
 /** The bare floor of the audit rows: chained, hashed, inserted 16 to a statement; nothing else. */

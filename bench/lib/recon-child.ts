@@ -135,6 +135,7 @@ async function measureBook(n: number) {
       matched: baselineMatched,
       bareSqlPassMs: bare.ms,
       bareSqlPassCpuMs: bare.cpuMs,
+      bareReadAndPairCpuMs: bare.readAndPairCpuMs,
       bareSqlPairs: bare.pairs,
       ...(floor !== undefined
         ? {
