@@ -99,7 +99,8 @@ export function candidatesFor(
   nearest.length = k;
   if (c.rule.text.reference.length > 0 || links === undefined) return nearest;
   const linked: { p: V2Line; gap: number }[] = [];
-  for (const p of links().candidates(t)) {
+  // only the window's lines: a short token shared by many open lines is not read line by line
+  for (const p of links().candidates(t, t.day - reach, t.day + reach)) {
     if (p.currency !== t.currency) continue;
     const gap = Math.abs(p.day - t.day);
     if (gap > reach || !isCandidate(t, p, c)) continue;
