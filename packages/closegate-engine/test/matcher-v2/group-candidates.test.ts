@@ -6,6 +6,7 @@ import { absBig, UsdConverter } from '../../src/matcher/prepare.js';
 import type { MatchingRule, ReferenceTest } from '../../src/matcher/rules.js';
 import { Calendar } from '../../src/matcher/v2/calendar.js';
 import { calendarReach, inWindow, textAgrees, type PassContext } from '../../src/matcher/v2/context.js';
+import { DayPool } from '../../src/matcher/v2/dayPool.js';
 import { candidatesFor, walkOutwards } from '../../src/matcher/v2/groups.js';
 import { prepareLines, type TextContext, type V2Line } from '../../src/matcher/v2/line.js';
 import { LinkIndex } from '../../src/matcher/v2/links.js';
@@ -166,10 +167,14 @@ describe('matcher v2: group candidates', () => {
             .filter((l) => l.entry.source === 'bank')
             .sort((x, y) => x.day - y.day || x.id - y.id);
           const links = new LinkIndex(pool, text);
+          const dayPool = new DayPool(pool, intercompany);
           for (const t of lines.filter((l) => l.entry.source === 'gl')) {
             const want = byFullScan(t, pool, reach, c).map((l) => l.id);
             const got = candidatesFor(t, pool, reach, c, () => links).map((l) => l.id);
             expect(got).toEqual(want);
+            // the group pass's own form of the pool: day, id and amount read from flat arrays
+            const flat = candidatesFor(t, dayPool, reach, c, () => links).map((l) => l.id);
+            expect(flat).toEqual(want);
             if (
               want.join() !==
               byFullScan(t, pool, reach, c, false)

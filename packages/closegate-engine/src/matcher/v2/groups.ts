@@ -2,6 +2,7 @@ import type { MatchVariance } from '../config.js';
 import type { ReferenceTest } from '../rules.js';
 import { absBig } from '../prepare.js';
 import { calendarReach, hold, inWindow, openOf, textAgrees, type PassContext } from './context.js';
+import { DayPool, exactNumber } from './dayPool.js';
 import type { V2Line } from './line.js';
 import { KeyIndex } from './keys.js';
 import { LinkIndex } from './links.js';
@@ -41,6 +42,10 @@ export function groupPass(
   const refs = c.rule.text.reference;
   // reference tests that keys can stand for: look candidates up by key, not by scanning the window
   const keyed = refs.length > 0 && !refs.includes('last_digits') ? new KeyIndex(P, c.text) : undefined;
+  // walked by every target: day, id and amount kept flat beside the lines (see DayPool)
+  const walked = new Map<string, DayPool>();
+  if (keyed === undefined)
+    for (const [currency, b] of byCurrency) walked.set(currency, new DayPool(b, c.intercompany));
   // without a reference test, the lines that share one with a target are looked up (built on first need)
   let links: LinkIndex | undefined;
   const linkIndex = (): LinkIndex => (links ??= new LinkIndex(P, c.text));
@@ -52,7 +57,7 @@ export function groupPass(
             .candidates(t, c.text)
             .filter((p) => p.currency === t.currency)
             .sort((x, y) => x.day - y.day || x.id - y.id)
-        : byCurrency.get(t.currency);
+        : walked.get(t.currency);
     if (pool === undefined) continue;
     const ranked = candidatesFor(t, pool, reach, c, linkIndex);
     if (ranked.length < 2) continue;
@@ -83,14 +88,21 @@ const LINK_TESTS: readonly ReferenceTest[] = ['equal', 'contained', 'invoice'];
  */
 export function candidatesFor(
   t: V2Line,
-  pool: readonly V2Line[],
+  pool: readonly V2Line[] | DayPool,
   reach: number,
   c: PassContext,
   links?: () => LinkIndex,
 ): V2Line[] {
   const k = c.groupCandidates;
+  const walk = (visit: (p: V2Line) => boolean): void => {
+    if (!(pool instanceof DayPool)) return walkOutwards(pool, t.day, reach, visit);
+    // a line that cannot be a part is not read: isCandidate would refuse it, and the walk goes on
+    const target = exactNumber(t.minor);
+    const lines = pool.lines;
+    pool.walk(t.day, reach, (i) => !pool.mayBePart(i, target) || visit(lines[i]!));
+  };
   const nearest: V2Line[] = [];
-  walkOutwards(pool, t.day, reach, (p) => {
+  walk((p) => {
     if (isCandidate(t, p, c)) nearest.push(p);
     return nearest.length <= k;
   });
@@ -99,7 +111,8 @@ export function candidatesFor(
   nearest.length = k;
   if (c.rule.text.reference.length > 0 || links === undefined) return nearest;
   const linked: { p: V2Line; gap: number }[] = [];
-  for (const p of links().candidates(t)) {
+  // only the window's lines: a short token shared by many open lines is not read line by line
+  for (const p of links().candidates(t, t.day - reach, t.day + reach)) {
     if (p.currency !== t.currency) continue;
     const gap = Math.abs(p.day - t.day);
     if (gap > reach || !isCandidate(t, p, c)) continue;
@@ -110,7 +123,7 @@ export function candidatesFor(
   const out = linked.slice(0, k).map((x) => x.p);
   if (out.length === k) return out;
   const isLinked = new Set(out);
-  walkOutwards(pool, t.day, reach, (p) => {
+  walk((p) => {
     if (!isLinked.has(p) && isCandidate(t, p, c)) out.push(p);
     return out.length < k;
   });

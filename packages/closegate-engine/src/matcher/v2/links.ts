@@ -1,5 +1,5 @@
 import { textOf, type TextContext, type V2Line } from './line.js';
-import { LinesByKey } from './linesByKey.js';
+import { LinesByKeyInDays } from './linesByKeyInDays.js';
 import { isReliableReference, lineNumbers, MAX_TOKENS, refNumberOf } from './tests.js';
 
 /**
@@ -18,11 +18,11 @@ import { isReliableReference, lineNumbers, MAX_TOKENS, refNumberOf } from './tes
  *   invoice             a shared invoice number                 byInvoice[each invoice of t]
  */
 export class LinkIndex {
-  private readonly byRef = new LinesByKey();
-  private readonly byNumber = new LinesByKey();
-  private readonly byToken = new LinesByKey();
-  private readonly byRefNumber = new LinesByKey();
-  private readonly byInvoice = new LinesByKey();
+  private readonly byRef = new LinesByKeyInDays();
+  private readonly byNumber = new LinesByKeyInDays();
+  private readonly byToken = new LinesByKeyInDays();
+  private readonly byRefNumber = new LinesByKeyInDays();
+  private readonly byInvoice = new LinesByKeyInDays();
   private maxRef = 0;
 
   constructor(
@@ -53,18 +53,21 @@ export class LinkIndex {
     }
   }
 
-  /** Every line that may pass a reference test with `t` (possibly more; each at most once, in no particular order). */
-  candidates(t: V2Line): V2Line[] {
+  /**
+   * Every line dated within [fromDay, toDay] that may pass a reference test with `t`
+   * (possibly more; each at most once, in no particular order).
+   */
+  candidates(t: V2Line, fromDay = -Infinity, toDay = Infinity): V2Line[] {
     const out = new Set<V2Line>();
     const ref = t.ref;
-    if (ref !== '') this.byRef.addTo(ref, out);
+    if (ref !== '') this.byRef.addTo(ref, out, fromDay, toDay);
     if (isReliableReference(ref)) {
       const n = refNumberOf(t);
-      if (n !== undefined) this.byNumber.addTo(n, out);
-      for (let len = 1; len <= ref.length; len++) this.byToken.addTo(ref.slice(0, len), out);
+      if (n !== undefined) this.byNumber.addTo(n, out, fromDay, toDay);
+      for (let len = 1; len <= ref.length; len++) this.byToken.addTo(ref.slice(0, len), out, fromDay, toDay);
     }
     const ctx = this.ctx;
-    for (const n of lineNumbers(t, ctx)) this.byRefNumber.addTo(n, out);
+    for (const n of lineNumbers(t, ctx)) this.byRefNumber.addTo(n, out, fromDay, toDay);
     const text = textOf(t, ctx);
     const toks = text.all;
     const end = Math.min(toks.length, MAX_TOKENS);
@@ -73,10 +76,10 @@ export class LinkIndex {
       for (let j = i; j < end; j++) {
         acc += toks[j]!;
         if (acc.length > this.maxRef) break;
-        this.byRef.addTo(acc, out);
+        this.byRef.addTo(acc, out, fromDay, toDay);
       }
     }
-    for (const inv of text.invoices) this.byInvoice.addTo(inv, out);
+    for (const inv of text.invoices) this.byInvoice.addTo(inv, out, fromDay, toDay);
     return [...out];
   }
 }

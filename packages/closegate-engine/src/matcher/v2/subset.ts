@@ -24,37 +24,68 @@ export function subsetsSumming(
   const t = negative ? -target : target;
   if (abs.some((v) => v <= 0n) || t <= 0n) return { kind: 'none' };
   const order = abs.map((_, i) => i).sort((a, b) => (abs[b]! > abs[a]! ? 1 : abs[b]! < abs[a]! ? -1 : a - b));
-  const sorted = order.map((i) => abs[i]!);
+  let total = t + tolerance;
+  for (const v of abs) total += v;
+  // every sum the search forms is at most this: exact as a double, and no BigInt allocated per step
+  if (total <= BigInt(Number.MAX_SAFE_INTEGER)) {
+    const sorted = order.map((i) => Number(abs[i]!));
+    return searchSubsets(sorted, order, Number(t), Number(tolerance), maxSize, budget, 0);
+  }
+  return searchSubsets(
+    order.map((i) => abs[i]!),
+    order,
+    t,
+    tolerance,
+    maxSize,
+    budget,
+    0n,
+  );
+}
+
+/** The search itself, on bigints or (when every sum is a safe integer) on numbers: the same steps. */
+function searchSubsets<N extends bigint | number>(
+  sorted: readonly N[],
+  order: readonly number[],
+  t: N,
+  tolerance: N,
+  maxSize: number,
+  budget: number,
+  zero: N,
+): SubsetAnswer {
+  type Num = number; // the arithmetic below is the same for both kinds; typed as number for the compiler
+  const add = (a: N, b: N): N => ((a as Num) + (b as Num)) as N;
+  const lo = ((t as Num) - (tolerance as Num)) as N;
+  const hi = add(t, tolerance);
   const n = sorted.length;
-  const suffix: bigint[] = new Array<bigint>(n + 1).fill(0n);
-  for (let i = n - 1; i >= 0; i--) suffix[i] = suffix[i + 1]! + sorted[i]!;
+  const suffix: N[] = new Array<N>(n + 1).fill(zero);
+  for (let i = n - 1; i >= 0; i--) suffix[i] = add(suffix[i + 1]!, sorted[i]!);
   const found: number[][] = [];
   const chosen: number[] = [];
   let steps = 0;
   let exhausted = false;
-  const search = (start: number, sum: bigint): void => {
+  const search = (start: number, sum: N): void => {
     if (found.length >= 2 || exhausted) return;
     if (++steps > budget) {
       exhausted = true;
       return;
     }
-    if (chosen.length >= 2 && sum >= t - tolerance && sum <= t + tolerance) {
+    if (chosen.length >= 2 && sum >= lo && sum <= hi) {
       found.push(chosen.map((k) => order[k]!).sort((a, b) => a - b));
       // a superset would only add positive values: keep looking for other subsets, not supersets
     }
     if (chosen.length === maxSize) return;
     for (let i = start; i < n; i++) {
       // even every remaining value (largest first) cannot reach the target: no later start can either
-      if (sum + suffix[i]! < t - tolerance) return;
-      const next = sum + sorted[i]!;
-      if (next > t + tolerance) continue;
+      if (add(sum, suffix[i]!) < lo) return;
+      const next = add(sum, sorted[i]!);
+      if (next > hi) continue;
       chosen.push(i);
       search(i + 1, next);
       chosen.pop();
       if (found.length >= 2 || exhausted) return;
     }
   };
-  search(0, 0n);
+  search(0, zero);
   if (found.length >= 2) return { kind: 'several', indexes: found };
   if (exhausted) return { kind: 'unknown' };
   if (found.length === 1) return { kind: 'one', indexes: found[0]! };
