@@ -126,8 +126,10 @@ function collect(
     widest = first === 0n ? 0n : maxDifference(rule, key, size + first);
   }
   const hits = HITS;
-  if (!index.range(key, value - widest, value + widest, l.day - reach, l.day + reach, CANDIDATE_LIMIT, hits))
-    return false;
+  // an equal-amount rule looks up the value itself: no two bigints made per line
+  const lo = widest === 0n ? value : value - widest;
+  const hi = widest === 0n ? value : value + widest;
+  if (!index.range(key, lo, hi, l.day - reach, l.day + reach, CANDIDATE_LIMIT, hits)) return false;
   for (const r of hits) {
     if (isCross && r.currency === l.currency) continue;
     if (!isCross && r.currency !== l.currency) continue;
@@ -150,6 +152,8 @@ function amountAgrees(
   const lv = isCross ? l.usd! : l.minor;
   const rRaw = isCross ? r.usd! : r.minor;
   const rv = c.intercompany ? -rRaw : rRaw;
+  // equal amounts (most candidates): decided without the difference's bigint
+  if (lv === rv) return lv === 0n ? false : undefined;
   if (lv < 0n !== rv < 0n || lv === 0n) return false;
   const diff = absBig(lv - rv);
   if (diff === 0n) return undefined;

@@ -53,6 +53,11 @@ export class SortedIndex {
     const slots = this.byKey.get(key);
     if (slots === undefined) return true;
     let i = lowerBound(slots, lo, lo === hi ? dayLo : -Infinity);
+    // The scan below gives up at limit + 1 lines kept or limit * 8 + 1 passed over, whatever
+    // their order: with more than limit * 9 lines in the value range one of the two must happen,
+    // so the answer is known from two binary searches (a wide tolerance on a large side would
+    // otherwise walk 145 slots per line only to give up).
+    if (lo !== hi && upperBound(slots, hi) - i > limit * 9) return false;
     let scanned = 0;
     for (; i < slots.length; i++) {
       const s = slots[i]!;
@@ -76,6 +81,18 @@ function lowerBound(slots: readonly Slot[], v: bigint, day: number): number {
     const mid = (lo + hi) >>> 1;
     const s = slots[mid]!;
     if (s.v < v || (s.v === v && s.day < day)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The first slot whose value is above `v`. */
+function upperBound(slots: readonly Slot[], v: bigint): number {
+  let lo = 0;
+  let hi = slots.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (slots[mid]!.v <= v) lo = mid + 1;
     else hi = mid;
   }
   return lo;

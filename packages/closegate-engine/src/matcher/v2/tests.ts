@@ -21,14 +21,33 @@ export function parsePercent(p: string): Percent {
 
 /** Largest difference a tolerance allows for amounts of size `size` (minor units): the tighter of its limits. */
 export function allowance(t: Tolerance, size: bigint): bigint {
-  let limit: bigint | undefined;
-  if (t.absoluteMinor !== undefined) limit = BigInt(t.absoluteMinor);
-  if (t.percent !== undefined) {
-    const p = parsePercent(t.percent);
-    const byPct = (size * p.num) / p.den;
+  const { absolute, percent } = limitsOf(t);
+  let limit = absolute;
+  if (percent !== undefined) {
+    const byPct = (size * percent.num) / percent.den;
     limit = limit === undefined || byPct < limit ? byPct : limit;
   }
   return limit ?? 0n;
+}
+
+interface Limits {
+  absolute: bigint | undefined;
+  percent: Percent | undefined;
+}
+
+const LIMITS = new WeakMap<Tolerance, Limits>();
+
+/** A tolerance's limits as bigints, parsed once per tolerance: a tolerance rule asks per line and candidate. */
+function limitsOf(t: Tolerance): Limits {
+  let limits = LIMITS.get(t);
+  if (limits === undefined) {
+    limits = {
+      absolute: t.absoluteMinor === undefined ? undefined : BigInt(t.absoluteMinor),
+      percent: t.percent === undefined ? undefined : parsePercent(t.percent),
+    };
+    LIMITS.set(t, limits);
+  }
+  return limits;
 }
 
 /** The rule's tolerance for `currency` (equal amount: 0). */
