@@ -2,7 +2,10 @@ import type { V2Line } from './line.js';
 
 const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
-/** A minor amount as a number when it is one exactly; NaN (no verdict) otherwise. */
+/**
+ * Integer minor units as a number when they fit below 2^53 (held exactly); NaN (no verdict)
+ * otherwise. Only a filter reads it: the bigint tests still decide every line they see.
+ */
 export function exactNumber(v: bigint): number {
   return v <= SAFE && v >= -SAFE ? Number(v) : NaN;
 }
@@ -51,7 +54,7 @@ export class DayPool {
   /**
    * Visits the indexes of the lines within `reach` days of `day`, nearest day first, by id
    * within one distance (the day before and the day after merged), until `visit` says stop.
-   * The order of groups.walkOutwards, read from the flat arrays.
+   * Only the flat arrays are read; `visit` decides whether to read the line.
    */
   walk(day: number, reach: number, visit: (i: number) => boolean): void {
     const days = this.days;

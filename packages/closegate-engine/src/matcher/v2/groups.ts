@@ -53,10 +53,13 @@ export function groupPass(
     if (t.taken || t.held || t.minor === 0n) continue;
     const pool =
       keyed !== undefined
-        ? keyed
-            .candidates(t, c.text)
-            .filter((p) => p.currency === t.currency)
-            .sort((x, y) => x.day - y.day || x.id - y.id)
+        ? new DayPool(
+            keyed
+              .candidates(t, c.text)
+              .filter((p) => p.currency === t.currency)
+              .sort((x, y) => x.day - y.day || x.id - y.id),
+            c.intercompany,
+          )
         : walked.get(t.currency);
     if (pool === undefined) continue;
     const ranked = candidatesFor(t, pool, reach, c, linkIndex);
@@ -88,14 +91,13 @@ const LINK_TESTS: readonly ReferenceTest[] = ['equal', 'contained', 'invoice'];
  */
 export function candidatesFor(
   t: V2Line,
-  pool: readonly V2Line[] | DayPool,
+  pool: DayPool,
   reach: number,
   c: PassContext,
   links?: () => LinkIndex,
 ): V2Line[] {
   const k = c.groupCandidates;
   const walk = (visit: (p: V2Line) => boolean): void => {
-    if (!(pool instanceof DayPool)) return walkOutwards(pool, t.day, reach, visit);
     // a line that cannot be a part is not read: isCandidate would refuse it, and the walk goes on
     const target = exactNumber(t.minor);
     const lines = pool.lines;
@@ -136,53 +138,6 @@ function isCandidate(t: V2Line, p: V2Line, c: PassContext): boolean {
   const pv = c.intercompany ? -p.minor : p.minor;
   if (pv < 0n !== t.minor < 0n || absBig(pv) >= absBig(t.minor)) return false;
   return inWindow(t, p, c.rule) && textAgrees(t, p, c, true);
-}
-
-/**
- * Visits the lines of `sorted` (by day, then id) within `reach` days of `day`, nearest day first,
- * by id within one distance (the day before and the day after merged), until `visit` says stop.
- */
-export function walkOutwards(
-  sorted: readonly V2Line[],
-  day: number,
-  reach: number,
-  visit: (l: V2Line) => boolean,
-): void {
-  const lo = firstAtOrAfter(sorted, day - reach);
-  const hi = firstAtOrAfter(sorted, day + reach + 1);
-  // right: [r, hi) holds the days >= day + gap still to visit; left: [lo, l) the days <= day - gap
-  let r = firstAtOrAfter(sorted, day);
-  let l = r;
-  while (r < hi || l > lo) {
-    const rightGap = r < hi ? sorted[r]!.day - day : Infinity;
-    const leftGap = l > lo ? day - sorted[l - 1]!.day : Infinity;
-    const gap = Math.min(rightGap, leftGap);
-    let rEnd = r;
-    if (rightGap === gap) while (rEnd < hi && sorted[rEnd]!.day === day + gap) rEnd++;
-    let lStart = l;
-    if (leftGap === gap && gap > 0) while (lStart > lo && sorted[lStart - 1]!.day === day - gap) lStart--;
-    // merge the two days by id
-    let i = lStart;
-    let j = r;
-    while (i < l || j < rEnd) {
-      const takeLeft = j >= rEnd || (i < l && sorted[i]!.id < sorted[j]!.id);
-      const next = takeLeft ? sorted[i++]! : sorted[j++]!;
-      if (!visit(next)) return;
-    }
-    r = rEnd;
-    l = lStart;
-  }
-}
-
-function firstAtOrAfter(sorted: readonly V2Line[], day: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid]!.day < day) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 function emitGroup(t: V2Line, group: readonly V2Line[], targetsAreLeft: boolean, c: PassContext): void {

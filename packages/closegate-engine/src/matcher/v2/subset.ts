@@ -26,7 +26,9 @@ export function subsetsSumming(
   const order = abs.map((_, i) => i).sort((a, b) => (abs[b]! > abs[a]! ? 1 : abs[b]! < abs[a]! ? -1 : a - b));
   let total = t + tolerance;
   for (const v of abs) total += v;
-  // every sum the search forms is at most this: exact as a double, and no BigInt allocated per step
+  // every sum the search forms is an integer (minor units) of at most this size: below 2^53 a JS
+  // number holds it exactly, so integer arithmetic on numbers gives the bigint answer, with no
+  // BigInt allocated per step (no fractions ever enter: this is not floating-point money)
   if (total <= BigInt(Number.MAX_SAFE_INTEGER)) {
     const sorted = order.map((i) => Number(abs[i]!));
     return searchSubsets(sorted, order, Number(t), Number(tolerance), maxSize, budget, 0);
