@@ -83,7 +83,8 @@ export class DayPool {
   }
 }
 
-function firstAtOrAfter(days: Float64Array, day: number): number {
+/** The first index of `days` (ascending) at or after `day`. */
+export function firstAtOrAfter(days: Float64Array, day: number): number {
   let lo = 0;
   let hi = days.length;
   while (lo < hi) {

@@ -1,4 +1,5 @@
 import type { V2Line } from './line.js';
+import { firstAtOrAfter } from './dayPool.js';
 
 /** A key shared by more lines than this is searched by day, not walked line by line. */
 const SCAN_AT_MOST = 8;
@@ -53,15 +54,4 @@ function sortByDay(lines: V2Line[]): Float64Array {
   const days = new Float64Array(lines.length);
   for (let i = 0; i < lines.length; i++) days[i] = lines[i]!.day;
   return days;
-}
-
-function firstAtOrAfter(days: Float64Array, day: number): number {
-  let lo = 0;
-  let hi = days.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (days[mid]! < day) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
