@@ -11,7 +11,7 @@ export function exactNumber(v: bigint): number {
 }
 
 /**
- * The open parts of one currency, by (day, id), with what the outward walk of a group search
+ * Candidate parts of one currency, by (day, id), with what the outward walk of a group search
  * reads kept in flat arrays beside the lines: day, id and signed amount. Why: on a large book
  * the few thousand leftover lines sit scattered over a heap of a million, and the walk read
  * each visited line (and its BigInt amount) only to find that most are too large to be a part.
@@ -61,6 +61,7 @@ export class DayPool {
     const ids = this.ids;
     const lo = firstAtOrAfter(days, day - reach);
     const hi = firstAtOrAfter(days, day + reach + 1);
+    // right: [r, hi) holds the days >= day + gap still to visit; left: [lo, l) the days <= day - gap
     let r = firstAtOrAfter(days, day);
     let l = r;
     while (r < hi || l > lo) {
@@ -71,6 +72,7 @@ export class DayPool {
       if (rightGap === gap) while (rEnd < hi && days[rEnd] === day + gap) rEnd++;
       let lStart = l;
       if (leftGap === gap && gap > 0) while (lStart > lo && days[lStart - 1] === day - gap) lStart--;
+      // merge the two days by id
       let i = lStart;
       let j = r;
       while (i < l || j < rEnd) {
