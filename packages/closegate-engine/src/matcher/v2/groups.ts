@@ -30,22 +30,13 @@ export function groupPass(
   const T = openOf(targets);
   const P = openOf(parts);
   if (T.length === 0 || P.length < 2) return;
-  const byCurrency = new Map<string, V2Line[]>();
-  for (const p of P) {
-    let b = byCurrency.get(p.currency);
-    if (b === undefined) byCurrency.set(p.currency, (b = []));
-    b.push(p);
-  }
-  for (const b of byCurrency.values()) b.sort((x, y) => x.day - y.day || x.id - y.id);
   const reach = calendarReach(c.rule, c.cal);
   const limit = c.rule.shape.maxGroupSize;
   const refs = c.rule.text.reference;
   // reference tests that keys can stand for: look candidates up by key, not by scanning the window
   const keyed = refs.length > 0 && !refs.includes('last_digits') ? new KeyIndex(P, c.text) : undefined;
-  // walked by every target: day, id and amount kept flat beside the lines (see DayPool)
-  const walked = new Map<string, DayPool>();
-  if (keyed === undefined)
-    for (const [currency, b] of byCurrency) walked.set(currency, new DayPool(b, c.intercompany));
+  // without keys every target walks its currency's parts (built once; with keys, its own candidates)
+  const walked = keyed === undefined ? poolsByCurrency(P, c.intercompany) : undefined;
   // without a reference test, the lines that share one with a target are looked up (built on first need)
   let links: LinkIndex | undefined;
   const linkIndex = (): LinkIndex => (links ??= new LinkIndex(P, c.text));
@@ -57,10 +48,10 @@ export function groupPass(
             keyed
               .candidates(t, c.text)
               .filter((p) => p.currency === t.currency)
-              .sort((x, y) => x.day - y.day || x.id - y.id),
+              .sort(byDayThenId),
             c.intercompany,
           )
-        : walked.get(t.currency);
+        : walked!.get(t.currency);
     if (pool === undefined) continue;
     const ranked = candidatesFor(t, pool, reach, c, linkIndex);
     if (ranked.length < 2) continue;
@@ -76,6 +67,23 @@ export function groupPass(
       hold([...involved], c.rule.name);
     }
   }
+}
+
+/** The parts of each currency by (day, id), day, id and amount kept flat beside them (see DayPool). */
+function poolsByCurrency(parts: readonly V2Line[], negate: boolean): Map<string, DayPool> {
+  const byCurrency = new Map<string, V2Line[]>();
+  for (const p of parts) {
+    let b = byCurrency.get(p.currency);
+    if (b === undefined) byCurrency.set(p.currency, (b = []));
+    b.push(p);
+  }
+  const pools = new Map<string, DayPool>();
+  for (const [currency, b] of byCurrency) pools.set(currency, new DayPool(b.sort(byDayThenId), negate));
+  return pools;
+}
+
+function byDayThenId(x: V2Line, y: V2Line): number {
+  return x.day - y.day || x.id - y.id;
 }
 
 /** Reference tests that put a candidate first under a rule without one. */
